@@ -1,0 +1,35 @@
+import { asc, eq } from 'drizzle-orm';
+import type { Server } from '../../../core/model/records.js';
+import type { ServersRepo } from '../../../ports/store.js';
+import type { Db } from '../db.js';
+import { isoRequired } from '../db.js';
+import { servers } from '../schema.js';
+
+const toServer = (r: typeof servers.$inferSelect): Server => ({
+  id: r.id,
+  name: r.name,
+  kind: r.kind as Server['kind'],
+  host: r.host,
+  port: r.port,
+  user: r.username,
+  createdAt: isoRequired(r.createdAt),
+});
+
+export function serversRepo(db: Db): ServersRepo {
+  return {
+    async create(s) {
+      await db.insert(servers).values({ id: s.id, name: s.name, kind: s.kind, host: s.host, port: s.port, username: s.user, createdAt: s.createdAt });
+    },
+    async get(id) {
+      const [row] = await db.select().from(servers).where(eq(servers.id, id));
+      return row && toServer(row);
+    },
+    async findByName(name) {
+      const [row] = await db.select().from(servers).where(eq(servers.name, name));
+      return row && toServer(row);
+    },
+    async list() {
+      return (await db.select().from(servers).orderBy(asc(servers.id))).map(toServer);
+    },
+  };
+}

@@ -1,0 +1,47 @@
+import { z } from 'zod';
+
+// A resource's profiles: what it deploys from and how it runs, is reached and is checked.
+// Every object is strict so an unknown field anywhere is `unsupported_field`.
+
+export const sourceProfile = z.strictObject({
+  kind: z.enum(['folder', 'git', 'image', 'compose', 'zip']),
+  /** Folder path, git URL/path, image reference, compose file or zip path. */
+  location: z.string().min(1).max(4096),
+  gitRef: z.string().min(1).max(255).optional(),
+  baseDirectory: z.string().min(1).max(1024).optional(),
+});
+export type SourceProfile = z.infer<typeof sourceProfile>;
+
+export const runtimeProfile = z.strictObject({
+  method: z.enum(['auto', 'static', 'node', 'dockerfile', 'compose', 'image']).default('auto'),
+  installCommand: z.string().max(4096).optional(),
+  buildCommand: z.string().max(4096).optional(),
+  startCommand: z.string().max(4096).optional(),
+  dockerfile: z.string().max(1024).optional(),
+  image: z.string().max(1024).optional(),
+  memoryMb: z.number().int().min(16).max(1_048_576).optional(),
+  cpus: z.number().min(0.01).max(1024).optional(),
+});
+export type RuntimeProfile = z.infer<typeof runtimeProfile>;
+
+export const networkProfile = z.strictObject({
+  internalPort: z.number().int().min(1).max(65535).optional(),
+});
+export type NetworkProfile = z.infer<typeof networkProfile>;
+
+export const healthProfile = z.strictObject({
+  path: z.string().startsWith('/').max(1024).default('/'),
+  expectStatus: z.number().int().min(100).max(599).optional(),
+  timeoutSeconds: z.number().int().min(1).max(600).default(30),
+  intervalMs: z.number().int().min(50).max(60_000).default(500),
+});
+export type HealthProfile = z.infer<typeof healthProfile>;
+
+export const accessProfile = z.strictObject({
+  /** Generated URL host label; defaults to the resource name. */
+  hostLabel: z.string().regex(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/).optional(),
+  domains: z.array(z.string().min(1).max(253)).max(20).optional(),
+});
+export type AccessProfile = z.infer<typeof accessProfile>;
+
+export const resourceName = z.string().regex(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/, 'lowercase letters, digits and dashes');

@@ -1,0 +1,89 @@
+import { serve } from '@hono/node-server';
+import { readFileSync, writeFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { dockerClient } from '../adapters/docker/engine.js';
+import { probeDocker } from '../adapters/docker/probe.js';
+import { probeCaddy } from '../adapters/proxy/probe.js';
+import { openStore } from '../adapters/store/open-store.js';
+import type { Actor } from '../core/model/records.js';
+import { OPERATIONS } from '../operations/catalogue.js';
+import { createDispatcher } from '../operations/dispatch.js';
+import { ensureLocalServer } from '../operations/servers/servers.js';
+import { hashTokenSecret } from '../operations/tokens/secret.js';
+import { issueToken } from '../operations/tokens/tokens.js';
+import type { OperationContext } from '../ports/context.js';
+import type { Store } from '../ports/store.js';
+import { createHttpApp } from '../surfaces/http/app.js';
+import { removeControlPlaneState, writeControlPlaneState } from '../surfaces/client/state-file.js';
+import type { ServeSettings } from './settings.js';
+import { VERSION } from './version.js';
+
+export interface ControlPlane {
+  url: string;
+  /** The local operator token, for the CLI on this machine. */
+  token: string;
+  store: Store;
+  close(): Promise<void>;
+}
+
+const SYSTEM: Actor = { kind: 'system', id: 'control-plane' };
+
+/** The local CLI's token: reused while it is valid, re-issued when missing or revoked. */
+async function localToken(store: Store, home: string): Promise<string> {
+  const file = join(home, 'local-token');
+  try {
+    const secret = readFileSync(file, 'utf8').trim();
+    const token = await store.tokens.findByHash(hashTokenSecret(secret));
+    if (token && !token.revokedAt) return secret;
+  } catch {
+    // no token yet
+  }
+  const { secret } = await store.transaction((tx) => issueToken(tx, SYSTEM, new Date(), 'local-cli'));
+  writeFileSync(file, secret, { mode: 0o600 });
+  return secret;
+}
+
+export async function startControlPlane(settings: ServeSettings, opts: { writeStateFile?: boolean } = {}): Promise<ControlPlane> {
+  const store = await openStore({ home: settings.home, databaseUrl: settings.databaseUrl });
+  try {
+    await store.transaction((tx) => ensureLocalServer(tx, SYSTEM, new Date()));
+    const token = await localToken(store, settings.home);
+    const docker = dockerClient(settings.dockerHost);
+    const context = (actor: Actor): OperationContext => ({
+      store,
+      actor,
+      now: () => new Date(),
+      diagnostics: { docker: () => probeDocker(docker), proxy: () => probeCaddy(settings.proxyAdminUrl) },
+      settings: { home: settings.home, version: VERSION, listen: `${settings.host}:${settings.port}`, baseDomain: settings.baseDomain, proxyAdminUrl: settings.proxyAdminUrl },
+    });
+    const dispatcher = createDispatcher({
+      context,
+      logError: (correlationId, err) => console.error(`[berth] internal error ${correlationId}:`, err),
+    });
+    const app = createHttpApp({ operations: OPERATIONS, dispatcher, version: VERSION });
+    const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
+      const s = serve({ fetch: app.fetch, hostname: settings.host, port: settings.port }, () => resolve(s));
+      s.once('error', reject);
+    });
+    const { port } = server.address() as AddressInfo;
+    const url = `http://${settings.host.includes(':') ? `[${settings.host}]` : settings.host}:${port}`;
+    if (opts.writeStateFile !== false) writeControlPlaneState(settings.home, { pid: process.pid, url, token, startedAt: new Date().toISOString(), version: VERSION });
+    let closed = false;
+    return {
+      url,
+      token,
+      store,
+      close: async () => {
+        if (closed) return;
+        closed = true;
+        if (opts.writeStateFile !== false) removeControlPlaneState(settings.home, process.pid);
+        await new Promise<void>((r) => server.close(() => r()));
+        await store.close();
+      },
+    };
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
+}

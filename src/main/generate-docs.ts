@@ -1,0 +1,83 @@
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ERROR_CODES } from '../core/errors/catalogue.js';
+import { explain } from '../operations/errors/explain.js';
+import { OPERATIONS } from '../operations/catalogue.js';
+import { COMMON_ERRORS } from '../operations/operation.js';
+
+// docs/errors/<code>.md and docs/operations.md are generated from the catalogues; `--check`
+// fails (exit 1) when the committed files differ, so docs cannot drift from the code.
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+export function errorDoc(code: (typeof ERROR_CODES)[number]): string {
+  const e = explain(code);
+  const lines = [
+    `# \`${code}\``,
+    '',
+    e.summary,
+    '',
+    '| field | value |',
+    '|---|---|',
+    `| category | ${e.category} |`,
+    `| default phase | ${e.phase} |`,
+    `| retryable | ${e.retryable} |`,
+    `| responsibility | ${e.responsibility} |`,
+    `| actionability | ${e.actionability} |`,
+    '',
+  ];
+  if (e.detailKeys.length) lines.push('## Details', '', ...e.detailKeys.map((k) => `- \`details.${k}\``), '');
+  lines.push('## Remedies', '');
+  for (const r of e.remedies) lines.push(`- ${r.title}${r.command ? ` — \`${r.command}\`` : ''} (${r.safeByDefault ? 'safe by default' : 'not safe by default'})`);
+  lines.push('', `See it from the CLI: \`berth explain ${code}\`; over HTTP: \`GET /api/errors/${code}\`.`, '');
+  return lines.join('\n');
+}
+
+export function operationsDoc(): string {
+  const lines = ['# Operations', '', 'Generated from the operation catalogue (`src/operations/catalogue.ts`).', '', '| operation | kind | CLI | HTTP | destructive | errors |', '|---|---|---|---|---|---|'];
+  for (const op of OPERATIONS) {
+    const codes = [...new Set([...op.errors, ...(op.public ? [] : COMMON_ERRORS)])].map((c) => `\`${c}\``).join(' ');
+    lines.push(`| \`${op.name}\` | ${op.kind} | \`berth ${op.cli.words.join(' ')}\` | \`${op.http.method} ${op.http.path}\` | ${op.destructive ? `yes (${op.confirmationField ?? 'dryRun'})` : 'no'} | ${codes} |`);
+  }
+  return lines.join('\n') + '\n';
+}
+
+export function expectedDocs(): Map<string, string> {
+  const files = new Map<string, string>();
+  for (const code of ERROR_CODES) files.set(`docs/errors/${code}.md`, errorDoc(code));
+  files.set('docs/operations.md', operationsDoc());
+  return files;
+}
+
+function main(): void {
+  const check = process.argv.includes('--check');
+  const files = expectedDocs();
+  const stale: string[] = [];
+  const errorsDir = join(ROOT, 'docs/errors');
+  mkdirSync(errorsDir, { recursive: true });
+  for (const existing of readdirSync(errorsDir)) {
+    const rel = `docs/errors/${existing}`;
+    if (!files.has(rel)) {
+      if (check) stale.push(`${rel} (no such code)`);
+      else rmSync(join(ROOT, rel));
+    }
+  }
+  for (const [rel, content] of files) {
+    let current: string | undefined;
+    try {
+      current = readFileSync(join(ROOT, rel), 'utf8');
+    } catch {
+      current = undefined;
+    }
+    if (current === content) continue;
+    if (check) stale.push(rel);
+    else writeFileSync(join(ROOT, rel), content);
+  }
+  if (check && stale.length) {
+    console.error(`Generated docs are stale; run \`npm run docs\`:\n  ${stale.join('\n  ')}`);
+    process.exit(1);
+  }
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) main();

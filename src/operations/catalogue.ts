@@ -1,0 +1,39 @@
+import type { Operation } from './operation.js';
+import { listAuditEvents } from './audit/list.js';
+import { createEnvironment, listEnvironments, showEnvironment } from './environments/environments.js';
+import { explainError, listErrors } from './errors/explain.js';
+import { createProject, listProjects, showProject } from './projects/projects.js';
+import { configureResource, createResource, listResources, showResource } from './resources/resources.js';
+import { listServers, registerServer, showServer } from './servers/servers.js';
+import { doctor } from './system/doctor.js';
+import { health } from './system/health.js';
+import { issueTokenOp, listTokens, revokeToken } from './tokens/tokens.js';
+
+/** Every operation of Berth. Surfaces derive their commands, routes and tools from this list. */
+export const OPERATIONS: readonly Operation[] = [
+  health,
+  doctor,
+  explainError,
+  listErrors,
+  createProject,
+  listProjects,
+  showProject,
+  createEnvironment,
+  listEnvironments,
+  showEnvironment,
+  createResource,
+  configureResource,
+  listResources,
+  showResource,
+  registerServer,
+  listServers,
+  showServer,
+  issueTokenOp,
+  listTokens,
+  revokeToken,
+  listAuditEvents,
+] as unknown as readonly Operation[];
+
+export function findOperation(name: string): Operation | undefined {
+  return OPERATIONS.find((op) => op.name === name);
+}

@@ -1,0 +1,48 @@
+import { randomUUID } from 'node:crypto';
+import { BerthError, fail, toBerthError } from '../core/errors/berth-error.js';
+import { parseInput } from '../core/errors/validation.js';
+import type { Actor } from '../core/model/records.js';
+import type { OperationContext } from '../ports/context.js';
+import type { Operation } from './operation.js';
+import { hashTokenSecret } from './tokens/secret.js';
+
+export type DispatchResult = { ok: true; data: unknown } | { ok: false; error: BerthError };
+
+export interface Dispatcher {
+  dispatch(op: Operation, rawInput: unknown, bearer: string | undefined): Promise<DispatchResult>;
+}
+
+export interface DispatcherDeps {
+  context: (actor: Actor) => OperationContext;
+  /** Where unexpected errors go, with their correlation id. */
+  logError: (correlationId: string, err: unknown) => void;
+}
+
+/** The one path every call takes: authenticate, validate strictly, run, check the output. */
+export function createDispatcher(deps: DispatcherDeps): Dispatcher {
+  const system: Actor = { kind: 'system', id: 'anonymous' };
+  return {
+    async dispatch(op, rawInput, bearer) {
+      try {
+        const actor = op.public ? system : await authenticate(deps.context(system), bearer);
+        const input = parseInput(op.input, rawInput);
+        const ctx = deps.context(actor);
+        const data = await op.handler(input, ctx);
+        return { ok: true, data: op.output.parse(data) };
+      } catch (err) {
+        if (err instanceof BerthError) return { ok: false, error: err };
+        const correlationId = randomUUID();
+        deps.logError(correlationId, err);
+        return { ok: false, error: toBerthError(err, correlationId) };
+      }
+    },
+  };
+}
+
+async function authenticate(ctx: OperationContext, bearer: string | undefined): Promise<Actor> {
+  if (!bearer) fail('token_invalid', 'A bearer token is required.', {}, 'auth');
+  const token = await ctx.store.tokens.findByHash(hashTokenSecret(bearer));
+  if (!token) fail('token_invalid', 'The bearer token is not known.', {}, 'auth');
+  if (token.revokedAt) fail('token_revoked', 'The bearer token has been revoked.', { tokenId: token.id, revokedAt: token.revokedAt }, 'auth');
+  return { kind: 'token', id: token.id };
+}

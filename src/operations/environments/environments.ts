@@ -1,0 +1,54 @@
+import { z } from 'zod';
+import { fail } from '../../core/errors/berth-error.js';
+import { newId } from '../../core/ids/ids.js';
+import { resourceName } from '../../core/model/profiles.js';
+import { defineOperation } from '../operation.js';
+import { environmentOut } from '../records.js';
+
+export const createEnvironment = defineOperation({
+  name: 'environments.create',
+  kind: 'command',
+  summary: 'Create an environment (production, staging, preview, ...) in a project.',
+  input: z.strictObject({ projectId: z.string().min(1).max(100), name: resourceName }),
+  output: environmentOut,
+  errors: ['project_not_found', 'name_conflict'],
+  destructive: false,
+  http: { method: 'POST', path: '/api/environments' },
+  cli: { words: ['environment', 'create'], positionals: ['name'] },
+  handler: async ({ projectId, name }, ctx) =>
+    ctx.store.transaction(async (tx) => {
+      if (!(await tx.projects.get(projectId))) fail('project_not_found', 'No project has this id.', { id: projectId });
+      const existing = await tx.environments.findByName(projectId, name);
+      if (existing) fail('name_conflict', 'An environment with this name exists in the project.', { kind: 'environment', name, existingId: existing.id });
+      const env = { id: newId('environment'), projectId, name, createdAt: ctx.now().toISOString() };
+      await tx.environments.create(env);
+      await tx.audit.append({ type: 'environment.created', aggregateType: 'environment', aggregateId: env.id, actor: ctx.actor, payload: env });
+      return env;
+    }),
+});
+
+export const listEnvironments = defineOperation({
+  name: 'environments.list',
+  kind: 'query',
+  summary: 'List environments, optionally of one project.',
+  input: z.strictObject({ projectId: z.string().min(1).max(100).optional() }),
+  output: z.object({ items: z.array(environmentOut) }),
+  errors: [],
+  destructive: false,
+  http: { method: 'GET', path: '/api/environments' },
+  cli: { words: ['environment', 'list'] },
+  handler: async ({ projectId }, ctx) => ({ items: await ctx.store.environments.list(projectId) }),
+});
+
+export const showEnvironment = defineOperation({
+  name: 'environments.show',
+  kind: 'query',
+  summary: 'Show one environment.',
+  input: z.strictObject({ id: z.string().min(1).max(100) }),
+  output: environmentOut,
+  errors: ['environment_not_found'],
+  destructive: false,
+  http: { method: 'GET', path: '/api/environments/{id}' },
+  cli: { words: ['environment', 'show'], positionals: ['id'] },
+  handler: async ({ id }, ctx) => (await ctx.store.environments.get(id)) ?? fail('environment_not_found', 'No environment has this id.', { id }),
+});

@@ -1,0 +1,45 @@
+import type { z } from 'zod';
+import type { ErrorCode } from '../core/errors/catalogue.js';
+import type { OperationContext } from '../ports/context.js';
+
+export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'DELETE';
+
+/**
+ * One operation, defined once. CLI commands, HTTP routes, MCP tools and the OpenAPI document
+ * are all derived from this record; no surface declares an operation of its own.
+ */
+export interface Operation<I extends z.ZodType = z.ZodType, O extends z.ZodType = z.ZodType> {
+  /** Stable dotted name, e.g. `resources.create`; also the MCP tool name (dots become underscores). */
+  name: string;
+  kind: 'query' | 'command';
+  summary: string;
+  /** Strict input schema: unknown fields are rejected everywhere. */
+  input: I;
+  output: O;
+  /** Codes this operation may return besides the ones every operation may return. */
+  errors: readonly ErrorCode[];
+  destructive: boolean;
+  /** Name of the input field that must equal the target id, for destructive commands. */
+  confirmationField?: string;
+  http: { method: HttpMethod; path: string };
+  cli: {
+    words: string[];
+    /** Input fields taken positionally, in order. */
+    positionals?: string[];
+    /** Single-letter or renamed flags are not derived; this keeps the CLI predictable. */
+  };
+  /** True for operations that need no bearer token (health probe). */
+  public?: boolean;
+  handler: (input: z.infer<I>, ctx: OperationContext) => Promise<z.infer<O>>;
+}
+
+export function defineOperation<I extends z.ZodType, O extends z.ZodType>(op: Operation<I, O>): Operation<I, O> {
+  return op;
+}
+
+/** Codes any operation may return, whatever it does. */
+export const COMMON_ERRORS: readonly ErrorCode[] = ['validation_failed', 'token_invalid', 'token_revoked', 'internal'];
+
+export function toolName(op: Pick<Operation, 'name'>): string {
+  return op.name.replace(/\./g, '_');
+}

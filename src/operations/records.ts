@@ -1,0 +1,39 @@
+import { z } from 'zod';
+import { accessProfile, healthProfile, networkProfile, runtimeProfile, sourceProfile } from '../core/model/profiles.js';
+
+// Output shapes of the aggregates, shared by every operation that returns them.
+
+export const projectOut = z.object({ id: z.string(), name: z.string(), createdAt: z.string() });
+export const environmentOut = z.object({ id: z.string(), projectId: z.string(), name: z.string(), createdAt: z.string() });
+export const resourceOut = z.object({
+  id: z.string(),
+  projectId: z.string(),
+  environmentId: z.string(),
+  name: z.string(),
+  source: sourceProfile.nullable(),
+  runtime: runtimeProfile,
+  network: networkProfile,
+  health: healthProfile,
+  access: accessProfile,
+  secretNames: z.array(z.string()),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export const serverOut = z.object({
+  id: z.string(),
+  name: z.string(),
+  kind: z.enum(['local', 'ssh']),
+  host: z.string().nullable(),
+  port: z.number().nullable(),
+  user: z.string().nullable(),
+  createdAt: z.string(),
+});
+export const tokenOut = z.object({
+  id: z.string(),
+  name: z.string(),
+  createdAt: z.string(),
+  revokedAt: z.string().nullable(),
+  lastUsedAt: z.string().nullable(),
+});
+
+export const idInput = (field = 'id') => z.strictObject({ [field]: z.string().min(1).max(100) });

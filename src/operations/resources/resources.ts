@@ -1,0 +1,105 @@
+import { z } from 'zod';
+import { fail } from '../../core/errors/berth-error.js';
+import { newId } from '../../core/ids/ids.js';
+import { accessProfile, healthProfile, networkProfile, resourceName, runtimeProfile, sourceProfile } from '../../core/model/profiles.js';
+import type { Resource } from '../../core/model/records.js';
+import { defineOperation } from '../operation.js';
+import { resourceOut } from '../records.js';
+import { resolveEnvironment } from './placement.js';
+
+const profiles = {
+  source: sourceProfile.optional(),
+  runtime: runtimeProfile.optional(),
+  network: networkProfile.optional(),
+  health: healthProfile.optional(),
+  access: accessProfile.optional(),
+};
+
+export const createResource = defineOperation({
+  name: 'resources.create',
+  kind: 'command',
+  summary: 'Create a resource (one deployable app) with its source binding and profiles.',
+  input: z.strictObject({
+    name: resourceName,
+    environmentId: z.string().min(1).max(100).optional(),
+    project: resourceName.optional(),
+    environment: resourceName.optional(),
+    ...profiles,
+  }),
+  output: resourceOut,
+  errors: ['environment_not_found', 'name_conflict'],
+  destructive: false,
+  http: { method: 'POST', path: '/api/resources' },
+  cli: { words: ['resource', 'create'], positionals: ['name'] },
+  handler: async (input, ctx) =>
+    ctx.store.transaction(async (tx) => {
+      const env = await resolveEnvironment(tx, ctx.actor, ctx.now(), input);
+      const existing = await tx.resources.findByName(env.id, input.name);
+      if (existing) fail('name_conflict', 'A resource with this name exists in the environment.', { kind: 'resource', name: input.name, existingId: existing.id });
+      const now = ctx.now().toISOString();
+      const resource: Resource = {
+        id: newId('resource'),
+        projectId: env.projectId,
+        environmentId: env.id,
+        name: input.name,
+        source: input.source ?? null,
+        runtime: input.runtime ?? runtimeProfile.parse({}),
+        network: input.network ?? {},
+        health: input.health ?? healthProfile.parse({}),
+        access: input.access ?? {},
+        secretNames: [],
+        createdAt: now,
+        updatedAt: now,
+      };
+      await tx.resources.create(resource);
+      await tx.audit.append({ type: 'resource.created', aggregateType: 'resource', aggregateId: resource.id, actor: ctx.actor, payload: resource });
+      return resource;
+    }),
+});
+
+export const configureResource = defineOperation({
+  name: 'resources.configure',
+  kind: 'command',
+  summary: "Replace one or more of a resource's profiles (runtime, network, health, access).",
+  input: z.strictObject({ id: z.string().min(1).max(100), runtime: profiles.runtime, network: profiles.network, health: profiles.health, access: profiles.access }),
+  output: resourceOut,
+  errors: ['resource_not_found'],
+  destructive: false,
+  http: { method: 'PATCH', path: '/api/resources/{id}' },
+  cli: { words: ['resource', 'configure'], positionals: ['id'] },
+  handler: async ({ id, ...changes }, ctx) =>
+    ctx.store.transaction(async (tx) => {
+      const current = (await tx.resources.get(id)) ?? fail('resource_not_found', 'No resource has this id.', { id });
+      const defined = Object.fromEntries(Object.entries(changes).filter(([, v]) => v !== undefined));
+      const next: Resource = { ...current, ...defined, updatedAt: ctx.now().toISOString() };
+      await tx.resources.update(next);
+      await tx.audit.append({ type: 'resource.updated', aggregateType: 'resource', aggregateId: id, actor: ctx.actor, payload: { changed: Object.keys(defined), ...defined } });
+      return next;
+    }),
+});
+
+export const listResources = defineOperation({
+  name: 'resources.list',
+  kind: 'query',
+  summary: 'List resources, optionally of one project or environment.',
+  input: z.strictObject({ projectId: z.string().min(1).max(100).optional(), environmentId: z.string().min(1).max(100).optional() }),
+  output: z.object({ items: z.array(resourceOut) }),
+  errors: [],
+  destructive: false,
+  http: { method: 'GET', path: '/api/resources' },
+  cli: { words: ['resource', 'list'] },
+  handler: async (filter, ctx) => ({ items: await ctx.store.resources.list(filter) }),
+});
+
+export const showResource = defineOperation({
+  name: 'resources.show',
+  kind: 'query',
+  summary: 'Show one resource and its profiles.',
+  input: z.strictObject({ id: z.string().min(1).max(100) }),
+  output: resourceOut,
+  errors: ['resource_not_found'],
+  destructive: false,
+  http: { method: 'GET', path: '/api/resources/{id}' },
+  cli: { words: ['resource', 'show'], positionals: ['id'] },
+  handler: async ({ id }, ctx) => (await ctx.store.resources.get(id)) ?? fail('resource_not_found', 'No resource has this id.', { id }),
+});

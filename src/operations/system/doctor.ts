@@ -1,0 +1,51 @@
+import { z } from 'zod';
+import { errorObject } from '../../core/errors/berth-error.js';
+import type { ErrorCode } from '../../core/errors/catalogue.js';
+import type { ProbeResult } from '../../ports/diagnostics.js';
+import { defineOperation } from '../operation.js';
+
+const check = z.object({
+  name: z.string(),
+  status: z.enum(['ok', 'failing']),
+  detail: z.record(z.string(), z.unknown()),
+  error: z.record(z.string(), z.unknown()).optional(),
+});
+
+function toCheck(name: string, probe: ProbeResult, code: ErrorCode): z.infer<typeof check> {
+  if (probe.ok) return { name, status: 'ok', detail: probe.detail };
+  const error = errorObject(code, `${name} check failed.`, { ...probe.detail, reason: probe.reason ?? 'unknown' });
+  return { name, status: 'failing', detail: probe.detail, error: { ...error } };
+}
+
+async function guarded(probe: () => Promise<ProbeResult>): Promise<ProbeResult> {
+  try {
+    return await probe();
+  } catch (err) {
+    return { ok: false, detail: {}, reason: (err as { code?: string })?.code ?? 'probe-failed' };
+  }
+}
+
+export const doctor = defineOperation({
+  name: 'system.doctor',
+  kind: 'query',
+  summary: 'Check the state store, the Docker engine, the edge proxy and the control plane.',
+  input: z.strictObject({}),
+  output: z.object({ ok: z.boolean(), checks: z.array(check) }),
+  errors: [],
+  destructive: false,
+  http: { method: 'GET', path: '/api/doctor' },
+  cli: { words: ['doctor'] },
+  handler: async (_input, ctx) => {
+    const store = await guarded(async () => {
+      await ctx.store.ping();
+      return { ok: true, detail: { backend: ctx.store.backend } };
+    });
+    const checks = [
+      toCheck('control-plane', { ok: true, detail: { pid: process.pid, listen: ctx.settings.listen, version: ctx.settings.version } }, 'control_plane_unreachable'),
+      toCheck('state-store', { ...store, detail: { backend: ctx.store.backend } }, 'state_store_unavailable'),
+      toCheck('docker', await guarded(() => ctx.diagnostics.docker()), 'docker_error'),
+      toCheck('proxy', await guarded(() => ctx.diagnostics.proxy()), 'proxy_unavailable'),
+    ];
+    return { ok: checks.every((c) => c.status === 'ok'), checks };
+  },
+});

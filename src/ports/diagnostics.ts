@@ -1,0 +1,11 @@
+/** Read-only probes of the parts Berth depends on, used by `berth doctor`. */
+export interface ProbeResult {
+  ok: boolean;
+  detail: Record<string, unknown>;
+  reason?: string;
+}
+
+export interface Diagnostics {
+  docker(): Promise<ProbeResult>;
+  proxy(): Promise<ProbeResult>;
+}

@@ -1,0 +1,109 @@
+import { Command } from 'commander';
+import { BerthError } from '../../core/errors/berth-error.js';
+import type { ErrorObject } from '../../core/errors/types.js';
+import type { Operation } from '../../operations/operation.js';
+import type { ApiClient } from '../client/api-client.js';
+import { EXIT_CODES } from './exit-codes.js';
+import { convertValue, fieldOptions } from './options.js';
+import { renderErrorHuman, renderHuman } from './render.js';
+
+export interface CliIo {
+  out(text: string): void;
+  err(text: string): void;
+  exit(code: number): void;
+}
+
+export interface CliDeps {
+  operations: readonly Operation[];
+  connect: () => Promise<ApiClient>;
+  io: CliIo;
+  version: string;
+}
+
+/** Prints a result or an error the same way for every command; returns the exit status. */
+export function emit(io: CliIo, json: boolean, result: { ok: true; data: unknown } | { ok: false; error: ErrorObject }): number {
+  if (result.ok) {
+    io.out(json ? JSON.stringify(result.data, null, 2) : renderHuman(result.data));
+    return 0;
+  }
+  if (json) io.out(JSON.stringify({ error: result.error }, null, 2));
+  else io.err(renderErrorHuman(result.error));
+  return EXIT_CODES[result.error.category] ?? 1;
+}
+
+export function errorResult(err: unknown): { ok: false; error: ErrorObject } {
+  const e = err instanceof BerthError ? err : new BerthError('internal', 'The CLI failed unexpectedly.', { reason: (err as Error)?.name ?? 'unknown', correlationId: 'cli' });
+  return { ok: false, error: e.toObject() };
+}
+
+function groupFor(root: Command, words: string[]): Command {
+  let parent = root;
+  for (const word of words) {
+    const existing = parent.commands.find((c) => c.name() === word);
+    parent = existing ?? parent.command(word).description(`${word} commands`);
+  }
+  return parent;
+}
+
+/** Builds `input` from positionals, derived options and the raw `--input` JSON (for agents). */
+export function inputFromArgs(op: Operation, positionals: string[], opts: Record<string, unknown>): Record<string, unknown> {
+  let input: Record<string, unknown> = {};
+  if (typeof opts.input === 'string') {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(opts.input);
+    } catch {
+      throw new BerthError('parse_failed', 'The --input value is not valid JSON.', { file: '--input' });
+    }
+    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new BerthError('parse_failed', 'The --input value must be a JSON object.', { file: '--input' });
+    input = { ...(parsed as Record<string, unknown>) };
+  }
+  const fields = fieldOptions(op.input);
+  (op.cli.positionals ?? []).forEach((field, i) => {
+    const raw = positionals[i];
+    const kind = fields.find((f) => f.field === field)?.kind ?? 'string';
+    if (raw !== undefined) input[field] = convertValue(kind, raw);
+  });
+  for (const f of fields) {
+    const key = f.field.replace(/-([a-z])/g, (_m, c: string) => c.toUpperCase());
+    const raw = opts[key];
+    if (typeof raw === 'string') input[f.field] = convertValue(f.kind, raw);
+  }
+  return input;
+}
+
+export function buildProgram(deps: CliDeps): Command {
+  const program = new Command('berth')
+    .description('Deploy a folder, git repository, image or compose file to Docker and prove it is live.')
+    .version(deps.version)
+    .showHelpAfterError(false)
+    .configureOutput({ writeOut: (s) => deps.io.out(s.trimEnd()), writeErr: (s) => deps.io.err(s.trimEnd()) })
+    .exitOverride();
+
+  for (const op of deps.operations) {
+    const words = op.cli.words;
+    const cmd = groupFor(program, words.slice(0, -1)).command(words[words.length - 1]!).description(op.summary);
+    const positionals = op.cli.positionals ?? [];
+    for (const p of positionals) cmd.argument(`[${p}]`);
+    for (const f of fieldOptions(op.input)) {
+      if (positionals.includes(f.field)) continue;
+      cmd.option(`--${f.flag} <${f.kind === 'json' ? 'json' : 'value'}>`, `${f.description || f.field}${f.required ? ' (required)' : ''}`);
+    }
+    cmd.option('--input <json>', 'raw operation input as a JSON object (merged under the options)');
+    cmd.option('--json', 'print the result or error as JSON');
+    cmd.action(async (...args: unknown[]) => {
+      const opts = (args[positionals.length] ?? {}) as Record<string, unknown>;
+      const json = opts.json === true;
+      let code: number;
+      try {
+        const input = inputFromArgs(op, args.slice(0, positionals.length) as string[], opts);
+        const client = await deps.connect();
+        code = emit(deps.io, json, await client.call(op, input));
+      } catch (err) {
+        code = emit(deps.io, json, errorResult(err));
+      }
+      deps.io.exit(code);
+    });
+  }
+  return program;
+}
