@@ -157,9 +157,135 @@ export const CATALOGUE = {
     detailKeys: ['adminUrl', 'reason'],
     remedies: [diagnose, { title: 'Start Caddy with its admin API on the configured address', safeByDefault: true }],
   },
+
+  // --- deploy lifecycle: detect -------------------------------------------------------------
+  source_unreadable: userFix('detect', 'The source path is missing, unreadable or empty, or the image/compose reference cannot be read.', ['location', 'reason'], [
+    fixInput('Fix the source path or permissions'),
+    { title: 'Point the resource at the right source', command: 'berth resource relink <resourceId> --source <path>', safeByDefault: false },
+  ]),
+  source_ref_not_found: userFix('detect', 'The git ref (branch, tag or commit) does not exist in the repository.', ['location', 'gitRef'], [
+    fixInput('Use an existing branch, tag or commit (git ls-remote <repo>)'),
+  ]),
+  source_base_directory_not_found: userFix('detect', 'The base directory does not exist in the source at that ref.', ['location', 'gitRef', 'baseDirectory'], [
+    fixInput('Fix source.baseDirectory to a directory that exists at that ref'),
+  ]),
+  source_archive_invalid: userFix('detect', 'The zip archive is corrupt or unsafe (an entry escapes the extraction directory).', ['location', 'reason', 'entry'], [
+    fixInput('Rebuild the archive without absolute paths or ".." entries'),
+  ]),
+  app_type_undetected: userFix('detect', 'No planner recognises the source and no runtime profile says how to run it.', ['evidence', 'fixPath', 'overridePath', 'profileField'], [
+    fixInput('Add a Dockerfile, a package.json start script or an index.html'),
+    { title: 'Or say how to run it', command: 'berth resource configure <id> --runtime \'{"method":"dockerfile"}\'', safeByDefault: true },
+  ]),
+  // --- plan -----------------------------------------------------------------------------------
+  plan_blocked: userFix('plan', 'The plan cannot be made from this source and profile.', ['reasonCode', 'evidence', 'fixPath', 'overridePath', 'profileField'], [
+    fixInput('Apply the fix in details.fixPath, or override with details.overridePath'),
+  ], 'domain'),
+  internal_port_missing: userFix('plan', 'The app is an HTTP service but no internal port is known.', ['profileField'], [
+    { title: 'Set the port the app listens on', command: 'berth resource configure <id> --network \'{"internalPort":3000}\'', safeByDefault: true },
+  ]),
+  legacy_compose_field: userFix('plan', 'The compose file uses a v1/v2 spelling dropped from the modern spec.', ['field', 'modern_equivalent', 'service'], [
+    fixInput('Replace details.field with details.modern_equivalent'),
+  ]),
+  env_file_unresolved: {
+    category: 'validation', phase: 'plan', retryable: false, responsibility: 'system', actionability: 'report-bug',
+    summary: 'A compose document reached the control plane still carrying env_file: the client failed to fold it.',
+    detailKeys: ['service'],
+    remedies: [{ title: 'Deploy with `berth up`, which folds env_file into environment before sending', safeByDefault: true }],
+  },
+  reserved_port: userFix('plan', 'A service publishes host port 80 or 443, which the edge proxy owns.', ['service', 'port'], [
+    fixInput('Remove the host port: Berth routes the access URL to the internal port'),
+  ]),
+  port_conflict: { ...userFix('plan', 'The same host port is published twice, or is owned by another deployment.', ['service', 'port', 'owner'], [fixInput('Publish a different host port, or none')]), category: 'conflict' },
+  unknown_service: userFix('plan', 'A reference names a service that is not declared.', ['service', 'reference'], [fixInput('Declare the service, or fix the name')]),
+  unknown_network: userFix('plan', 'A service joins a network that is not declared at top level.', ['service', 'network'], [fixInput('Declare the network under networks:, or fix the name')]),
+  // --- execute --------------------------------------------------------------------------------
+  disk_space_low: {
+    category: 'infra', phase: 'execute', retryable: false, responsibility: 'operator', actionability: 'run-diagnostic',
+    summary: 'Preflight: the target is below the free-space threshold for a build.',
+    detailKeys: ['path', 'freeBytes', 'requiredBytes'],
+    remedies: [{ title: 'See what Berth could reclaim', command: 'berth server capacity <serverId>', safeByDefault: true }],
+  },
+  image_build_failed: userFix('execute', 'A build step failed.', ['step', 'exitCode', 'logTail'], [
+    { title: 'Read the build log tail in details.logTail, fix the build, deploy again', safeByDefault: true },
+  ]),
+  image_pull_failed: {
+    category: 'provider', phase: 'execute', retryable: true, responsibility: 'provider', actionability: 'wait-retry',
+    summary: 'The image could not be pulled: registry unreachable or image absent, after bounded retries.',
+    detailKeys: ['image', 'attempt', 'nextRetryAt', 'reason'],
+    remedies: [
+      fixInput('Check the image reference and registry credentials'),
+      { title: 'Retry the deployment once the registry answers', command: 'berth deployments retry <deploymentId>', safeByDefault: true },
+    ],
+  },
+  container_start_failed: {
+    category: 'infra', phase: 'execute', retryable: false, responsibility: 'user', actionability: 'run-diagnostic',
+    summary: 'The engine refused to create or start the container.',
+    detailKeys: ['service', 'reason'],
+    remedies: [{ title: 'Inspect the resource diagnostics', command: 'berth resource diagnose <resourceId>', safeByDefault: true }],
+  },
+  step_deadline_exceeded: {
+    category: 'timeout', phase: 'execute', retryable: true, responsibility: 'operator', actionability: 'run-diagnostic',
+    summary: 'A step overran its deadline.',
+    detailKeys: ['step', 'deadlineSeconds'],
+    remedies: [{ title: 'Inspect the deployment events for the slow step', command: 'berth deployments events <deploymentId>', safeByDefault: true }],
+  },
+  deployment_interrupted: {
+    category: 'infra', phase: 'execute', retryable: true, responsibility: 'system', actionability: 'auto-recoverable',
+    summary: "The attempt's heartbeat went stale (the control plane died); the reconciler ended it.",
+    detailKeys: ['lastHeartbeatAt', 'staleAfterSeconds', 'containers'],
+    remedies: [{ title: 'Check recovery readiness, then retry', command: 'berth deployments recovery-readiness <deploymentId>', safeByDefault: true }],
+  },
+  // --- verify ---------------------------------------------------------------------------------
+  container_exited: userFix('verify', 'The process exited during verification.', ['service', 'exitCode', 'logTail'], [
+    { title: 'Read the log tail (details.logTail) and fix the start command', command: 'berth resource logs <resourceId>', safeByDefault: true },
+  ]),
+  restart_exhausted: userFix('verify', 'The container restarted 3 consecutive times.', ['service', 'restartCount', 'logTail'], [
+    { title: 'Read the logs, fix the crash, deploy again', command: 'berth resource logs <resourceId>', safeByDefault: true },
+  ], 'domain'),
+  health_check_failed: userFix('verify', 'The health path answered a non-2xx status.', ['path', 'status'], [
+    { title: 'Read the logs and the health profile', command: 'berth resource logs <resourceId>', safeByDefault: true },
+    fixInput('Point health.path at a route that answers 200'),
+  ]),
+  health_check_redirected: userFix('verify', 'The health path answered a redirect (3xx): a health path must answer directly.', ['path', 'status', 'location'], [
+    fixInput('Set health.path to the final URL (details.location) or a dedicated health route'),
+  ]),
+  health_check_timeout: {
+    category: 'timeout', phase: 'verify', retryable: true, responsibility: 'user', actionability: 'run-diagnostic',
+    summary: 'The health path did not answer within the policy.',
+    detailKeys: ['path', 'timeoutSeconds', 'lastError'],
+    remedies: [{ title: 'Read the logs: the app may start slowly or hang', command: 'berth resource logs <resourceId>', safeByDefault: true }],
+  },
+  listener_port_mismatch: userFix('verify', 'Nothing listens on the internal port.', ['internalPort', 'listeningPorts'], [
+    { title: 'Set network.internalPort to the port the app listens on (details.listeningPorts)', command: 'berth resource configure <id> --network \'{"internalPort":<port>}\'', safeByDefault: true },
+  ]),
+  proxy_route_failed: {
+    category: 'infra', phase: 'verify', retryable: true, responsibility: 'operator', actionability: 'run-diagnostic',
+    summary: 'The proxy route could not be applied or observed.',
+    detailKeys: ['routeId', 'reason'],
+    remedies: [diagnose],
+  },
+  access_url_unreachable: {
+    category: 'infra', phase: 'verify', retryable: true, responsibility: 'operator', actionability: 'run-diagnostic',
+    summary: 'The generated URL does not answer through the proxy.',
+    detailKeys: ['url', 'status', 'reason'],
+    remedies: [diagnose, { title: 'Check the network profile and proxy readiness', command: 'berth resource show <resourceId>', safeByDefault: true }],
+  },
+  rollback_failed: {
+    category: 'infra', phase: 'rollback', retryable: false, responsibility: 'operator', actionability: 'manual-review',
+    summary: 'The previous version could not be restored; save diagnostics before acting.',
+    detailKeys: ['reason'],
+    remedies: [{ title: 'Save a diagnostic bundle first', command: 'berth resource diagnose <resourceId>', safeByDefault: true }],
+  },
+  deployment_not_found: notFound('deployment'),
+  deployment_in_progress: {
+    category: 'conflict', phase: 'recovery', retryable: true, responsibility: 'user', actionability: 'wait-retry',
+    summary: 'Another attempt of this resource is active.',
+    detailKeys: ['activeDeploymentId'],
+    remedies: [{ title: 'Watch the active attempt', command: 'berth deployments events <activeDeploymentId> --follow', safeByDefault: true }],
+  },
   internal: {
     category: 'internal',
-    phase: 'startup',
+    phase: 'execute',
     retryable: false,
     responsibility: 'berth',
     actionability: 'report-bug',
@@ -170,6 +296,10 @@ export const CATALOGUE = {
     ],
   },
 } satisfies Record<string, CodeSpec>;
+
+function userFix(phase: CodeSpec['phase'], summary: string, detailKeys: string[], remedies: CodeSpec['remedies'], category: CodeSpec['category'] = 'validation'): CodeSpec {
+  return { category, phase, retryable: false, responsibility: 'user', actionability: 'fix-input', summary, detailKeys, remedies };
+}
 
 function notFound(kind: string): CodeSpec {
   return {

@@ -1,0 +1,99 @@
+import type { Readable } from 'node:stream';
+
+// The container engine of one target (local Docker Engine API, or Docker over SSH).
+// Every object Berth creates carries BERTH_LABELS so pruning and crash recovery can find them.
+
+export const LABELS = {
+  managed: 'dev.berth.managed', // 'true'
+  resource: 'dev.berth.resource',
+  deployment: 'dev.berth.deployment',
+  service: 'dev.berth.service',
+  preview: 'dev.berth.preview',
+} as const;
+
+export interface BuildRequest {
+  /** Directory sent as the build context (streamed as tar, honouring .dockerignore). */
+  contextDir: string;
+  /** Dockerfile path relative to contextDir, or inline text that Berth generated. */
+  dockerfile: { path: string } | { text: string };
+  tag: string;
+  labels: Record<string, string>;
+  buildArgs?: Record<string, string>;
+  onLog?: (line: string) => void;
+  signal?: AbortSignal;
+}
+
+export interface BuiltImage {
+  imageId: string;
+  tag: string;
+}
+
+export interface PullRequest {
+  image: string;
+  maxAttempts?: number;
+  onAttempt?: (attempt: number, nextRetryAt: string | null, reason: string) => void;
+  signal?: AbortSignal;
+}
+
+export interface RunRequest {
+  name: string;
+  image: string;
+  command?: string[];
+  env?: Record<string, string>;
+  labels: Record<string, string>;
+  network: string;
+  /** DNS aliases on the network (compose service names). */
+  aliases?: string[];
+  restartPolicy?: 'no' | 'on-failure' | 'unless-stopped';
+  memoryMb?: number;
+  cpus?: number;
+  publish?: { host: number; container: number; protocol: 'tcp' | 'udp' }[];
+  volumes?: { source: string; target: string; readOnly: boolean }[];
+}
+
+export interface RunningContainer {
+  id: string;
+  name: string;
+  /** Address on the Berth network, reachable from the host (and the proxy). */
+  ip: string;
+}
+
+export interface ContainerState {
+  id: string;
+  status: 'created' | 'running' | 'restarting' | 'exited' | 'paused' | 'dead' | 'removing';
+  exitCode: number | null;
+  restartCount: number;
+  health: 'healthy' | 'unhealthy' | 'starting' | null;
+  labels: Record<string, string>;
+  ip: string | null;
+}
+
+export interface DiskUsage {
+  path: string;
+  freeBytes: number;
+  totalBytes: number;
+  freeInodes: number | null;
+}
+
+export interface ContainerEngine {
+  ping(): Promise<void>;
+  ensureNetwork(name: string, labels: Record<string, string>): Promise<void>;
+  build(req: BuildRequest): Promise<BuiltImage>;
+  pull(req: PullRequest): Promise<{ imageId: string }>;
+  /** Image id when present locally, undefined otherwise. */
+  imageId(ref: string): Promise<string | undefined>;
+  tagImage(imageId: string, tag: string): Promise<void>;
+  run(req: RunRequest): Promise<RunningContainer>;
+  inspect(containerId: string): Promise<ContainerState | undefined>;
+  logsTail(containerId: string, lines: number): Promise<string>;
+  followLogs(containerId: string, signal: AbortSignal): Readable | Promise<Readable>;
+  stop(containerId: string, timeoutSeconds: number): Promise<void>;
+  remove(containerId: string): Promise<void>;
+  /** Containers (running or not) carrying all the given labels. */
+  listContainers(labels: Record<string, string>): Promise<ContainerState[]>;
+  /** Ports listening inside a running container (from /proc/net/tcp), when it can be read. */
+  listeningPorts(containerId: string): Promise<number[] | undefined>;
+  /** Free space where the engine stores images (the docker root dir). */
+  diskUsage(): Promise<DiskUsage>;
+  removeImage(ref: string): Promise<void>;
+}
