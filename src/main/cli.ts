@@ -2,6 +2,7 @@ import { CommanderError } from 'commander';
 import { OPERATIONS } from '../operations/catalogue.js';
 import { connect } from '../surfaces/client/connect.js';
 import { buildProgram, emit, errorResult, type CliIo } from '../surfaces/cli/program.js';
+import { registerUp } from '../surfaces/cli/up.js';
 import { VERSION } from './version.js';
 
 const io: CliIo = {
@@ -13,6 +14,8 @@ const io: CliIo = {
 };
 
 const program = buildProgram({ operations: OPERATIONS, connect: () => connect(), io, version: VERSION });
+
+registerUp(program, { io, connect: () => connect(), op: (name) => OPERATIONS.find((o) => o.name === name)! });
 
 program
   .command('serve')

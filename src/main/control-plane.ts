@@ -2,9 +2,15 @@ import { serve } from '@hono/node-server';
 import { readFileSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { dockerClient } from '../adapters/docker/engine.js';
 import { probeDocker } from '../adapters/docker/probe.js';
-import { probeCaddy } from '../adapters/proxy/probe.js';
+import { httpProber } from '../adapters/http/prober.js';
+import { createPlanner } from '../adapters/detect/index.js';
+import { createSourceReader } from '../adapters/sources/index.js';
+import { DeploymentRunner } from '../engine/deployments/runner.js';
+import { startReconciler } from '../engine/deployments/reconciler.js';
+import { DEFAULT_ENGINE_SETTINGS } from '../engine/deployments/settings.js';
+import { hostname } from 'node:os';
+import { createTargets, workRootOf, type LocalTargets } from './targets.js';
 import { openStore } from '../adapters/store/open-store.js';
 import type { Actor } from '../core/model/records.js';
 import { OPERATIONS } from '../operations/catalogue.js';
@@ -24,6 +30,8 @@ export interface ControlPlane {
   /** The local operator token, for the CLI on this machine. */
   token: string;
   store: Store;
+  targets: LocalTargets;
+  runner: DeploymentRunner;
   close(): Promise<void>;
 }
 
@@ -49,13 +57,31 @@ export async function startControlPlane(settings: ServeSettings, opts: { writeSt
   try {
     await store.transaction((tx) => ensureLocalServer(tx, SYSTEM, new Date()));
     const token = await localToken(store, settings.home);
-    const docker = dockerClient(settings.dockerHost);
+    const targets = createTargets(settings);
+    const log = (msg: string, err?: unknown) => console.error(`[berth] ${msg}`, err ?? '');
+    const sources = createSourceReader();
+    const planner = createPlanner();
+    const workRoot = workRootOf(settings.home);
+    const runner = new DeploymentRunner({
+      store,
+      targets,
+      sources,
+      planner,
+      prober: httpProber,
+      owner: `${process.pid}@${hostname()}`,
+      log,
+      settings: { ...DEFAULT_ENGINE_SETTINGS, ...settings.engine, workRoot, baseDomain: settings.baseDomain },
+    });
+    // Proxy bootstrap: in the background, so a missing Caddy never blocks the API (doctor reports it).
+    if (settings.proxyBootstrap) void targets.local.proxy.ensureRunning().catch((err) => log('proxy bootstrap failed', err));
+    const stopReconciler = startReconciler({ store, targets, runner, staleAfterSeconds: settings.engine.staleAfterSeconds, log }, settings.engine.reconcileEveryMs);
     const context = (actor: Actor): OperationContext => ({
       store,
       actor,
       now: () => new Date(),
-      diagnostics: { docker: () => probeDocker(docker), proxy: () => probeCaddy(settings.proxyAdminUrl) },
-      settings: { home: settings.home, version: VERSION, listen: `${settings.host}:${settings.port}`, baseDomain: settings.baseDomain, proxyAdminUrl: settings.proxyAdminUrl },
+      diagnostics: { docker: () => probeDocker(targets.local.engine.docker), proxy: () => targets.local.proxy.probe() },
+      deploy: { runner, targets, sources, planner, prober: httpProber, workRoot, streamPollMs: 200, streamHeartbeatMs: 5_000 },
+      settings: { home: settings.home, version: VERSION, listen: `${settings.host}:${settings.port}`, baseDomain: settings.baseDomain, httpPort: settings.httpPort },
     });
     const dispatcher = createDispatcher({
       context,
@@ -74,9 +100,12 @@ export async function startControlPlane(settings: ServeSettings, opts: { writeSt
       url,
       token,
       store,
+      targets,
+      runner,
       close: async () => {
         if (closed) return;
         closed = true;
+        stopReconciler();
         if (opts.writeStateFile !== false) removeControlPlaneState(settings.home, process.pid);
         await new Promise<void>((r) => server.close(() => r()));
         await store.close();

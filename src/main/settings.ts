@@ -1,4 +1,7 @@
+import { DEFAULT_ENGINE_SETTINGS } from '../engine/deployments/settings.js';
 import { berthHome } from '../surfaces/client/state-file.js';
+
+const num = (v: string | undefined, fallback: number) => (v !== undefined && v !== '' && Number.isFinite(Number(v)) ? Number(v) : fallback);
 
 /** Control plane settings from the environment, with the embedded defaults. */
 export interface ServeSettings {
@@ -7,9 +10,23 @@ export interface ServeSettings {
   host: string;
   port: number;
   baseDomain: string;
-  proxyAdminUrl: string;
   /** Docker Engine API endpoint (DOCKER_HOST form); the local socket when unset. */
   dockerHost?: string;
+  /** Public HTTP port of the edge proxy (generated URLs use it). */
+  httpPort: number;
+  /** Loopback port of the switch proxy behind the edge. */
+  switchPort: number;
+  caddyBin: string;
+  /** Start the proxy pair when the control plane starts (a deploy starts it anyway). */
+  proxyBootstrap: boolean;
+  engine: {
+    staleAfterSeconds: number;
+    heartbeatMs: number;
+    reconcileEveryMs: number;
+    drainMs: number;
+    minFreeBytes: number;
+    pollMs: number;
+  };
 }
 
 export function serveSettings(env: NodeJS.ProcessEnv, flags: { listen?: string; port?: string } = {}): ServeSettings {
@@ -21,7 +38,18 @@ export function serveSettings(env: NodeJS.ProcessEnv, flags: { listen?: string; 
     host: host || '127.0.0.1',
     port: Number(flags.port ?? portFromListen ?? env.BERTH_PORT ?? 7420),
     baseDomain: env.BERTH_BASE_DOMAIN ?? 'localhost',
-    proxyAdminUrl: env.BERTH_PROXY_ADMIN_URL ?? 'http://127.0.0.1:2019',
     dockerHost: env.DOCKER_HOST || undefined,
+    httpPort: num(env.BERTH_HTTP_PORT, 80),
+    switchPort: num(env.BERTH_SWITCH_PORT, 2080),
+    caddyBin: env.BERTH_CADDY_BIN ?? 'caddy',
+    proxyBootstrap: env.BERTH_PROXY_BOOTSTRAP !== 'false',
+    engine: {
+      staleAfterSeconds: num(env.BERTH_STALE_AFTER_SECONDS, DEFAULT_ENGINE_SETTINGS.staleAfterSeconds),
+      heartbeatMs: num(env.BERTH_HEARTBEAT_MS, DEFAULT_ENGINE_SETTINGS.heartbeatMs),
+      reconcileEveryMs: num(env.BERTH_RECONCILE_EVERY_MS, DEFAULT_ENGINE_SETTINGS.reconcileEveryMs),
+      drainMs: num(env.BERTH_DRAIN_MS, DEFAULT_ENGINE_SETTINGS.drainMs),
+      minFreeBytes: num(env.BERTH_MIN_FREE_BYTES, DEFAULT_ENGINE_SETTINGS.minFreeBytes),
+      pollMs: num(env.BERTH_POLL_MS, DEFAULT_ENGINE_SETTINGS.pollMs),
+    },
   };
 }

@@ -5,6 +5,9 @@ import { explainError, listErrors } from './errors/explain.js';
 import { createProject, listProjects, showProject } from './projects/projects.js';
 import { configureResource, createResource, listResources, showResource } from './resources/resources.js';
 import { listServers, registerServer, showServer } from './servers/servers.js';
+import { createDeployment, listDeployments, showDeployment } from './deployments/create.js';
+import { deploymentEvents } from './deployments/events.js';
+import { planPreview } from './deployments/plan-preview.js';
 import { doctor } from './system/doctor.js';
 import { health } from './system/health.js';
 import { issueTokenOp, listTokens, revokeToken } from './tokens/tokens.js';
@@ -31,6 +34,11 @@ export const OPERATIONS: readonly Operation[] = [
   issueTokenOp,
   listTokens,
   revokeToken,
+  planPreview,
+  createDeployment,
+  showDeployment,
+  listDeployments,
+  deploymentEvents,
   listAuditEvents,
 ] as unknown as readonly Operation[];
 

@@ -8,8 +8,12 @@ import { hashTokenSecret } from './tokens/secret.js';
 
 export type DispatchResult = { ok: true; data: unknown } | { ok: false; error: BerthError };
 
+export type StreamResult = { ok: true; envelopes: AsyncIterator<unknown>; first: IteratorResult<unknown> } | { ok: false; error: BerthError };
+
 export interface Dispatcher {
   dispatch(op: Operation, rawInput: unknown, bearer: string | undefined): Promise<DispatchResult>;
+  /** For streaming operations: same checks, then the envelopes (the first one already pulled, so its errors are ordinary errors). */
+  dispatchStream(op: Operation, rawInput: unknown, bearer: string | undefined, signal: AbortSignal): Promise<StreamResult>;
 }
 
 export interface DispatcherDeps {
@@ -30,13 +34,28 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
         const data = await op.handler(input, ctx);
         return { ok: true, data: op.output.parse(data) };
       } catch (err) {
-        if (err instanceof BerthError) return { ok: false, error: err };
-        const correlationId = randomUUID();
-        deps.logError(correlationId, err);
-        return { ok: false, error: toBerthError(err, correlationId) };
+        return { ok: false, error: asBerthError(err) };
+      }
+    },
+    async dispatchStream(op, rawInput, bearer, signal) {
+      try {
+        const actor = op.public ? system : await authenticate(deps.context(system), bearer);
+        const input = parseInput(op.input, rawInput);
+        if (!op.stream) throw new BerthError('operation_not_found', 'This operation does not stream.', { method: 'STREAM', path: op.name });
+        const envelopes = op.stream(input, deps.context(actor), signal)[Symbol.asyncIterator]();
+        return { ok: true, envelopes, first: await envelopes.next() };
+      } catch (err) {
+        return { ok: false, error: asBerthError(err) };
       }
     },
   };
+
+  function asBerthError(err: unknown): BerthError {
+    if (err instanceof BerthError) return err;
+    const correlationId = randomUUID();
+    deps.logError(correlationId, err);
+    return toBerthError(err, correlationId);
+  }
 }
 
 async function authenticate(ctx: OperationContext, bearer: string | undefined): Promise<Actor> {

@@ -31,6 +31,11 @@ export interface Operation<I extends z.ZodType = z.ZodType, O extends z.ZodType 
   /** True for operations that need no bearer token (health probe). */
   public?: boolean;
   handler: (input: z.infer<I>, ctx: OperationContext) => Promise<z.infer<O>>;
+  /**
+   * Streaming operations also yield envelopes over time (HTTP as server-sent events, the CLI with
+   * --follow). `handler` then returns what is available now, for MCP and plain JSON callers.
+   */
+  stream?: (input: z.infer<I>, ctx: OperationContext, signal: AbortSignal) => AsyncIterable<unknown>;
 }
 
 export function defineOperation<I extends z.ZodType, O extends z.ZodType>(op: Operation<I, O>): Operation<I, O> {

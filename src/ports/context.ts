@@ -1,6 +1,9 @@
 import type { Actor } from '../core/model/records.js';
 import type { Store } from './store.js';
 import type { Diagnostics } from './diagnostics.js';
+import type { DeploymentRunnerPort, Targets } from './deploy-runtime.js';
+import type { HttpProber } from './http-prober.js';
+import type { Planner, SourceReader } from './sources.js';
 
 /** What a handler may use. Built by the composition root; handlers never construct adapters. */
 export interface OperationContext {
@@ -10,6 +13,20 @@ export interface OperationContext {
   diagnostics: Diagnostics;
   /** Settings the control plane runs with, safe to show. */
   settings: ControlPlaneSettings;
+  deploy: DeployContext;
+}
+
+/** What deployment operations use: the runner and read-only access to sources, planners and targets. */
+export interface DeployContext {
+  runner: DeploymentRunnerPort;
+  targets: Targets;
+  sources: SourceReader;
+  planner: Planner;
+  prober: HttpProber;
+  workRoot: string;
+  /** Event streams: how often to look for new events, and to send a heartbeat. */
+  streamPollMs: number;
+  streamHeartbeatMs: number;
 }
 
 export interface ControlPlaneSettings {
@@ -17,5 +34,5 @@ export interface ControlPlaneSettings {
   version: string;
   listen: string;
   baseDomain: string;
-  proxyAdminUrl: string;
+  httpPort: number;
 }

@@ -23,6 +23,8 @@ export interface MaterializedSource {
   dir?: string;
   /** Compose file path inside dir, for compose sources. */
   composeFile?: string;
+  /** Things read but not acted on (e.g. a baseDirectory on an image source). */
+  warnings?: string[];
   /** Removes any temporary copy (git checkout, extracted zip). */
   dispose(): Promise<void>;
 }

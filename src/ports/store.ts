@@ -1,3 +1,5 @@
+import type { Deployment, JournalEvent } from '../core/deployments/deployment.js';
+import type { DeploymentStatus } from '../core/deployments/status.js';
 import type { Actor, AuditEventSummary, Environment, Project, Resource, Server, Token } from '../core/model/records.js';
 
 // The state store as operations see it. Adapters implement it over PGlite or PostgreSQL with one
@@ -54,6 +56,28 @@ export interface AuditRepo {
   list(aggregateId: string): Promise<AuditEventSummary[]>;
 }
 
+export interface DeploymentsRepo {
+  create(d: Deployment): Promise<void>;
+  get(id: string): Promise<Deployment | undefined>;
+  /** Writes the mutable fields (status, phase, plan, artifact, runtime, error, times...). */
+  update(id: string, changes: Partial<Omit<Deployment, 'id' | 'resourceId' | 'snapshot' | 'createdAt'>>): Promise<void>;
+  /** Moves status only when the row is still in one of `from` (compare-and-set); returns success. */
+  transition(id: string, from: readonly DeploymentStatus[], changes: Partial<Deployment> & { status: DeploymentStatus }): Promise<boolean>;
+  list(filter: { resourceId?: string; status?: readonly DeploymentStatus[]; includeArchived?: boolean; preview?: { type: string; id: string } | null; limit?: number }): Promise<Deployment[]>;
+  /** Active attempts whose heartbeat is older than the cutoff (or never beat and were created before it). */
+  stale(cutoff: string): Promise<Deployment[]>;
+  heartbeat(id: string, at: string): Promise<void>;
+}
+
+export interface JournalRepo {
+  append(deploymentId: string, e: Omit<JournalEvent, 'seq' | 'deploymentId'>): Promise<JournalEvent>;
+  /** Events of one deployment with seq > after, in order. */
+  after(deploymentId: string, after: number, limit: number): Promise<JournalEvent[]>;
+  /** Deletes journal rows older than the cutoff, raising each deployment's pruned watermark. */
+  pruneBefore(cutoff: string, opts: { dryRun: boolean }): Promise<{ deleted: number }>;
+  count(): Promise<number>;
+}
+
 export interface StoreRepos {
   projects: ProjectsRepo;
   environments: EnvironmentsRepo;
@@ -61,6 +85,8 @@ export interface StoreRepos {
   servers: ServersRepo;
   tokens: TokensRepo;
   audit: AuditRepo;
+  deployments: DeploymentsRepo;
+  journal: JournalRepo;
 }
 
 export interface Store extends StoreRepos {

@@ -11,7 +11,7 @@ describe('local control plane on demand', () => {
 
   it('the first CLI call starts berth serve in the background; the second reuses it; a dead one is replaced', async () => {
     const store = await freshStore();
-    const env = { ...process.env, BERTH_HOME: store.home, BERTH_DATABASE_URL: store.databaseUrl ?? '', BERTH_URL: '', BERTH_TOKEN: '' };
+    const env = { ...process.env, BERTH_PROXY_BOOTSTRAP: 'false', BERTH_HOME: store.home, BERTH_DATABASE_URL: store.databaseUrl ?? '', BERTH_URL: '', BERTH_TOKEN: '' };
     expect(readControlPlaneState(store.home)).toBeUndefined();
 
     const first = await runCli(['system', 'health', '--json'], env);

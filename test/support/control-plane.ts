@@ -1,6 +1,7 @@
 import { startControlPlane, type ControlPlane } from '../../src/main/control-plane.js';
 import { serveSettings } from '../../src/main/settings.js';
 import { ApiClient } from '../../src/surfaces/client/api-client.js';
+import { freePort } from './ports.js';
 import { freshStore, type TestStoreSettings } from './store.js';
 
 export interface TestControlPlane extends ControlPlane {
@@ -8,14 +9,36 @@ export interface TestControlPlane extends ControlPlane {
   client: ApiClient;
   /** Environment for a CLI subprocess that should use this control plane through its state file. */
   cliEnv: NodeJS.ProcessEnv;
+  httpPort: number;
 }
+
+/** Engine timings short enough for tests; each test's proxy gets its own free ports. */
+export const FAST_ENGINE_ENV = {
+  BERTH_HEARTBEAT_MS: '500',
+  BERTH_POLL_MS: '100',
+  BERTH_DRAIN_MS: '300',
+  BERTH_MIN_FREE_BYTES: String(64 * 1024 * 1024),
+};
 
 /** A control plane in this test process on a free port, over a fresh store. */
 export async function startTestControlPlane(env: NodeJS.ProcessEnv = {}): Promise<TestControlPlane> {
   const settings = await freshStore();
-  const plane = await startControlPlane(
-    serveSettings({ ...env, BERTH_HOME: settings.home, BERTH_DATABASE_URL: settings.databaseUrl ?? '' }, { listen: '127.0.0.1', port: '0' }),
-  );
-  const cliEnv = { ...process.env, BERTH_HOME: settings.home, BERTH_DATABASE_URL: settings.databaseUrl ?? '', BERTH_URL: '', BERTH_TOKEN: '' };
-  return { ...plane, settings, client: new ApiClient({ url: plane.url, token: plane.token }), cliEnv };
+  const httpPort = await freePort();
+  const full = {
+    BERTH_PROXY_BOOTSTRAP: 'false',
+    ...FAST_ENGINE_ENV,
+    BERTH_HTTP_PORT: String(httpPort),
+    BERTH_SWITCH_PORT: String(await freePort()),
+    ...env,
+    BERTH_HOME: settings.home,
+    BERTH_DATABASE_URL: settings.databaseUrl ?? '',
+  };
+  const plane = await startControlPlane(serveSettings(full, { listen: '127.0.0.1', port: '0' }));
+  const cliEnv = { ...process.env, BERTH_HOME: settings.home, BERTH_DATABASE_URL: settings.databaseUrl ?? '', BERTH_URL: '', BERTH_TOKEN: '', BERTH_PROXY_BOOTSTRAP: 'false' };
+  const close = async () => {
+    await plane.close();
+    await plane.runner.idle();
+    await plane.targets.local.proxy.stop().catch(() => undefined);
+  };
+  return { ...plane, close, settings, client: new ApiClient({ url: plane.url, token: plane.token }), cliEnv, httpPort };
 }

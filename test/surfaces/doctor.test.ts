@@ -8,8 +8,8 @@ type Check = { name: string; status: string; error?: { code: string } };
 describe('berth doctor', () => {
   let plane: TestControlPlane;
   beforeAll(async () => {
-    // Point the proxy check at a closed port and Docker at a socket that does not exist.
-    plane = await startTestControlPlane({ BERTH_PROXY_ADMIN_URL: 'http://127.0.0.1:9' });
+    // No Caddy binary: the managed proxy cannot run, and doctor must say so with a code.
+    plane = await startTestControlPlane({ BERTH_CADDY_BIN: '/nonexistent/caddy' });
   });
   afterAll(async () => plane?.close());
 

@@ -10,6 +10,8 @@ import { environmentsRepo, projectsRepo } from './repos/projects.js';
 import { resourcesRepo } from './repos/resources.js';
 import { serversRepo } from './repos/servers.js';
 import { tokensRepo } from './repos/tokens.js';
+import { deploymentsRepo } from './repos/deployments.js';
+import { journalRepo } from './repos/journal.js';
 import { sql } from 'drizzle-orm';
 
 export interface StoreOptions {
@@ -31,6 +33,8 @@ function repos(db: Db): StoreRepos {
     servers: serversRepo(db),
     tokens: tokensRepo(db),
     audit: auditRepo(db),
+    deployments: deploymentsRepo(db),
+    journal: journalRepo(db),
   };
 }
 

@@ -1,4 +1,4 @@
-import { bigserial, integer, jsonb, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
+import { bigint, bigserial, integer, jsonb, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
 
 // Drizzle's view of the tables created by migrations/*.sql (the SQL files are the authority;
 // test/store/schema-matches-migrations.test.ts checks the two agree).
@@ -64,4 +64,42 @@ export const auditEvents = pgTable('audit_events', {
   redactedFields: jsonb('redacted_fields').notNull(),
   prevHash: text('prev_hash').notNull(),
   hash: text('hash').notNull(),
+});
+
+export const deployments = pgTable('deployments', {
+  id: text('id').primaryKey(),
+  resourceId: text('resource_id').notNull(),
+  projectId: text('project_id').notNull(),
+  environmentId: text('environment_id').notNull(),
+  serverId: text('server_id').notNull(),
+  trigger: text('trigger').notNull(),
+  status: text('status').notNull(),
+  currentPhase: text('current_phase').notNull(),
+  previewType: text('preview_type'),
+  previewId: text('preview_id'),
+  snapshot: jsonb('snapshot').notNull(),
+  sourceSummary: jsonb('source_summary'),
+  plan: jsonb('plan'),
+  artifact: jsonb('artifact'),
+  runtime: jsonb('runtime'),
+  accessUrl: text('access_url'),
+  error: jsonb('error'),
+  recoveryHint: text('recovery_hint'),
+  heartbeatAt: ts('heartbeat_at'),
+  owner: text('owner'),
+  eventsPrunedThrough: bigint('events_pruned_through', { mode: 'number' }).notNull(),
+  createdAt: ts('created_at').notNull(),
+  startedAt: ts('started_at'),
+  finishedAt: ts('finished_at'),
+  archivedAt: ts('archived_at'),
+  sourceDeploymentId: text('source_deployment_id'),
+});
+
+export const deploymentEvents = pgTable('deployment_events', {
+  seq: bigserial('seq', { mode: 'number' }).primaryKey(),
+  deploymentId: text('deployment_id').notNull(),
+  at: ts('at').notNull(),
+  kind: text('kind').notNull(),
+  phase: text('phase'),
+  data: jsonb('data').notNull(),
 });

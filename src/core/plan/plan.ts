@@ -20,7 +20,7 @@ export interface HealthCheckPlan {
 
 /** How to produce the image of one service. */
 export type BuildPlan =
-  | { kind: 'dockerfile'; contextDir: string; dockerfile: string }
+  | { kind: 'dockerfile'; contextDir: string; dockerfile: string; /** Build arguments (compose build.args). */ args?: Record<string, string> }
   /** Berth writes this Dockerfile text itself (static and node planners). */
   | { kind: 'generated'; contextDir: string; dockerfileText: string }
   | { kind: 'image'; image: string };
@@ -39,10 +39,21 @@ export interface ServicePlan {
   publish?: { host: number; container: number; protocol: 'tcp' | 'udp' }[];
   networks?: string[];
   dependsOn?: string[];
+  /** Start condition per dependsOn entry (compose `depends_on.<svc>.condition`), when not plain start. */
+  dependsOnCondition?: Record<string, 'service_started' | 'service_healthy' | 'service_completed_successfully'>;
   healthcheckDefined?: boolean;
+  /** The compose healthcheck itself, for the engine's HEALTHCHECK (durations in ms). */
+  healthcheck?: { test?: string[]; intervalMs?: number; timeoutMs?: number; retries?: number; startPeriodMs?: number };
+  entrypoint?: string[];
+  restart?: string;
+  replicas?: number;
+  labels?: Record<string, string>;
+  /** Container ports the service listens on without publishing them (compose `expose:`). */
+  expose?: number[];
   memoryMb?: number;
   cpus?: number;
-  volumes?: { source: string; target: string; readOnly: boolean }[];
+  /** `source` is '' for anonymous volumes and tmpfs; `type` tells a host path from a named volume. */
+  volumes?: { source: string; target: string; readOnly: boolean; type?: 'bind' | 'volume' | 'tmpfs' }[];
 }
 
 export interface Plan {

@@ -6,6 +6,7 @@ import type { Resource } from '../../core/model/records.js';
 import { defineOperation } from '../operation.js';
 import { resourceOut } from '../records.js';
 import { resolveEnvironment } from './placement.js';
+import { resourceStatus, resourceStatusOut } from './status.js';
 
 const profiles = {
   source: sourceProfile.optional(),
@@ -94,12 +95,15 @@ export const listResources = defineOperation({
 export const showResource = defineOperation({
   name: 'resources.show',
   kind: 'query',
-  summary: 'Show one resource and its profiles.',
+  summary: 'Show one resource, its profiles and its readiness: resource, deployment, runtime, proxy, access URL, certificate.',
   input: z.strictObject({ id: z.string().min(1).max(100) }),
-  output: resourceOut,
+  output: resourceOut.extend({ status: resourceStatusOut }),
   errors: ['resource_not_found'],
   destructive: false,
   http: { method: 'GET', path: '/api/resources/{id}' },
   cli: { words: ['resource', 'show'], positionals: ['id'] },
-  handler: async ({ id }, ctx) => (await ctx.store.resources.get(id)) ?? fail('resource_not_found', 'No resource has this id.', { id }),
+  handler: async ({ id }, ctx) => {
+    const resource = (await ctx.store.resources.get(id)) ?? fail('resource_not_found', 'No resource has this id.', { id });
+    return { ...resource, status: await resourceStatus(ctx, resource) };
+  },
 });

@@ -36,6 +36,24 @@ export function errorResult(err: unknown): { ok: false; error: ErrorObject } {
   return { ok: false, error: e.toObject() };
 }
 
+/** Prints envelopes as they arrive (NDJSON with --json); the exit status follows the last one. */
+async function followStream(io: CliIo, json: boolean, client: ApiClient, op: Operation, input: Record<string, unknown>): Promise<number> {
+  const opened = await client.stream(op, input);
+  if (!opened.ok) return emit(io, json, opened);
+  let last: { kind?: string; error?: ErrorObject } = {};
+  for await (const envelope of opened.envelopes) {
+    last = envelope as typeof last;
+    io.out(json ? JSON.stringify(envelope) : renderEnvelope(envelope as Record<string, unknown>));
+  }
+  return last.kind === 'error' && last.error ? (EXIT_CODES[last.error.category] ?? 1) : 0;
+}
+
+function renderEnvelope(e: Record<string, unknown>): string {
+  if (e.kind !== 'event') return `[${String(e.cursor)}] ${String(e.kind)}${e.status ? ` ${String(e.status)}` : ''}`;
+  const ev = e.event as { phase?: string; kind: string; data: Record<string, unknown> };
+  return `[${String(e.cursor)}] ${ev.phase ?? '-'} ${ev.kind} ${JSON.stringify(ev.data)}`;
+}
+
 function groupFor(root: Command, words: string[]): Command {
   let parent = root;
   for (const word of words) {
@@ -67,7 +85,8 @@ export function inputFromArgs(op: Operation, positionals: string[], opts: Record
   for (const f of fields) {
     const key = f.field.replace(/-([a-z])/g, (_m, c: string) => c.toUpperCase());
     const raw = opts[key];
-    if (typeof raw === 'string') input[f.field] = convertValue(f.kind, raw);
+    if (raw === true && f.kind === 'boolean') input[f.field] = true;
+    else if (typeof raw === 'string') input[f.field] = convertValue(f.kind, raw);
   }
   return input;
 }
@@ -87,7 +106,8 @@ export function buildProgram(deps: CliDeps): Command {
     for (const p of positionals) cmd.argument(`[${p}]`);
     for (const f of fieldOptions(op.input)) {
       if (positionals.includes(f.field)) continue;
-      cmd.option(`--${f.flag} <${f.kind === 'json' ? 'json' : 'value'}>`, `${f.description || f.field}${f.required ? ' (required)' : ''}`);
+      const value = f.kind === 'boolean' ? '[true|false]' : f.kind === 'json' ? '<json>' : '<value>';
+      cmd.option(`--${f.flag} ${value}`, `${f.description || f.field}${f.required ? ' (required)' : ''}`);
     }
     cmd.option('--input <json>', 'raw operation input as a JSON object (merged under the options)');
     cmd.option('--json', 'print the result or error as JSON');
@@ -98,7 +118,7 @@ export function buildProgram(deps: CliDeps): Command {
       try {
         const input = inputFromArgs(op, args.slice(0, positionals.length) as string[], opts);
         const client = await deps.connect();
-        code = emit(deps.io, json, await client.call(op, input));
+        code = op.stream && input.follow === true ? await followStream(deps.io, json, client, op, input) : emit(deps.io, json, await client.call(op, input));
       } catch (err) {
         code = emit(deps.io, json, errorResult(err));
       }

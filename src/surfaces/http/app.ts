@@ -1,4 +1,5 @@
 import { Hono, type Context } from 'hono';
+import { streamSSE } from 'hono/streaming';
 import { BerthError } from '../../core/errors/berth-error.js';
 import type { Dispatcher } from '../../operations/dispatch.js';
 import type { Operation } from '../../operations/operation.js';
@@ -42,6 +43,23 @@ async function inputOf(c: Context, op: Operation): Promise<unknown> {
 /** HTTP routes derived from the catalogue: one route per operation, errors as `{ error }`. */
 export function createHttpApp(opts: HttpAppOptions): Hono {
   const app = new Hono();
+
+  /** Server-sent events: `id` is the envelope cursor, `event` its kind, `data` the envelope. */
+  async function serveStream(c: Context, op: Operation, input: unknown): Promise<Response> {
+    const abort = new AbortController();
+    const result = await opts.dispatcher.dispatchStream(op, input, bearerOf(c), abort.signal);
+    if (!result.ok) return errorResponse(c, result.error);
+    return streamSSE(c, async (sse) => {
+      sse.onAbort(() => abort.abort());
+      let next = result.first;
+      while (!next.done) {
+        const envelope = next.value as { kind: string; cursor: number };
+        await sse.writeSSE({ id: String(envelope.cursor), event: envelope.kind, data: JSON.stringify(envelope) });
+        next = await result.envelopes.next();
+      }
+      abort.abort();
+    });
+  }
   app.get('/api/openapi.json', (c) => c.json(openApiDocument(opts.operations, opts.version)));
   for (const op of opts.operations) {
     const path = op.http.path.replace(/\{(\w+)\}/g, ':$1');
@@ -52,6 +70,7 @@ export function createHttpApp(opts: HttpAppOptions): Hono {
       } catch (err) {
         return errorResponse(c, err as BerthError);
       }
+      if (op.stream && (c.req.header('accept') ?? '').includes('text/event-stream')) return serveStream(c, op, input);
       const result = await opts.dispatcher.dispatch(op, input, bearerOf(c));
       return result.ok ? c.json(result.data as object) : errorResponse(c, result.error);
     });

@@ -1,0 +1,125 @@
+import { execFileSync } from 'node:child_process';
+import { chmodSync, copyFileSync, cpSync, existsSync, mkdirSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+
+// Base images are assembled FROM scratch out of files this host already has, because the
+// machine may reach no registry. Each assembler lays out the image's root filesystem in a
+// directory and returns the image config (Dockerfile instructions); nothing runs at build time.
+
+const BUSYBOX_CANDIDATES = ['/usr/bin/busybox', '/bin/busybox', '/usr/local/bin/busybox'];
+const PATH_ENV = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
+
+/** A missing host prerequisite: the caller reports it (it is not an engine failure). */
+export class BaseImagePrerequisiteMissing extends Error {}
+
+function place(root: string, absolute: string): string {
+  const target = join(root, absolute);
+  mkdirSync(dirname(target), { recursive: true });
+  return target;
+}
+
+/** Copies a host file to the same path in the context, following symlinks (the image gets the file). */
+function copyHostFile(root: string, absolute: string, as = absolute): void {
+  copyFileSync(realpathSync(absolute), place(root, as));
+}
+
+function writeFile(root: string, absolute: string, text: string, mode = 0o644): void {
+  const target = place(root, absolute);
+  writeFileSync(target, text);
+  chmodSync(target, mode);
+}
+
+function hostBusybox(): string {
+  const found = BUSYBOX_CANDIDATES.find((p) => existsSync(p));
+  if (!found) throw new BaseImagePrerequisiteMissing('busybox (busybox-static) is not installed');
+  // A dynamically linked busybox would need its libraries in a scratch image.
+  if (!/statically linked|not a dynamic executable/.test(lddOutput(found))) {
+    throw new BaseImagePrerequisiteMissing(`${found} is not statically linked (install busybox-static)`);
+  }
+  return found;
+}
+
+function lddOutput(binary: string): string {
+  try {
+    return execFileSync('ldd', [binary], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  } catch (err) {
+    // ldd exits non-zero for static binaries, printing "not a dynamic executable".
+    const e = err as { stdout?: string; stderr?: string };
+    return `${e.stdout ?? ''}${e.stderr ?? ''}`;
+  }
+}
+
+/** Busybox as /bin/busybox with one symlink per applet at its usual path (/bin/sh, /usr/bin/wget...). */
+function installBusybox(root: string): void {
+  const busybox = hostBusybox();
+  copyHostFile(root, busybox, '/bin/busybox');
+  chmodSync(join(root, 'bin/busybox'), 0o755);
+  const applets = execFileSync(busybox, ['--list-full'], { encoding: 'utf8' }).split('\n').filter(Boolean);
+  for (const applet of applets) {
+    const target = join(root, applet);
+    if (existsSync(target) || applet === 'bin/busybox') continue;
+    mkdirSync(dirname(target), { recursive: true });
+    symlinkSync('/bin/busybox', target);
+  }
+}
+
+/** What every base image needs: a root user for tools that look it up, and a writable /tmp. */
+function installSkeleton(root: string): void {
+  writeFile(root, '/etc/passwd', 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/bin/false\n');
+  writeFile(root, '/etc/group', 'root:x:0:\nnogroup:x:65534:\n');
+  for (const dir of ['tmp', 'root']) mkdirSync(join(root, dir), { recursive: true });
+  chmodSync(join(root, 'tmp'), 0o1777);
+  chmodSync(join(root, 'root'), 0o700);
+}
+
+/** berth/static: busybox httpd serving /srv on `port`. Returns the image config. */
+export function assembleStaticRoot(root: string, port: number): string[] {
+  installSkeleton(root);
+  installBusybox(root);
+  mkdirSync(join(root, 'srv'), { recursive: true });
+  // httpd as PID 1 ignores SIGTERM, so every stop would wait out its whole timeout: a shell
+  // that exits on TERM ends it at once (the kernel kills the rest of the namespace).
+  const serve = `trap 'exit 0' TERM INT; busybox httpd -f -p ${port} -h /srv & wait`;
+  return [`ENV PATH=${PATH_ENV}`, 'WORKDIR /srv', `EXPOSE ${port}`, `CMD ${JSON.stringify(['/bin/sh', '-c', serve])}`];
+}
+
+/** The shared libraries `ldd` resolves for a binary, the dynamic loader included. */
+export function sharedLibraries(binary: string): string[] {
+  const libs = new Set<string>();
+  for (const line of lddOutput(binary).split('\n')) {
+    // "libc.so.6 => /lib/x86_64-linux-gnu/libc.so.6 (0x...)" or "/lib64/ld-linux-x86-64.so.2 (0x...)"
+    const m = /=>\s*(\/\S+)/.exec(line) ?? /^\s*(\/\S+)\s+\(/.exec(line);
+    if (m?.[1]) libs.add(m[1]);
+  }
+  return [...libs];
+}
+
+/** npm as shipped next to this node (<prefix>/bin/node → <prefix>/lib/node_modules/npm). */
+export function hostNpmDir(nodePath = process.execPath): string | undefined {
+  const prefix = dirname(dirname(realpathSync(nodePath)));
+  const dir = join(prefix, 'lib/node_modules/npm');
+  return existsSync(join(dir, 'bin/npm-cli.js')) ? dir : undefined;
+}
+
+/** berth/node: this host's node binary, its libraries, npm, and busybox as /bin/sh. Returns the image config. */
+export function assembleNodeRoot(root: string): string[] {
+  const node = realpathSync(process.execPath);
+  const libs = sharedLibraries(node);
+  if (libs.length === 0) throw new BaseImagePrerequisiteMissing(`ldd listed no libraries for ${node}`);
+  installSkeleton(root);
+  installBusybox(root);
+  copyHostFile(root, node, '/usr/local/bin/node');
+  chmodSync(join(root, 'usr/local/bin/node'), 0o755);
+  for (const lib of libs) copyHostFile(root, lib);
+
+  const npm = hostNpmDir(node);
+  if (!npm) throw new BaseImagePrerequisiteMissing(`npm not found next to ${node}`);
+  cpSync(npm, join(root, 'usr/local/lib/node_modules/npm'), { recursive: true, verbatimSymlinks: true });
+  // Shims rather than symlinks: the scripts' `#!/usr/bin/env node` shebangs would work too,
+  // but an explicit node path does not depend on PATH.
+  for (const [tool, script] of [['npm', 'npm-cli.js'], ['npx', 'npx-cli.js']] as const) {
+    writeFile(root, `/usr/local/bin/${tool}`, `#!/bin/sh\nexec /usr/local/bin/node /usr/local/lib/node_modules/npm/bin/${script} "$@"\n`, 0o755);
+  }
+  mkdirSync(join(root, 'app'), { recursive: true });
+  return [`ENV PATH=${PATH_ENV} HOME=/root`, 'WORKDIR /app', 'CMD ["node"]'];
+}

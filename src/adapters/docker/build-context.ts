@@ -1,0 +1,87 @@
+import { lstatSync, readFileSync } from 'node:fs';
+import { relative, sep } from 'node:path';
+import ignore from 'ignore';
+import tar from 'tar-fs';
+import type { Readable } from 'node:stream';
+
+// The build context is streamed as a tar, never buffered. The engine does not apply
+// .dockerignore itself (the docker CLI does), so Berth filters while packing.
+
+/** Name of the Dockerfile Berth generated, added to the context next to the user's files. */
+export const INLINE_DOCKERFILE = '.berth.Dockerfile';
+
+/**
+ * .dockerignore patterns are relative to the context root, while gitignore patterns without a
+ * slash match at any depth: anchoring each pattern with a leading '/' gives Docker's meaning.
+ */
+export function dockerignoreMatcher(text: string): ignore.Ignore {
+  const patterns = text
+    .split(/\r?\n/)
+    .map((line) => line.trim())
+    .filter((line) => line && !line.startsWith('#'))
+    .map((line) => {
+      const negated = line.startsWith('!');
+      const body = (negated ? line.slice(1) : line).trim().replace(/^(\.\/|\/)+/, '');
+      return body ? `${negated ? '!' : ''}/${body}` : '';
+    })
+    .filter(Boolean);
+  return ignore().add(patterns);
+}
+
+function readDockerignore(contextDir: string): string {
+  try {
+    return readFileSync(`${contextDir}/.dockerignore`, 'utf8');
+  } catch {
+    return '';
+  }
+}
+
+/** "a/b/c" → ["a", "a/b"]: directories that must be walked to reach the Dockerfile. */
+function ancestors(path: string): string[] {
+  const parts = path.split('/');
+  return parts.slice(1).map((_, i) => parts.slice(0, i + 1).join('/'));
+}
+
+export interface ContextOptions {
+  contextDir: string;
+  /** Always sent even when .dockerignore lists it (the engine needs it), like the docker CLI. */
+  dockerfilePath?: string;
+  /** Generated Dockerfile text, added as INLINE_DOCKERFILE outside .dockerignore's reach. */
+  inlineDockerfile?: string;
+}
+
+/** A tar stream of the context: files .dockerignore excludes are never read. */
+export function packContext(opts: ContextOptions): Readable {
+  const dockerignore = readDockerignore(opts.contextDir);
+  const matcher = dockerignoreMatcher(dockerignore);
+  const dockerfile = opts.dockerfilePath?.replace(/^\.\//, '');
+  const keep = new Set(['.dockerignore', ...(dockerfile ? [dockerfile, ...ancestors(dockerfile)] : [])]);
+  const skip = (absolute: string): boolean => {
+    const rel = relative(opts.contextDir, absolute).split(sep).join('/');
+    if (!rel || rel.startsWith('..')) return false;
+    if (opts.inlineDockerfile !== undefined && (rel === INLINE_DOCKERFILE || rel === '.dockerignore')) return true; // ours win
+    if (keep.has(rel)) return false;
+    let isDir = false;
+    try {
+      isDir = lstatSync(absolute).isDirectory();
+    } catch {
+      return true; // vanished while packing
+    }
+    return matcher.ignores(isDir ? `${rel}/` : rel);
+  };
+  const inline = opts.inlineDockerfile;
+  return tar.pack(opts.contextDir, {
+    ignore: skip,
+    // Modes travel as they are on disk (the CLI does not apply the local umask either).
+    umask: 0,
+    finalize: inline === undefined,
+    finish: (pack) => {
+      if (inline === undefined) return;
+      pack.entry({ name: INLINE_DOCKERFILE, mode: 0o644, mtime: new Date(0) }, inline);
+      // The engine drops the Dockerfile from the context only when .dockerignore lists it;
+      // without this, `COPY . /srv` would publish the generated Dockerfile.
+      pack.entry({ name: '.dockerignore', mode: 0o644, mtime: new Date(0) }, `${dockerignore}\n${INLINE_DOCKERFILE}\n`);
+      pack.finalize();
+    },
+  } as tar.PackOptions) as unknown as Readable;
+}

@@ -1,0 +1,132 @@
+import type Docker from 'dockerode';
+import type { Readable } from 'node:stream';
+import type {
+  BuildRequest,
+  BuiltImage,
+  ContainerEngine,
+  ContainerState,
+  DiskUsage,
+  PullRequest,
+  RunRequest,
+  RunningContainer,
+} from '../../ports/container-engine.js';
+import { buildImage } from './build.js';
+import { inspectContainer, listContainers, removeContainer, stopContainer } from './containers.js';
+import { diskUsage } from './disk-usage.js';
+import { dockerClient } from './engine.js';
+import { engineCall } from './errors.js';
+import { imageIdOf, removeImage, tagImage } from './images.js';
+import { importImage, type ImportRequest } from './import-image.js';
+import { listeningPortsOfPid } from './listening-ports.js';
+import { followLogs, logsTail } from './logs.js';
+import { ensureNetwork } from './networks.js';
+import { DEFAULT_PULL_BASE_DELAY_MS, pullImage } from './pull.js';
+import { runContainer } from './run.js';
+
+export interface DockerEngineOptions {
+  /** DOCKER_HOST-style endpoint; the local socket when unset. */
+  dockerHost?: string;
+  /** An existing client (e.g. Docker over SSH); wins over dockerHost. */
+  client?: Docker;
+  /**
+   * Whether the engine runs on this machine, so its /proc and DockerRootDir are ours to read.
+   * Default: true for a unix socket, false for a TCP endpoint or a given client.
+   */
+  local?: boolean;
+  /** First pull retry delay; it doubles per attempt. */
+  pullBaseDelayMs?: number;
+}
+
+/** ContainerEngine over the Docker Engine API (dockerode); never the docker CLI. */
+export class DockerEngine implements ContainerEngine {
+  readonly docker: Docker;
+  private readonly local: boolean;
+  private readonly pullBaseDelayMs: number;
+
+  constructor(opts: DockerEngineOptions = {}) {
+    this.docker = opts.client ?? dockerClient(opts.dockerHost);
+    this.local = opts.local ?? (!opts.client && (!opts.dockerHost || opts.dockerHost.startsWith('unix://')));
+    this.pullBaseDelayMs = opts.pullBaseDelayMs ?? DEFAULT_PULL_BASE_DELAY_MS;
+  }
+
+  async ping(): Promise<void> {
+    await engineCall('ping', () => this.docker.ping());
+  }
+
+  ensureNetwork(name: string, labels: Record<string, string>): Promise<void> {
+    return ensureNetwork(this.docker, name, labels);
+  }
+
+  build(req: BuildRequest): Promise<BuiltImage> {
+    return buildImage(this.docker, req);
+  }
+
+  pull(req: PullRequest): Promise<{ imageId: string }> {
+    return pullImage(this.docker, req, this.pullBaseDelayMs);
+  }
+
+  imageId(ref: string): Promise<string | undefined> {
+    return imageIdOf(this.docker, ref);
+  }
+
+  tagImage(imageId: string, tag: string): Promise<void> {
+    return tagImage(this.docker, imageId, tag);
+  }
+
+  run(req: RunRequest): Promise<RunningContainer> {
+    return runContainer(this.docker, req);
+  }
+
+  inspect(containerId: string): Promise<ContainerState | undefined> {
+    return inspectContainer(this.docker, containerId);
+  }
+
+  logsTail(containerId: string, lines: number): Promise<string> {
+    return logsTail(this.docker, containerId, lines);
+  }
+
+  followLogs(containerId: string, signal: AbortSignal): Promise<Readable> {
+    return followLogs(this.docker, containerId, signal);
+  }
+
+  stop(containerId: string, timeoutSeconds: number): Promise<void> {
+    return stopContainer(this.docker, containerId, timeoutSeconds);
+  }
+
+  remove(containerId: string): Promise<void> {
+    return removeContainer(this.docker, containerId);
+  }
+
+  listContainers(labels: Record<string, string>): Promise<ContainerState[]> {
+    return listContainers(this.docker, labels);
+  }
+
+  /** Read from the host's /proc; a remote engine's processes are not visible here. */
+  async listeningPorts(containerId: string): Promise<number[] | undefined> {
+    if (!this.local) return undefined;
+    const info = await engineCall(
+      'listeningPorts',
+      () => this.docker.getContainer(containerId).inspect(),
+      (r) => (r.statusCode === 404 ? { value: undefined } : undefined),
+    );
+    if (!info?.State.Running) return undefined;
+    return listeningPortsOfPid(info.State.Pid);
+  }
+
+  diskUsage(): Promise<DiskUsage> {
+    return diskUsage(this.docker, this.local);
+  }
+
+  removeImage(ref: string): Promise<void> {
+    return removeImage(this.docker, ref);
+  }
+
+  /** Not on the port: a root filesystem as an image, for the base images Berth makes itself. */
+  importImage(req: ImportRequest): Promise<string> {
+    return importImage(this.docker, req);
+  }
+}
+
+export function createDockerEngine(opts: DockerEngineOptions = {}): DockerEngine {
+  return new DockerEngine(opts);
+}

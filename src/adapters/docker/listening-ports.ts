@@ -1,0 +1,30 @@
+import { readFile } from 'node:fs/promises';
+
+// /proc/<pid>/net/tcp shows the sockets of that process's network namespace, so the host (as
+// root) sees what listens inside a container without exec'ing into it — which works even for
+// images that ship no shell.
+
+const TCP_LISTEN = '0A';
+
+/** Local ports in LISTEN state from the text of /proc/net/tcp or tcp6. */
+export function parseProcNetTcp(text: string): number[] {
+  const ports: number[] = [];
+  for (const line of text.split('\n').slice(1)) {
+    const cols = line.trim().split(/\s+/);
+    const local = cols[1];
+    if (!local || cols[3] !== TCP_LISTEN) continue;
+    const port = parseInt(local.slice(local.lastIndexOf(':') + 1), 16);
+    if (Number.isInteger(port)) ports.push(port);
+  }
+  return ports;
+}
+
+/** Sorted distinct listening ports of a process's namespace; undefined when /proc cannot be read. */
+export async function listeningPortsOfPid(pid: number, procRoot = '/proc'): Promise<number[] | undefined> {
+  if (!Number.isInteger(pid) || pid <= 0) return undefined;
+  const read = (file: string) => readFile(`${procRoot}/${pid}/net/${file}`, 'utf8').catch(() => undefined);
+  const [tcp, tcp6] = await Promise.all([read('tcp'), read('tcp6')]);
+  if (tcp === undefined && tcp6 === undefined) return undefined; // tcp6 alone is absent without IPv6
+  const ports = new Set([...parseProcNetTcp(tcp ?? ''), ...parseProcNetTcp(tcp6 ?? '')]);
+  return [...ports].sort((a, b) => a - b);
+}

@@ -1,0 +1,78 @@
+import type Docker from 'dockerode';
+import { BerthError } from '../../core/errors/berth-error.js';
+import { LABELS, type RunRequest, type RunningContainer } from '../../ports/container-engine.js';
+import { engineCall, type EngineRefusal } from './errors.js';
+
+const MB = 1024 * 1024;
+/** on-failure retries are bounded so a crash loop ends (verify reports restart_exhausted). */
+const ON_FAILURE_RETRIES = 3;
+
+function restartPolicy(policy: RunRequest['restartPolicy']): Docker.HostRestartPolicy {
+  if (policy === 'on-failure') return { Name: 'on-failure', MaximumRetryCount: ON_FAILURE_RETRIES };
+  return { Name: policy ?? 'no' };
+}
+
+/** Absolute sources are bind mounts; names are volumes, labelled on creation like everything Berth makes. */
+function mounts(req: RunRequest): Docker.MountSettings[] {
+  const volumeLabels: Record<string, string> = { [LABELS.managed]: 'true' };
+  const resource = req.labels[LABELS.resource];
+  if (resource) volumeLabels[LABELS.resource] = resource;
+  return (req.volumes ?? []).map((v) =>
+    v.source.startsWith('/')
+      ? { Type: 'bind', Source: v.source, Target: v.target, ReadOnly: v.readOnly }
+      : { Type: 'volume', Source: v.source, Target: v.target, ReadOnly: v.readOnly, VolumeOptions: { NoCopy: false, Labels: volumeLabels, DriverConfig: { Name: 'local', Options: {} } } },
+  );
+}
+
+export function containerSpec(req: RunRequest): Docker.ContainerCreateOptions {
+  const exposed: Record<string, object> = {};
+  const bindings: Record<string, { HostPort: string }[]> = {};
+  for (const p of req.publish ?? []) {
+    const key = `${p.container}/${p.protocol}`;
+    exposed[key] = {};
+    (bindings[key] ??= []).push({ HostPort: String(p.host) });
+  }
+  return {
+    name: req.name,
+    Image: req.image,
+    ...(req.command ? { Cmd: req.command } : {}),
+    Env: Object.entries(req.env ?? {}).map(([k, v]) => `${k}=${v}`),
+    Labels: req.labels,
+    ExposedPorts: exposed,
+    HostConfig: {
+      NetworkMode: req.network,
+      RestartPolicy: restartPolicy(req.restartPolicy),
+      ...(req.memoryMb ? { Memory: Math.round(req.memoryMb * MB) } : {}),
+      ...(req.cpus ? { NanoCpus: Math.round(req.cpus * 1e9) } : {}),
+      PortBindings: bindings,
+      Mounts: mounts(req),
+    },
+    NetworkingConfig: { EndpointsConfig: { [req.network]: { Aliases: req.aliases ?? [] } } },
+  };
+}
+
+function startFailed(req: RunRequest, refusal: EngineRefusal): BerthError {
+  const service = req.labels[LABELS.service];
+  return new BerthError('container_start_failed', `The engine refused to start container ${req.name}.`, {
+    ...(service ? { service } : {}),
+    ...(refusal.statusCode ? { statusCode: refusal.statusCode } : {}),
+    reason: refusal.reason,
+  });
+}
+
+/** Creates and starts; a container that was created but would not start is removed, freeing its name. */
+export async function runContainer(docker: Docker, req: RunRequest): Promise<RunningContainer> {
+  const container = await engineCall('run', () => docker.createContainer(containerSpec(req)), (r) => startFailed(req, r));
+  try {
+    await engineCall('run', () => container.start(), (r) => startFailed(req, r));
+  } catch (err) {
+    await container.remove({ force: true }).catch(() => undefined);
+    throw err;
+  }
+  const info = await engineCall('run', () => container.inspect());
+  return {
+    id: info.Id,
+    name: info.Name.replace(/^\//, ''),
+    ip: info.NetworkSettings.Networks[req.network]?.IPAddress ?? '',
+  };
+}

@@ -1,0 +1,191 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { BerthError } from '../../core/errors/berth-error.js';
+import type { ProbeResult } from '../../ports/diagnostics.js';
+import type { EdgeProxy, ObservedRoute, RouteSpec } from '../../ports/edge-proxy.js';
+import { caddyRoute, edgeConfig, invalidRoute, observedRoute, ROUTES_ID, sameConfig, sameRoute, switchConfig } from './caddy-config.js';
+import { CaddyProcess } from './caddy-process.js';
+import { withProxyLock } from './proxy-lock.js';
+import { RouteFile } from './route-file.js';
+
+// The edge proxy of one target as two Caddy processes (see caddy-config.ts for why two): the
+// EDGE's config is written once; deploys change only the SWITCH, through its admin API.
+
+export interface CaddyEdgeProxyOptions {
+  /** Berth's state directory; the proxy keeps its sockets, pids, configs and logs in <home>/proxy. */
+  home: string;
+  /** Public port clients reach. Default 80. */
+  httpPort?: number;
+  /** Loopback port of the switch (edge -> switch). Default 2080. */
+  switchPort?: number;
+  /** Caddy binary. Default `caddy` on PATH. */
+  caddyBin?: string;
+  /** How long a starting Caddy may take to answer its admin API. Default 10 s. */
+  startTimeoutMs?: number;
+  /**
+   * Caddy's grace_period on the switch: how long a replaced config waits for its in-flight
+   * requests before it is cleaned up. Default 30 s. (Caddy 2.6.2 answers the change at once and
+   * lets plain requests run on past it; upgraded connections are closed at cleanup regardless.)
+   */
+  drainMs?: number;
+  /** How long the edge retries dialling a restarting switch before answering 502. Default 5 s. */
+  switchRetryMs?: number;
+}
+
+export class CaddyEdgeProxy implements EdgeProxy {
+  readonly dir: string;
+  private readonly port: number;
+  private readonly switchPort: number;
+  private readonly startTimeoutMs: number;
+  private readonly drainMs: number;
+  private readonly switchRetryMs: number;
+  private readonly edge: CaddyProcess;
+  private readonly switch: CaddyProcess;
+  private readonly routes: RouteFile;
+  private readonly lockFile: string;
+  /** Adopted processes are checked once against the desired config (an upgrade, a crash mid-change). */
+  private reconciled = false;
+
+  constructor(opts: CaddyEdgeProxyOptions) {
+    this.dir = join(opts.home, 'proxy');
+    this.port = opts.httpPort ?? 80;
+    this.switchPort = opts.switchPort ?? 2080;
+    this.startTimeoutMs = opts.startTimeoutMs ?? 10_000;
+    this.drainMs = opts.drainMs ?? 30_000;
+    this.switchRetryMs = opts.switchRetryMs ?? 5_000;
+    const proc = { dir: this.dir, caddyBin: opts.caddyBin ?? 'caddy', startTimeoutMs: this.startTimeoutMs };
+    this.edge = new CaddyProcess({ ...proc, name: 'edge' });
+    this.switch = new CaddyProcess({ ...proc, name: 'switch' });
+    this.routes = new RouteFile(join(this.dir, 'routes.json'));
+    this.lockFile = join(this.dir, 'proxy.lock');
+  }
+
+  httpPort(): number {
+    return this.port;
+  }
+
+  async ensureRunning(): Promise<{ httpPort: number }> {
+    await this.locked(() => this.ensureRunningLocked());
+    return { httpPort: this.port };
+  }
+
+  async applyRoute(route: RouteSpec): Promise<void> {
+    const invalid = invalidRoute(route);
+    if (invalid) throw routeFailed(route.id, invalid);
+    await this.locked(async () => {
+      await this.ensureRunningLocked();
+      const live = await this.liveRoutes();
+      const clash = live.find((r) => r.id !== route.id && r.hosts.some((h) => route.hosts.includes(h)));
+      if (clash) throw routeFailed(route.id, `host already routed by ${clash.id}`);
+      // Desired state first, so a crash after Caddy took the change still restarts with it.
+      const previous = this.routes.upsert(route);
+      try {
+        const current = live.find((r) => r.id === route.id);
+        if (!current) await this.change(route.id, 'POST', `/id/${ROUTES_ID}/routes`, caddyRoute(route));
+        else if (!sameRoute(current, route)) await this.change(route.id, 'PATCH', `/id/${route.id}`, caddyRoute(route));
+        const observed = await this.switch.admin.call('GET', `/id/${route.id}`);
+        const seen = observed.status === 200 ? observedRoute(observed.body) : undefined;
+        if (!seen || !sameRoute(seen, route)) throw routeFailed(route.id, 'route not observed after apply');
+      } catch (err) {
+        if (previous) this.routes.upsert(previous);
+        else this.routes.remove(route.id);
+        throw err;
+      }
+    });
+  }
+
+  async removeRoute(id: string): Promise<void> {
+    await this.locked(async () => {
+      await this.ensureRunningLocked();
+      this.routes.remove(id);
+      if ((await this.liveRoutes()).some((r) => r.id === id)) await this.change(id, 'DELETE', `/id/${id}`);
+    });
+  }
+
+  async getRoute(id: string): Promise<ObservedRoute | undefined> {
+    return (await this.liveRoutes()).find((r) => r.id === id);
+  }
+
+  /** What the switch serves now, read from its admin API (reads never start anything). */
+  async listRoutes(): Promise<ObservedRoute[]> {
+    return this.liveRoutes();
+  }
+
+  /** Stops both Caddy processes (tests, uninstall); routes stay in the routes file. */
+  async stop(): Promise<void> {
+    await this.locked(async () => {
+      await this.edge.stop();
+      await this.switch.stop();
+      this.reconciled = false;
+    });
+  }
+
+  /** Live pids of the managed processes, when running. */
+  pids(): { edge?: number; switch?: number } {
+    return { edge: this.edge.pid(), switch: this.switch.pid() };
+  }
+
+  /** For `berth doctor`: both admin APIs answer and the switch holds Berth's routes. Never starts anything. */
+  async probe(): Promise<ProbeResult> {
+    const detail = { httpPort: this.port, edge: this.edge.admin.adminUrl, switch: this.switch.admin.adminUrl };
+    for (const p of [this.edge, this.switch]) {
+      if (!(await p.admin.answers(2_000))) return { ok: false, detail, reason: `${p.admin.adminUrl} does not answer` };
+    }
+    try {
+      return { ok: true, detail: { ...detail, routes: (await this.liveRoutes()).length } };
+    } catch (err) {
+      return { ok: false, detail, reason: String((err as BerthError).details?.reason ?? (err as Error).name) };
+    }
+  }
+
+  private locked<T>(fn: () => Promise<T>): Promise<T> {
+    mkdirSync(this.dir, { recursive: true, mode: 0o700 });
+    // Never steal the lock from a holder that may still be starting both processes.
+    return withProxyLock(this.lockFile, 2 * this.startTimeoutMs + 2 * CHANGE_TIMEOUT_MS, fn);
+  }
+
+  // The switch first: the edge's first requests then find it up.
+  private async ensureRunningLocked(): Promise<void> {
+    let desiredRoutes: RouteSpec[];
+    try {
+      desiredRoutes = this.routes.read();
+    } catch {
+      throw this.switch.unavailable('routes file unreadable');
+    }
+    const desired: [CaddyProcess, Record<string, unknown>][] = [
+      [this.switch, switchConfig({ adminSocket: this.switch.admin.socketPath, switchPort: this.switchPort, drainMs: this.drainMs, routes: desiredRoutes })],
+      [this.edge, edgeConfig({ adminSocket: this.edge.admin.socketPath, httpPort: this.port, switchPort: this.switchPort, switchRetryMs: this.switchRetryMs })],
+    ];
+    for (const [proc, config] of desired) {
+      if ((await proc.ensure(() => config)) === 'adopted' && !this.reconciled) await this.reconcile(proc, config);
+    }
+    this.reconciled = true;
+  }
+
+  /** Loads the desired config into an adopted process only when it differs (a load is a reload). */
+  private async reconcile(proc: CaddyProcess, desired: Record<string, unknown>): Promise<void> {
+    const live = await proc.admin.call('GET', '/config/');
+    if (live.status === 200 && sameConfig(live.body, desired)) return;
+    const res = await proc.admin.call('POST', '/load', desired, CHANGE_TIMEOUT_MS);
+    if (res.status !== 200) throw proc.unavailable(`config rejected (${res.status}): ${res.error ?? ''}`);
+  }
+
+  private async change(routeId: string, method: string, path: string, body?: unknown): Promise<void> {
+    // Caddy answers once the new config serves (the old one drains in the background).
+    const res = await this.switch.admin.call(method, path, body, CHANGE_TIMEOUT_MS);
+    if (res.status !== 200) throw routeFailed(routeId, `caddy answered ${res.status}: ${res.error ?? ''}`);
+  }
+
+  private async liveRoutes(): Promise<ObservedRoute[]> {
+    const res = await this.switch.admin.call('GET', `/id/${ROUTES_ID}/routes`);
+    if (res.status === 200 && res.body == null) return [];
+    if (res.status !== 200 || !Array.isArray(res.body)) throw this.switch.unavailable(`switch config is not Berth's (${res.status})`);
+    return res.body.map(observedRoute).filter((r): r is ObservedRoute => r !== undefined);
+  }
+}
+
+/** A config change normally takes tens of milliseconds; this only bounds a wedged Caddy. */
+const CHANGE_TIMEOUT_MS = 30_000;
+
+const routeFailed = (routeId: string, reason: string) =>
+  new BerthError('proxy_route_failed', 'The proxy route could not be applied or observed.', { routeId, reason });

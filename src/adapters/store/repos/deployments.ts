@@ -1,0 +1,101 @@
+import { and, asc, desc, eq, inArray, isNull, lt, or, type SQL } from 'drizzle-orm';
+import type { Deployment } from '../../../core/deployments/deployment.js';
+import { ACTIVE_STATUSES } from '../../../core/deployments/status.js';
+import type { DeploymentsRepo } from '../../../ports/store.js';
+import type { Db } from '../db.js';
+import { iso, isoRequired } from '../db.js';
+import { deployments } from '../schema.js';
+
+type Row = typeof deployments.$inferSelect;
+
+const toDeployment = (r: Row): Deployment => ({
+  id: r.id,
+  resourceId: r.resourceId,
+  projectId: r.projectId,
+  environmentId: r.environmentId,
+  serverId: r.serverId,
+  trigger: r.trigger as Deployment['trigger'],
+  status: r.status as Deployment['status'],
+  currentPhase: r.currentPhase as Deployment['currentPhase'],
+  preview: r.previewType && r.previewId ? { type: r.previewType, id: r.previewId } : null,
+  snapshot: r.snapshot as Deployment['snapshot'],
+  sourceSummary: (r.sourceSummary ?? null) as Deployment['sourceSummary'],
+  plan: (r.plan ?? null) as Deployment['plan'],
+  artifact: (r.artifact ?? null) as Deployment['artifact'],
+  runtime: (r.runtime ?? null) as Deployment['runtime'],
+  accessUrl: r.accessUrl,
+  error: (r.error ?? null) as Deployment['error'],
+  recoveryHint: r.recoveryHint,
+  heartbeatAt: iso(r.heartbeatAt),
+  owner: r.owner,
+  eventsPrunedThrough: r.eventsPrunedThrough,
+  createdAt: isoRequired(r.createdAt),
+  startedAt: iso(r.startedAt),
+  finishedAt: iso(r.finishedAt),
+  archivedAt: iso(r.archivedAt),
+  sourceDeploymentId: r.sourceDeploymentId,
+});
+
+function toRow(d: Partial<Deployment>): Partial<Row> {
+  const { preview, ...rest } = d;
+  const row: Partial<Row> = { ...(rest as Partial<Row>) };
+  if (preview !== undefined) {
+    row.previewType = preview?.type ?? null;
+    row.previewId = preview?.id ?? null;
+  }
+  return row;
+}
+
+export function deploymentsRepo(db: Db): DeploymentsRepo {
+  return {
+    async create(d) {
+      await db.insert(deployments).values(toRow(d) as Row);
+    },
+    async get(id) {
+      const [row] = await db.select().from(deployments).where(eq(deployments.id, id));
+      return row && toDeployment(row);
+    },
+    async update(id, changes) {
+      await db.update(deployments).set(toRow(changes)).where(eq(deployments.id, id));
+    },
+    async transition(id, from, changes) {
+      const rows = await db
+        .update(deployments)
+        .set(toRow(changes))
+        .where(and(eq(deployments.id, id), inArray(deployments.status, [...from])))
+        .returning({ id: deployments.id });
+      return rows.length === 1;
+    },
+    async list(filter) {
+      const conds: SQL[] = [];
+      if (filter.resourceId) conds.push(eq(deployments.resourceId, filter.resourceId));
+      if (filter.status) conds.push(inArray(deployments.status, [...filter.status]));
+      if (!filter.includeArchived) conds.push(isNull(deployments.archivedAt));
+      if (filter.preview === null) conds.push(isNull(deployments.previewType));
+      else if (filter.preview) conds.push(and(eq(deployments.previewType, filter.preview.type), eq(deployments.previewId, filter.preview.id))!);
+      const rows = await db
+        .select()
+        .from(deployments)
+        .where(and(...conds))
+        .orderBy(desc(deployments.createdAt), desc(deployments.id))
+        .limit(filter.limit ?? 100);
+      return rows.map(toDeployment);
+    },
+    async stale(cutoff) {
+      const rows = await db
+        .select()
+        .from(deployments)
+        .where(
+          and(
+            inArray(deployments.status, [...ACTIVE_STATUSES]),
+            or(lt(deployments.heartbeatAt, cutoff), and(isNull(deployments.heartbeatAt), lt(deployments.createdAt, cutoff))),
+          ),
+        )
+        .orderBy(asc(deployments.createdAt));
+      return rows.map(toDeployment);
+    },
+    async heartbeat(id, at) {
+      await db.update(deployments).set({ heartbeatAt: at }).where(eq(deployments.id, id));
+    },
+  };
+}

@@ -1,0 +1,59 @@
+import { and, asc, count, eq, gt, lt, sql } from 'drizzle-orm';
+import type { JournalEvent } from '../../../core/deployments/deployment.js';
+import { redact } from '../../../core/redaction/redact.js';
+import type { JournalRepo } from '../../../ports/store.js';
+import type { Db } from '../db.js';
+import { isoRequired } from '../db.js';
+import { deploymentEvents, deployments } from '../schema.js';
+
+const toEvent = (r: typeof deploymentEvents.$inferSelect): JournalEvent => ({
+  seq: r.seq,
+  deploymentId: r.deploymentId,
+  at: isoRequired(r.at),
+  kind: r.kind as JournalEvent['kind'],
+  phase: r.phase as JournalEvent['phase'],
+  data: r.data as Record<string, unknown>,
+});
+
+export function journalRepo(db: Db): JournalRepo {
+  return {
+    async append(deploymentId, e) {
+      // Journal data is shown on every surface: it is redacted on the way in.
+      const data = redact(e.data).value;
+      const [row] = await db.insert(deploymentEvents).values({ deploymentId, at: e.at, kind: e.kind, phase: e.phase, data }).returning();
+      return toEvent(row!);
+    },
+    async after(deploymentId, after, limit) {
+      const rows = await db
+        .select()
+        .from(deploymentEvents)
+        .where(and(eq(deploymentEvents.deploymentId, deploymentId), gt(deploymentEvents.seq, after)))
+        .orderBy(asc(deploymentEvents.seq))
+        .limit(limit);
+      return rows.map(toEvent);
+    },
+    async pruneBefore(cutoff, { dryRun }) {
+      const where = lt(deploymentEvents.at, cutoff);
+      if (dryRun) {
+        const [row] = await db.select({ n: count() }).from(deploymentEvents).where(where);
+        return { deleted: Number(row?.n ?? 0) };
+      }
+      return db.transaction(async (tx) => {
+        const marks = await tx
+          .select({ id: deploymentEvents.deploymentId, max: sql<number>`max(${deploymentEvents.seq})`.mapWith(Number) })
+          .from(deploymentEvents)
+          .where(where)
+          .groupBy(deploymentEvents.deploymentId);
+        for (const m of marks) {
+          await tx.update(deployments).set({ eventsPrunedThrough: sql`greatest(${deployments.eventsPrunedThrough}, ${m.max})` }).where(eq(deployments.id, m.id));
+        }
+        const deleted = await tx.delete(deploymentEvents).where(where).returning({ seq: deploymentEvents.seq });
+        return { deleted: deleted.length };
+      });
+    },
+    async count() {
+      const [row] = await db.select({ n: count() }).from(deploymentEvents);
+      return Number(row?.n ?? 0);
+    },
+  };
+}

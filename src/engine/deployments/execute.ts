@@ -1,0 +1,138 @@
+import { BerthError } from '../../core/errors/berth-error.js';
+import type { Artifact, Deployment, RuntimeRecord } from '../../core/deployments/deployment.js';
+import type { Plan, ServicePlan } from '../../core/plan/plan.js';
+import type { TargetRuntime } from '../../ports/deploy-runtime.js';
+import { withDeadline } from './deadline.js';
+import type { AttemptJournal } from './journal.js';
+import { containerName, imageTag, networkName, ownershipLabels } from './labels.js';
+import type { EngineSettings } from './settings.js';
+
+interface ExecuteInput {
+  deployment: Deployment;
+  resourceName: string;
+  plan: Plan;
+  target: TargetRuntime;
+  journal: AttemptJournal;
+  settings: EngineSettings;
+  signal: AbortSignal;
+}
+
+/** Builds or pulls one image per service: the artifact a rollback reuses without building. */
+export async function produceArtifact(x: ExecuteInput): Promise<Artifact> {
+  const { engine } = x.target;
+  const needsBuild = x.plan.services.some((s) => s.build.kind !== 'image');
+  if (needsBuild) {
+    const disk = await engine.diskUsage();
+    if (disk.freeBytes < x.settings.minFreeBytes) {
+      throw new BerthError('disk_space_low', 'The target is below the free-space threshold for a build.', {
+        path: disk.path,
+        freeBytes: disk.freeBytes,
+        requiredBytes: x.settings.minFreeBytes,
+      });
+    }
+    await x.journal.event('step', 'execute', { step: 'base-images' });
+    await withDeadline('base-images', x.settings.deadlines.build, x.signal, () => x.target.prepareBaseImages());
+  }
+  const services: Artifact['services'] = [];
+  for (const service of x.plan.services) {
+    const tag = imageTag(x.resourceName, service.name, x.deployment.id);
+    const labels = ownershipLabels(x.deployment, service.name);
+    if (service.build.kind === 'image') {
+      const ref = service.build.image;
+      let imageId = await engine.imageId(ref);
+      if (!imageId) {
+        await x.journal.event('step', 'execute', { step: 'pull', service: service.name, image: ref });
+        imageId = (
+          await withDeadline('pull', x.settings.deadlines.pull, x.signal, (signal) =>
+            engine.pull({
+              image: ref,
+              signal,
+              onAttempt: (attempt, nextRetryAt, reason) => void x.journal.event('step', 'execute', { step: 'pull-retry', image: ref, attempt, nextRetryAt, reason }),
+            }),
+          )
+        ).imageId;
+      }
+      // Tag it for this deployment so pruning knows a rollback candidate still needs it.
+      await engine.tagImage(imageId, tag);
+      services.push({ name: service.name, image: tag, imageId });
+      continue;
+    }
+    const build = service.build;
+    await x.journal.event('step', 'execute', { step: 'build', service: service.name });
+    const lines: string[] = [];
+    const built = await withDeadline('build', x.settings.deadlines.build, x.signal, (signal) =>
+      engine.build({
+        contextDir: build.contextDir,
+        dockerfile: build.kind === 'dockerfile' ? { path: build.dockerfile } : { text: build.dockerfileText },
+        tag,
+        labels,
+        signal,
+        onLog: (line) => {
+          lines.push(line);
+          if (lines.length > 200) lines.shift();
+        },
+      }),
+    );
+    await x.journal.event('log', 'execute', { step: 'build', service: service.name, tail: lines.slice(-10) });
+    services.push({ name: service.name, image: tag, imageId: built.imageId });
+  }
+  return { kind: x.plan.artifactKind, services };
+}
+
+/** Orders services so each starts after what it depends on (compose depends_on). */
+export function startOrder(services: ServicePlan[]): ServicePlan[] {
+  const byName = new Map(services.map((s) => [s.name, s]));
+  const done = new Set<string>();
+  const out: ServicePlan[] = [];
+  const visit = (s: ServicePlan, trail: Set<string>) => {
+    if (done.has(s.name) || trail.has(s.name)) return;
+    trail.add(s.name);
+    for (const dep of s.dependsOn ?? []) {
+      const d = byName.get(dep);
+      if (d) visit(d, trail);
+    }
+    done.add(s.name);
+    out.push(s);
+  };
+  for (const s of services) visit(s, new Set());
+  return out;
+}
+
+/** Starts the new version beside the old one, on networks of its own. */
+export async function startServices(x: ExecuteInput & { artifact: Artifact; env: Record<string, string>; onStarted: (r: RuntimeRecord) => Promise<void> }): Promise<RuntimeRecord> {
+  const { engine } = x.target;
+  const netNames = new Map<string, string>();
+  const declared = x.plan.networks.length > 0 ? x.plan.networks : ['default'];
+  for (const n of new Set([...declared, 'default'])) {
+    const name = networkName(x.deployment.id, n);
+    await engine.ensureNetwork(name, ownershipLabels(x.deployment));
+    netNames.set(n, name);
+  }
+  const runtime: RuntimeRecord = { network: netNames.get('default')!, containers: [] };
+  for (const service of startOrder(x.plan.services)) {
+    const image = x.artifact.services.find((s) => s.name === service.name)!.image;
+    const networks = service.networks && service.networks.length > 0 ? service.networks : ['default'];
+    const primary = netNames.get(networks[0]!) ?? runtime.network;
+    const env = { ...(service.env ?? {}), ...x.env, ...(service.internalPort ? { PORT: String(service.internalPort) } : {}) };
+    await x.journal.event('step', 'execute', { step: 'start', service: service.name });
+    const started = await withDeadline('start', x.settings.deadlines.start, x.signal, () =>
+      engine.run({
+        name: containerName(x.resourceName, service.name, x.deployment.id),
+        image,
+        command: service.command,
+        env,
+        labels: ownershipLabels(x.deployment, service.name),
+        network: primary,
+        aliases: [service.name],
+        restartPolicy: 'on-failure',
+        memoryMb: service.memoryMb,
+        cpus: service.cpus,
+        publish: service.publish,
+        volumes: service.volumes,
+      }),
+    );
+    runtime.containers.push({ id: started.id, name: started.name, service: service.name, ip: started.ip });
+    await x.onStarted(runtime);
+  }
+  return runtime;
+}

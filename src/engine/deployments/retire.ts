@@ -1,0 +1,19 @@
+import type { Deployment } from '../../core/deployments/deployment.js';
+import type { ContainerEngine } from '../../ports/container-engine.js';
+import type { Store } from '../../ports/store.js';
+import { sleep } from './deadline.js';
+import type { AttemptJournal } from './journal.js';
+
+/**
+ * After the route switched: let the old version finish in-flight requests, then stop and remove
+ * its containers. Its images stay: they are the artifact a rollback needs.
+ */
+export async function retireRuntime(store: Store, engine: ContainerEngine, previous: Deployment, drainMs: number, journal: AttemptJournal): Promise<void> {
+  await sleep(drainMs);
+  for (const c of previous.runtime?.containers ?? []) {
+    await engine.stop(c.id, 10).catch(() => undefined);
+    await engine.remove(c.id).catch(() => undefined);
+  }
+  await store.deployments.update(previous.id, { runtime: { ...previous.runtime!, retiredAt: new Date().toISOString() } });
+  await journal.event('step', 'verify', { step: 'retire-previous', deploymentId: previous.id, containers: previous.runtime?.containers.map((c) => c.id) ?? [] });
+}

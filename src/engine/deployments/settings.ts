@@ -1,0 +1,30 @@
+/** Timings and thresholds of the deployment engine; tests shorten them, defaults suit real use. */
+export interface EngineSettings {
+  /** Where sources are copied, extracted or checked out. */
+  workRoot: string;
+  baseDomain: string;
+  heartbeatMs: number;
+  /** An active attempt whose heartbeat is older than this is interrupted by the reconciler. */
+  staleAfterSeconds: number;
+  reconcileEveryMs: number;
+  /** Consecutive `running` polls a service without a healthcheck needs (PRODUCT.md: 5). */
+  runningPolls: number;
+  pollMs: number;
+  /** How long the old version keeps its connections after the route switched. */
+  drainMs: number;
+  /** Preflight: a build needs at least this much free space on the engine's disk. */
+  minFreeBytes: number;
+  /** Step deadlines in seconds. */
+  deadlines: { source: number; plan: number; build: number; pull: number; start: number; verify: number; route: number };
+}
+
+export const DEFAULT_ENGINE_SETTINGS: Omit<EngineSettings, 'workRoot' | 'baseDomain'> = {
+  heartbeatMs: 2_000,
+  staleAfterSeconds: 60,
+  reconcileEveryMs: 15_000,
+  runningPolls: 5,
+  pollMs: 250,
+  drainMs: 2_000,
+  minFreeBytes: 1024 * 1024 * 1024,
+  deadlines: { source: 300, plan: 60, build: 1800, pull: 600, start: 120, verify: 600, route: 30 },
+};

@@ -1,0 +1,69 @@
+import { z } from 'zod';
+import { fail } from '../../core/errors/berth-error.js';
+import { validationError } from '../../core/errors/validation.js';
+import { defineOperation } from '../operation.js';
+import { deployInput } from './deploy-input.js';
+import { upsertResource } from './resolve-target.js';
+import { createAttempt } from './start-attempt.js';
+import { deploymentOut, deploymentView } from './status-view.js';
+
+export const createDeployment = defineOperation({
+  name: 'deployments.create',
+  kind: 'command',
+  summary: 'Create or reuse a resource from a source and profiles, and deploy it (what `berth up` calls).',
+  input: deployInput,
+  output: deploymentOut,
+  errors: ['resource_not_found', 'environment_not_found', 'deployment_in_progress'],
+  destructive: false,
+  http: { method: 'POST', path: '/api/deployments' },
+  cli: { words: ['deployments', 'create'] },
+  handler: async (input, ctx) => {
+    const deployment = await ctx.store.transaction(async (tx) => {
+      const resource = await upsertResource(tx, ctx.actor, ctx.now(), input);
+      if (!resource.source) throw validationError([{ code: 'invalid_input', path: 'source', message: 'The resource has no source: pass one.' }]);
+      return createAttempt(tx, ctx.actor, ctx.now(), {
+        resource,
+        trigger: input.preview ? 'preview' : 'deploy',
+        preview: input.preview ?? null,
+        snapshot: { source: resource.source, runtime: resource.runtime, network: resource.network, health: resource.health, access: resource.access, composeDocument: input.composeDocument },
+      });
+    });
+    ctx.deploy.runner.start(deployment.id);
+    return deploymentView(deployment);
+  },
+});
+
+export const showDeployment = defineOperation({
+  name: 'deployments.show',
+  kind: 'query',
+  summary: 'Show one deployment attempt: status, phase, source summary, recovery hint, error.',
+  input: z.strictObject({ id: z.string().min(1).max(100) }),
+  output: deploymentOut,
+  errors: ['deployment_not_found'],
+  destructive: false,
+  http: { method: 'GET', path: '/api/deployments/{id}' },
+  cli: { words: ['deployments', 'show'], positionals: ['id'] },
+  handler: async ({ id }, ctx) => {
+    const d = (await ctx.store.deployments.get(id)) ?? fail('deployment_not_found', 'No deployment has this id.', { id });
+    return deploymentView(d);
+  },
+});
+
+export const listDeployments = defineOperation({
+  name: 'deployments.list',
+  kind: 'query',
+  summary: 'List deployment attempts, newest first (archived ones only when asked).',
+  input: z.strictObject({
+    resourceId: z.string().min(1).max(100).optional(),
+    includeArchived: z.union([z.boolean(), z.stringbool()]).optional(),
+    limit: z.coerce.number().int().min(1).max(500).optional(),
+  }),
+  output: z.object({ items: z.array(deploymentOut) }),
+  errors: [],
+  destructive: false,
+  http: { method: 'GET', path: '/api/deployments' },
+  cli: { words: ['deployments', 'list'] },
+  handler: async (input, ctx) => ({
+    items: (await ctx.store.deployments.list({ resourceId: input.resourceId, includeArchived: input.includeArchived ?? false, limit: input.limit ?? 50 })).map(deploymentView),
+  }),
+});

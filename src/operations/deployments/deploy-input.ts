@@ -1,0 +1,22 @@
+import { z } from 'zod';
+import { accessProfile, healthProfile, networkProfile, resourceName, runtimeProfile, sourceProfile } from '../../core/model/profiles.js';
+
+/** What `berth up`, plan preview and deployments.create accept: a resource and its profiles. */
+export const deployInputShape = {
+  resourceId: z.string().min(1).max(100).optional(),
+  name: resourceName.optional(),
+  environmentId: z.string().min(1).max(100).optional(),
+  project: resourceName.optional(),
+  environment: resourceName.optional(),
+  source: sourceProfile.optional(),
+  runtime: runtimeProfile.optional(),
+  network: networkProfile.optional(),
+  health: healthProfile.optional(),
+  access: accessProfile.optional(),
+  /** Compose document already folded by the client (env_file resolved). */
+  composeDocument: z.string().max(1_000_000).optional(),
+  preview: z.strictObject({ type: z.enum(['pull-request', 'branch', 'temporary']), id: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/) }).optional(),
+};
+
+export const deployInput = z.strictObject(deployInputShape);
+export type DeployInput = z.infer<typeof deployInput>;

@@ -1,0 +1,75 @@
+import { z } from 'zod';
+import { BerthError } from '../../core/errors/berth-error.js';
+import { validationError } from '../../core/errors/validation.js';
+import { defineOperation } from '../operation.js';
+import { deployInput } from './deploy-input.js';
+import { effectiveProfiles, findResource } from './resolve-target.js';
+import { errorObjectOut } from './status-view.js';
+
+const BLOCKING_PHASES: Record<string, 'detect' | 'plan'> = { detect: 'detect', plan: 'plan', 'command-validation': 'plan' };
+
+const planOut = z.object({
+  status: z.enum(['ready', 'blocked']),
+  resourceId: z.string().nullable(),
+  source: z.record(z.string(), z.unknown()).nullable(),
+  plan: z.record(z.string(), z.unknown()).nullable(),
+  blocked: z
+    .object({
+      phase: z.enum(['detect', 'plan']),
+      code: z.string(),
+      reasonCode: z.string(),
+      evidence: z.array(z.unknown()),
+      fixPath: z.string().nullable(),
+      overridePath: z.string().nullable(),
+      profileField: z.string().nullable(),
+      error: errorObjectOut,
+    })
+    .nullable(),
+});
+
+export const planPreview = defineOperation({
+  name: 'deployments.plan',
+  kind: 'query',
+  summary: 'Plan preview: run detect + plan only, and show the plan or why it is blocked. Creates nothing.',
+  input: deployInput,
+  output: planOut,
+  errors: ['resource_not_found', 'environment_not_found'],
+  destructive: false,
+  http: { method: 'POST', path: '/api/deployments/plan' },
+  cli: { words: ['deployments', 'plan'] },
+  handler: async (input, ctx): Promise<z.infer<typeof planOut>> => {
+    const existing = await findResource(ctx.store, input).catch((err) => {
+      if (err instanceof BerthError && err.code === 'validation_failed' && input.source) return undefined;
+      throw err;
+    });
+    const profiles = effectiveProfiles(existing, input);
+    if (!profiles.source) throw validationError([{ code: 'invalid_input', path: 'source', message: 'The resource has no source: pass one.' }]);
+    let source;
+    try {
+      source = await ctx.deploy.sources.materialize(profiles.source, ctx.deploy.workRoot);
+      const plan = await ctx.deploy.planner.plan({ source, runtime: profiles.runtime, network: profiles.network, health: profiles.health, composeDocument: input.composeDocument });
+      return { status: 'ready' as const, resourceId: existing?.id ?? null, source: { ...source.summary }, plan: { ...plan }, blocked: null };
+    } catch (err) {
+      if (!(err instanceof BerthError) || !(err.phase in BLOCKING_PHASES)) throw err;
+      const d = err.details as { reasonCode?: string; evidence?: unknown[]; fixPath?: string; overridePath?: string; profileField?: string };
+      return {
+        status: 'blocked' as const,
+        resourceId: existing?.id ?? null,
+        source: source ? { ...source.summary } : null,
+        plan: null,
+        blocked: {
+          phase: BLOCKING_PHASES[err.phase]!,
+          code: err.code,
+          reasonCode: d.reasonCode ?? err.code,
+          evidence: d.evidence ?? [],
+          fixPath: d.fixPath ?? null,
+          overridePath: d.overridePath ?? null,
+          profileField: d.profileField ?? null,
+          error: err.toObject(),
+        },
+      };
+    } finally {
+      await source?.dispose().catch(() => undefined);
+    }
+  },
+});

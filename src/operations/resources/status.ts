@@ -1,0 +1,75 @@
+import { z } from 'zod';
+import { routeId } from '../../core/access/generated-url.js';
+import type { Deployment } from '../../core/deployments/deployment.js';
+import type { Resource } from '../../core/model/records.js';
+import type { OperationContext } from '../../ports/context.js';
+
+// Resource, deployment, runtime, proxy, access URL and certificate readiness are separate
+// fields, each observed rather than assumed (PRODUCT.md "Statuses"). Reading changes nothing.
+
+const part = <T extends [string, ...string[]]>(states: T) => z.object({ state: z.enum(states), detail: z.record(z.string(), z.unknown()) });
+
+export const resourceStatusOut = z.object({
+  resource: part(['configured', 'source-missing']),
+  deployment: part(['none', 'active', 'succeeded', 'failed', 'canceled', 'interrupted', 'rolled-back']),
+  runtime: part(['not-deployed', 'running', 'degraded', 'stopped', 'unknown']),
+  proxy: part(['not-configured', 'ready', 'drifted', 'missing', 'unavailable']),
+  accessUrl: part(['not-deployed', 'ready', 'unreachable']),
+  certificate: part(['not-applicable']),
+});
+export type ResourceStatus = z.infer<typeof resourceStatusOut>;
+
+export async function resourceStatus(ctx: OperationContext, resource: Resource): Promise<ResourceStatus> {
+  const [latest] = await ctx.store.deployments.list({ resourceId: resource.id, preview: null, includeArchived: true, limit: 1 });
+  const serving = (await ctx.store.deployments.list({ resourceId: resource.id, preview: null, status: ['succeeded'], includeArchived: true, limit: 20 })).find(
+    (d) => d.runtime && !d.runtime.retiredAt,
+  );
+  const server = serving ? await ctx.store.servers.get(serving.serverId) : undefined;
+  const target = server ? ctx.deploy.targets.forServer(server) : undefined;
+  return {
+    resource: { state: resource.source ? 'configured' : 'source-missing', detail: { sourceKind: resource.source?.kind ?? null } },
+    deployment: latest
+      ? { state: ['succeeded', 'failed', 'canceled', 'interrupted', 'rolled-back'].includes(latest.status) ? (latest.status as 'succeeded') : 'active', detail: { id: latest.id, status: latest.status, currentPhase: latest.currentPhase, errorCode: latest.error?.code ?? null } }
+      : { state: 'none', detail: {} },
+    runtime: await runtimePart(serving, target),
+    proxy: await proxyPart(resource, serving, target),
+    accessUrl: await accessPart(ctx, serving),
+    certificate: { state: 'not-applicable', detail: { reason: 'generated URLs are served over HTTP' } },
+  };
+}
+
+type Target = ReturnType<OperationContext['deploy']['targets']['forServer']>;
+
+async function runtimePart(serving: Deployment | undefined, target: Target | undefined): Promise<ResourceStatus['runtime']> {
+  if (!serving || !target) return { state: 'not-deployed', detail: {} };
+  try {
+    const states = await Promise.all(serving.runtime!.containers.map(async (c) => ({ service: c.service, state: (await target.engine.inspect(c.id))?.status ?? 'missing' })));
+    const running = states.filter((s) => s.state === 'running').length;
+    const state = running === states.length ? 'running' : running === 0 ? 'stopped' : 'degraded';
+    return { state, detail: { deploymentId: serving.id, containers: states } };
+  } catch (err) {
+    return { state: 'unknown', detail: { reason: (err as { code?: string }).code ?? 'engine-error' } };
+  }
+}
+
+async function proxyPart(resource: Resource, serving: Deployment | undefined, target: Target | undefined): Promise<ResourceStatus['proxy']> {
+  if (!serving || !target) return { state: 'not-configured', detail: {} };
+  const id = routeId(resource.id, null);
+  try {
+    const route = await target.proxy.getRoute(id);
+    if (!route) return { state: 'missing', detail: { routeId: id } };
+    const expected = serving.runtime?.routedUpstream;
+    return { state: route.upstream === expected ? 'ready' : 'drifted', detail: { routeId: id, upstream: route.upstream, expectedUpstream: expected ?? null, hosts: route.hosts } };
+  } catch (err) {
+    return { state: 'unavailable', detail: { routeId: id, reason: (err as { code?: string }).code ?? 'proxy-error' } };
+  }
+}
+
+async function accessPart(ctx: OperationContext, serving: Deployment | undefined): Promise<ResourceStatus['accessUrl']> {
+  if (!serving?.accessUrl) return { state: 'not-deployed', detail: {} };
+  const url = new URL(serving.accessUrl);
+  const port = Number(url.port || 80);
+  const answer = await ctx.deploy.prober.get(`http://127.0.0.1:${port}${serving.snapshot.health.path}`, { timeoutMs: 2_000, host: url.host });
+  const ok = answer.kind === 'response' && answer.status >= 200 && answer.status < 400;
+  return { state: ok ? 'ready' : 'unreachable', detail: { url: serving.accessUrl, ...(answer.kind === 'response' ? { status: answer.status } : { reason: answer.code }) } };
+}

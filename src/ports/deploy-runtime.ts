@@ -1,0 +1,23 @@
+import type { Server } from '../core/model/records.js';
+import type { ContainerEngine } from './container-engine.js';
+import type { EdgeProxy } from './edge-proxy.js';
+
+/** The engine and proxy of a deployment target. */
+export interface TargetRuntime {
+  engine: ContainerEngine;
+  proxy: EdgeProxy;
+  /** Builds the base images planners use when they are missing (no registry needed). */
+  prepareBaseImages(): Promise<void>;
+}
+
+export interface Targets {
+  forServer(server: Server): TargetRuntime;
+}
+
+/** Starts and stops attempts in the background; owned by the control plane process. */
+export interface DeploymentRunnerPort {
+  start(deploymentId: string): void;
+  /** Aborts a running attempt of this process; false when this process does not run it. */
+  abort(deploymentId: string): boolean;
+  isRunningHere(deploymentId: string): boolean;
+}

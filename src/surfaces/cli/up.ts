@@ -1,0 +1,98 @@
+import type { Command } from 'commander';
+import type { ErrorObject } from '../../core/errors/types.js';
+import type { Operation } from '../../operations/operation.js';
+import type { ApiClient } from '../client/api-client.js';
+import { buildDeployInput, type DeployFlags } from './deploy-args.js';
+import { EXIT_CODES } from './exit-codes.js';
+import { emit, errorResult, type CliIo } from './program.js';
+
+// `berth up`: create or reuse the resource, deploy, show phase progress, end with the URL or the
+// error. Ctrl-C stops watching, not the deployment (it runs in the control plane).
+
+interface UpDeps {
+  io: CliIo;
+  connect: () => Promise<ApiClient>;
+  op: (name: string) => Operation;
+}
+
+type Status = { id: string; status: string; currentPhase: string; accessUrl: string | null; error?: ErrorObject; recoveryHint: string | null };
+
+function addDeployFlags(cmd: Command): Command {
+  return cmd
+    .argument('[source]', 'folder, git repository (path or file:// URL), zip, compose file or image reference')
+    .option('--config <file>', 'berth.yml to read (default: <source>/berth.yml)')
+    .option('--name <name>', 'resource name (default: from berth.yml or the source)')
+    .option('--ref <ref>', 'git branch, tag or commit')
+    .option('--base-directory <dir>', 'directory of the app inside the source')
+    .option('--port <port>', 'internal port the app listens on')
+    .option('--project <name>', 'project (default: default)')
+    .option('--environment <name>', 'environment (default: production)')
+    .option('--json', 'print JSON');
+}
+
+export function registerUp(program: Command, deps: UpDeps): void {
+  addDeployFlags(program.command('up'))
+    .description('Deploy a source to a live URL: detect, plan, execute, verify (and roll back on failure).')
+    .option('--preview <type:id>', 'deploy a preview, e.g. pull-request:42')
+    .option('--no-wait', 'return once the attempt is created')
+    .action(async (source: string | undefined, flags: DeployFlags & { json?: boolean; wait?: boolean }) => {
+      deps.io.exit(await up(deps, source, flags));
+    });
+
+  addDeployFlags(program.command('plan'))
+    .description('Plan preview: show what `berth up` would run, or why it is blocked. Creates nothing.')
+    .action(async (source: string | undefined, flags: DeployFlags & { json?: boolean }) => {
+      const json = flags.json === true;
+      try {
+        const client = await deps.connect();
+        deps.io.exit(emit(deps.io, json, await client.call(deps.op('deployments.plan'), buildDeployInput(source, flags))));
+      } catch (err) {
+        deps.io.exit(emit(deps.io, json, errorResult(err)));
+      }
+    });
+}
+
+async function up(deps: UpDeps, source: string | undefined, flags: DeployFlags & { json?: boolean; wait?: boolean }): Promise<number> {
+  const json = flags.json === true;
+  try {
+    const client = await deps.connect();
+    const created = await client.call(deps.op('deployments.create'), buildDeployInput(source, flags));
+    if (!created.ok || flags.wait === false) return emit(deps.io, json, created);
+    const d = created.data as Status;
+    const stopWatching = () => {
+      deps.io.err(`\nStopped watching. Deployment ${d.id} continues: berth deployments events ${d.id} --follow`);
+      process.exit(130);
+    };
+    process.once('SIGINT', stopWatching);
+    if (!json) deps.io.err(`deployment ${d.id} created`);
+    const stream = await client.stream(deps.op('deployments.events'), { id: d.id, follow: true });
+    if (stream.ok) {
+      for await (const e of stream.envelopes) {
+        const env = e as { kind: string; event?: { kind: string; phase: string | null; data: Record<string, unknown> } };
+        if (!json && env.kind === 'event' && env.event) deps.io.err(progressLine(env.event));
+      }
+    }
+    process.removeListener('SIGINT', stopWatching);
+    const final = await client.call(deps.op('deployments.show'), { id: d.id });
+    if (!final.ok) return emit(deps.io, json, final);
+    const status = final.data as Status;
+    if (json) deps.io.out(JSON.stringify(status, null, 2));
+    if (status.status === 'succeeded') {
+      if (!json) deps.io.out(`live at ${status.accessUrl}`);
+      return 0;
+    }
+    if (!json) {
+      deps.io.err(`deployment ${status.id} ended ${status.status} in phase ${status.currentPhase}${status.recoveryHint ? `: ${status.recoveryHint}` : ''}`);
+      if (status.error) emit(deps.io, false, { ok: false, error: status.error });
+    }
+    return status.error ? (EXIT_CODES[status.error.category as keyof typeof EXIT_CODES] ?? 1) : 1;
+  } catch (err) {
+    return emit(deps.io, json, errorResult(err));
+  }
+}
+
+function progressLine(e: { kind: string; phase: string | null; data: Record<string, unknown> }): string {
+  const what = e.kind === 'status' ? `status ${String(e.data.status)}` : e.kind === 'step' ? String(e.data.step) : e.kind;
+  const extra = e.data.service ? ` (${String(e.data.service)})` : e.data.accessUrl ? ` ${String(e.data.accessUrl)}` : '';
+  return `  ${(e.phase ?? '').padEnd(7)} ${what}${extra}`;
+}
