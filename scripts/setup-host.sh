@@ -20,11 +20,8 @@ if ! docker version >/dev/null 2>&1; then
   for _ in $(seq 1 60); do docker version >/dev/null 2>&1 && break; sleep 0.5; done
 fi
 
-# Caddy with its admin API on 127.0.0.1:2019; Berth configures it only through that API.
-if ! curl -fsS http://127.0.0.1:2019/config/ >/dev/null 2>&1; then
-  (nohup caddy run >/var/log/berth-caddy.log 2>&1 &)
-  for _ in $(seq 1 40); do curl -fsS http://127.0.0.1:2019/config/ >/dev/null 2>&1 && break; sleep 0.25; done
-fi
+# Caddy is installed, not started: Berth runs and configures its own proxy processes (admin
+# API on unix sockets under ~/.berth/proxy) when the control plane starts.
 
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   npm ci --no-audit --no-fund

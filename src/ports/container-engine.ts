@@ -87,6 +87,8 @@ export interface ContainerEngine {
   inspect(containerId: string): Promise<ContainerState | undefined>;
   logsTail(containerId: string, lines: number): Promise<string>;
   followLogs(containerId: string, signal: AbortSignal): Readable | Promise<Readable>;
+  /** Changes the restart policy of a container (verify runs without restarts, a verified one keeps running). */
+  setRestartPolicy(containerId: string, policy: NonNullable<RunRequest['restartPolicy']>): Promise<void>;
   stop(containerId: string, timeoutSeconds: number): Promise<void>;
   remove(containerId: string): Promise<void>;
   /** Containers (running or not) carrying all the given labels. */

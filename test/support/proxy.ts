@@ -21,7 +21,7 @@ export async function freePort(): Promise<number> {
 }
 
 export async function testProxy(opts: Partial<CaddyEdgeProxyOptions> = {}): Promise<CaddyEdgeProxy> {
-  return new CaddyEdgeProxy({ home: proxyHome(), httpPort: await freePort(), switchPort: await freePort(), ...opts });
+  return new CaddyEdgeProxy({ home: proxyHome(), httpPort: await freePort(), ...opts });
 }
 
 export interface Upstream {
@@ -49,10 +49,19 @@ export interface Reply {
   reused: boolean;
 }
 
-/** GET http://127.0.0.1:<port>/ with a Host header (fetch cannot set Host). */
-export function get(port: number, host: string, agent?: http.Agent): Promise<Reply> {
+/** A TCP port on 127.0.0.1, or a unix socket path. */
+export type Target = number | string;
+
+/** GET / with a Host header (fetch cannot set Host). */
+export function get(target: Target, host: string, agent?: http.Agent): Promise<Reply> {
+  return send(target, host, 'GET', agent);
+}
+
+/** A request with a Host header; a POST carries a small body (not retried by proxies). */
+export function send(target: Target, host: string, method: 'GET' | 'POST', agent?: http.Agent): Promise<Reply> {
+  const where = typeof target === 'number' ? { host: '127.0.0.1', port: target } : { socketPath: target };
   return new Promise((resolve, reject) => {
-    const req = http.get({ host: '127.0.0.1', port, path: '/', headers: { host }, agent, timeout: 10_000 }, (res) => {
+    const req = http.request({ ...where, path: '/', method, headers: { host }, agent, timeout: 10_000 }, (res) => {
       let body = '';
       res.setEncoding('utf8');
       res.on('data', (c: string) => (body += c));
@@ -61,6 +70,7 @@ export function get(port: number, host: string, agent?: http.Agent): Promise<Rep
     });
     req.on('timeout', () => req.destroy(new Error('timeout')));
     req.on('error', reject);
+    req.end(method === 'POST' ? '{"order":42}' : undefined);
   });
 }
 
@@ -72,15 +82,18 @@ export interface LoadResult {
   connections: number;
 }
 
-/** `concurrency` loops sending requests back to back over keep-alive sockets until stop(). */
-export function startLoad(port: number, host: string, concurrency = 8): { stop(): Promise<LoadResult> } {
+/**
+ * `concurrency` loops sending requests back to back over keep-alive sockets until stop(),
+ * alternating GET and POST (proxies retry a failed GET on their own, never a POST).
+ */
+export function startLoad(target: Target, host: string, concurrency = 8): { stop(): Promise<LoadResult> } {
   const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
   const result: LoadResult = { requests: 0, failures: [], bodies: new Map(), connections: 0 };
   let running = true;
   const loop = async () => {
-    while (running) {
+    for (let i = 0; running; i++) {
       try {
-        const reply = await get(port, host, agent);
+        const reply = await send(target, host, i % 2 ? 'POST' : 'GET', agent);
         result.requests++;
         if (!reply.reused) result.connections++;
         if (reply.status !== 200) result.failures.push(`status ${reply.status}`);

@@ -13,21 +13,19 @@ import { imageSummary } from './images.js';
 
 export type BaseImageName = keyof typeof BASE_IMAGES;
 
-/** Marks a base image as Berth's without tying it to any resource or deployment. */
-export const BASE_IMAGE_LABEL = 'dev.berth.base-image';
-
 const ASSEMBLERS: Record<BaseImageName, (root: string) => string[]> = {
   static: (root) => assembleStaticRoot(root, STATIC_INTERNAL_PORT),
   node: (root) => assembleNodeRoot(root),
 };
 
 /**
- * What an image was made from: bumped when an assembler changes, and for node the host's node
- * version, so an upgraded host or a newer Berth replaces a stale image under the same tag.
+ * What an image was made from, kept in the image's Comment (labels would be inherited by every
+ * app image built FROM it): bumped when an assembler changes, and for node it includes the
+ * host's node version, so an upgraded host or a newer Berth replaces a stale image.
  */
-export const BASE_IMAGE_REVISION_LABEL = 'dev.berth.base-image-revision';
 const ASSEMBLY_REVISION = '2';
-const revisionOf = (name: BaseImageName): string => (name === 'node' ? `${ASSEMBLY_REVISION}-${process.version}` : ASSEMBLY_REVISION);
+export const baseImageRevision = (name: BaseImageName): string =>
+  `berth base image ${BASE_IMAGES[name]} r${ASSEMBLY_REVISION}${name === 'node' ? ` node ${process.version}` : ''}`;
 
 /** Makes one base image now, present or not; `tag` differs from the canonical name only in tests. */
 export async function makeBaseImage(engine: DockerEngine, name: BaseImageName, tag: string = BASE_IMAGES[name]): Promise<string> {
@@ -45,7 +43,7 @@ export async function makeBaseImage(engine: DockerEngine, name: BaseImageName, t
         logTail: err.message,
       });
     }
-    return await engine.importImage({ rootDir: root, tag, changes, labels: { [LABELS.managed]: 'true', [BASE_IMAGE_LABEL]: tag, [BASE_IMAGE_REVISION_LABEL]: revisionOf(name) } });
+    return await engine.importImage({ rootDir: root, tag, changes, labels: { [LABELS.managed]: 'true' }, comment: baseImageRevision(name) });
   } finally {
     rmSync(root, { recursive: true, force: true });
   }
@@ -60,8 +58,14 @@ export async function ensureBaseImages(engine: DockerEngine, opts: { only?: Base
   const ids: Partial<Record<BaseImageName, string>> = {};
   for (const name of names) {
     const present = await imageSummary(engine.docker, BASE_IMAGES[name]);
-    const current = present?.labels[BASE_IMAGE_REVISION_LABEL] === revisionOf(name);
-    ids[name] = current && present ? present.id : await makeBaseImage(engine, name);
+    const current = present?.comment === baseImageRevision(name);
+    if (current && present) {
+      ids[name] = present.id;
+      continue;
+    }
+    ids[name] = await makeBaseImage(engine, name);
+    // The stale image lost its tag; it stays only while containers or app images still use it.
+    if (present && present.id !== ids[name]) await engine.removeImage(present.id).catch(() => undefined);
   }
   return ids;
 }

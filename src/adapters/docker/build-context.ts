@@ -74,6 +74,8 @@ export function packContext(opts: ContextOptions): Readable {
     ignore: skip,
     // Modes travel as they are on disk (the CLI does not apply the local umask either).
     umask: 0,
+    // Sockets and FIFOs cannot travel in a build context: skip them instead of failing.
+    strict: false,
     finalize: inline === undefined,
     finish: (pack) => {
       if (inline === undefined) return;

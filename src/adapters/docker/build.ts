@@ -1,4 +1,5 @@
 import type Docker from 'dockerode';
+import { statSync } from 'node:fs';
 import { BerthError } from '../../core/errors/berth-error.js';
 import type { BuildRequest, BuiltImage } from '../../ports/container-engine.js';
 import { INLINE_DOCKERFILE, packContext } from './build-context.js';
@@ -19,7 +20,8 @@ class BuildProgress {
   readonly tail: string[] = [];
   step: string | null = null;
   imageId: string | undefined;
-  error: { message: string; exitCode: number | null } | undefined;
+  /** Set when the stream reported an error; exitCode is the failed RUN's, when there was one. */
+  error: { exitCode: number | null } | undefined;
 
   constructor(
     private readonly mask: (line: string) => string,
@@ -43,7 +45,7 @@ class BuildProgress {
     if (m.status) this.line([m.id, m.status, m.progress].filter(Boolean).join(' '));
     if (m.error) {
       this.line(m.error);
-      this.error = { message: m.error, exitCode: typeof m.errorDetail?.code === 'number' ? m.errorDetail.code : null };
+      this.error = { exitCode: typeof m.errorDetail?.code === 'number' ? m.errorDetail.code : null };
     }
   }
 
@@ -58,37 +60,57 @@ function abortError(signal: AbortSignal | undefined, progress: BuildProgress): B
   return reason instanceof BerthError ? reason : progress.failure('The build was aborted.', { reason: 'aborted' });
 }
 
+/** The context is the caller's input: an unreadable one is a failed build, not an engine fault. */
+function contextFailure(progress: BuildProgress, err: NodeJS.ErrnoException): BerthError {
+  return new BerthError('image_build_failed', 'The build context could not be read.', { step: 'context', exitCode: null, logTail: progress.tail.join('\n'), reason: err.code ?? 'unreadable' });
+}
+
 export async function buildImage(docker: Docker, req: BuildRequest): Promise<BuiltImage> {
   const progress = new BuildProgress(masker(req.buildArgs), req.onLog);
   if (req.signal?.aborted) throw abortError(req.signal, progress);
+  try {
+    if (!statSync(req.contextDir).isDirectory()) throw Object.assign(new Error('not a directory'), { code: 'ENOTDIR' });
+  } catch (err) {
+    throw contextFailure(progress, err as NodeJS.ErrnoException);
+  }
   const inline = 'text' in req.dockerfile ? req.dockerfile.text : undefined;
   const dockerfile = 'path' in req.dockerfile ? req.dockerfile.path : INLINE_DOCKERFILE;
   const context = packContext({ contextDir: req.contextDir, dockerfilePath: dockerfile, inlineDockerfile: inline });
+  let packError: NodeJS.ErrnoException | undefined;
+  // Only file-system errors (they carry a path) are the context's; a failed upload surfaces here too.
+  context.on('error', (err: NodeJS.ErrnoException) => (packError = err.path ? err : packError));
 
-  const stream = await engineCall(
-    'build',
-    () =>
-      docker.buildImage(context, {
-        t: req.tag,
-        dockerfile,
-        labels: req.labels,
-        buildargs: req.buildArgs ?? {},
-        rm: true,
-        forcerm: true,
-        abortSignal: req.signal,
-      } as Docker.ImageBuildOptions),
-    // Refused before any output (missing Dockerfile, bad option): the build itself failed.
-    (refusal) => (req.signal?.aborted ? abortError(req.signal, progress) : (progress.line(refusal.reason), progress.failure('The engine refused the build.'))),
-  ).catch((err: unknown) => {
+  let stream: NodeJS.ReadableStream;
+  try {
+    stream = await engineCall(
+      'build',
+      () =>
+        docker.buildImage(context, {
+          t: req.tag,
+          dockerfile,
+          labels: req.labels,
+          buildargs: req.buildArgs ?? {},
+          rm: true,
+          forcerm: true,
+          abortSignal: req.signal,
+        } as Docker.ImageBuildOptions),
+      (refusal) => {
+        if (req.signal?.aborted) return abortError(req.signal, progress);
+        // Refused before any output (missing Dockerfile, bad option): the build itself failed.
+        progress.line(refusal.reason);
+        return progress.failure('The engine refused the build.');
+      },
+    );
+  } catch (err) {
     context.destroy();
-    throw err;
-  });
+    throw packError ? contextFailure(progress, packError) : err;
+  }
 
   try {
     await followJsonStream(stream, (m) => progress.message(m), req.signal);
   } catch (err) {
     if (err instanceof StreamAborted || req.signal?.aborted) throw abortError(req.signal, progress);
-    throw dockerError('build', err);
+    throw packError ? contextFailure(progress, packError) : dockerError('build', err);
   }
   if (progress.error) throw progress.failure('A build step failed.');
 

@@ -14,7 +14,7 @@ export function toContainerState(info: Docker.ContainerInspectInfo): ContainerSt
     id: info.Id,
     status,
     // Only a process that ended has an exit code; Docker reports 0 for one that never did.
-    exitCode: status === 'exited' || status === 'dead' ? info.State.ExitCode : null,
+    exitCode: status === 'exited' || status === 'dead' || status === 'restarting' ? info.State.ExitCode : null,
     restartCount: info.RestartCount ?? 0,
     health,
     labels: info.Config.Labels ?? {},

@@ -21,7 +21,7 @@ import { listeningPortsOfPid } from './listening-ports.js';
 import { followLogs, logsTail } from './logs.js';
 import { ensureNetwork } from './networks.js';
 import { DEFAULT_PULL_BASE_DELAY_MS, pullImage } from './pull.js';
-import { runContainer } from './run.js';
+import { restartPolicy, runContainer } from './run.js';
 
 export interface DockerEngineOptions {
   /** DOCKER_HOST-style endpoint; the local socket when unset. */
@@ -87,6 +87,12 @@ export class DockerEngine implements ContainerEngine {
 
   followLogs(containerId: string, signal: AbortSignal): Promise<Readable> {
     return followLogs(this.docker, containerId, signal);
+  }
+
+  setRestartPolicy(containerId: string, policy: NonNullable<RunRequest['restartPolicy']>): Promise<void> {
+    return engineCall('update', async () => {
+      await this.docker.getContainer(containerId).update({ RestartPolicy: restartPolicy(policy) });
+    });
   }
 
   stop(containerId: string, timeoutSeconds: number): Promise<void> {

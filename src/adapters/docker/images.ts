@@ -10,13 +10,13 @@ export function imageIdOf(docker: Docker, ref: string, operation = 'imageId'): P
   );
 }
 
-/** Id and labels of a local image, undefined when absent. */
-export function imageSummary(docker: Docker, ref: string): Promise<{ id: string; labels: Record<string, string> } | undefined> {
+/** Id and comment of a local image, undefined when absent. */
+export function imageSummary(docker: Docker, ref: string): Promise<{ id: string; comment: string } | undefined> {
   return engineCall(
     'imageId',
     async () => {
-      const info = (await docker.getImage(ref).inspect()) as { Id: string; Config?: { Labels?: Record<string, string> | null } };
-      return { id: info.Id, labels: info.Config?.Labels ?? {} };
+      const info = (await docker.getImage(ref).inspect()) as { Id: string; Comment?: string };
+      return { id: info.Id, comment: info.Comment ?? '' };
     },
     (r) => (r.statusCode === 404 ? { value: undefined } : undefined),
   );

@@ -15,13 +15,15 @@ export interface ImportRequest {
   /** Image config as Dockerfile instructions the engine accepts on import (ENV, WORKDIR, CMD, EXPOSE...). */
   changes: string[];
   labels: Record<string, string>;
+  /** The image's Comment: unlike labels, child images do not inherit it. */
+  comment?: string;
 }
 
 export async function importImage(docker: Docker, req: ImportRequest): Promise<string> {
   const { repo, tag } = splitTag(req.tag);
   const labels = Object.entries(req.labels).map(([k, v]) => `LABEL ${JSON.stringify(k)}=${JSON.stringify(v)}`);
   const rootfs = packContext({ contextDir: req.rootDir });
-  const stream = await engineCall('importImage', () => docker.importImage(rootfs, { repo, tag, changes: [...req.changes, ...labels] })).catch((err: unknown) => {
+  const stream = await engineCall('importImage', () => docker.importImage(rootfs, { repo, tag, changes: [...req.changes, ...labels], ...(req.comment ? { message: req.comment } : {}) })).catch((err: unknown) => {
     rootfs.destroy();
     throw err;
   });

@@ -5,6 +5,11 @@ import { readFile } from 'node:fs/promises';
 // images that ship no shell.
 
 const TCP_LISTEN = '0A';
+/**
+ * Docker's embedded DNS resolver listens on 127.0.0.11 at a random TCP port inside every
+ * container on a user-defined network: that is the engine's socket, not the app's.
+ */
+const DOCKER_DNS = '0B00007F';
 
 /** Local ports in LISTEN state from the text of /proc/net/tcp or tcp6. */
 export function parseProcNetTcp(text: string): number[] {
@@ -13,7 +18,9 @@ export function parseProcNetTcp(text: string): number[] {
     const cols = line.trim().split(/\s+/);
     const local = cols[1];
     if (!local || cols[3] !== TCP_LISTEN) continue;
-    const port = parseInt(local.slice(local.lastIndexOf(':') + 1), 16);
+    const colon = local.lastIndexOf(':');
+    if (local.slice(0, colon) === DOCKER_DNS) continue;
+    const port = parseInt(local.slice(colon + 1), 16);
     if (Number.isInteger(port)) ports.push(port);
   }
   return ports;

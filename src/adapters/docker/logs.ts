@@ -23,7 +23,9 @@ export function demultiplex(buf: Buffer): string {
 /** The last `lines` lines of stdout and stderr, interleaved as the engine recorded them. */
 export async function logsTail(docker: Docker, id: string, lines: number): Promise<string> {
   const raw = await engineCall('logsTail', () => docker.getContainer(id).logs({ stdout: true, stderr: true, follow: false, tail: lines }));
-  return demultiplex(Buffer.isBuffer(raw) ? raw : Buffer.from(String(raw)));
+  // dockerode parses a body that happens to be JSON (possible only with a TTY): undo that.
+  const buf = Buffer.isBuffer(raw) ? raw : Buffer.from(typeof raw === 'string' ? raw : JSON.stringify(raw));
+  return demultiplex(buf);
 }
 
 /**

@@ -46,9 +46,9 @@ async function attemptPull(docker: Docker, image: string, signal?: AbortSignal):
  */
 export async function pullImage(docker: Docker, req: PullRequest, baseDelayMs = DEFAULT_PULL_BASE_DELAY_MS): Promise<{ imageId: string }> {
   const maxAttempts = Math.max(1, req.maxAttempts ?? DEFAULT_PULL_ATTEMPTS);
-  const aborted = () => {
+  const aborted = (attempt: number) => {
     const reason: unknown = req.signal?.reason;
-    return reason instanceof BerthError ? reason : new BerthError('image_pull_failed', 'The pull was aborted.', { image: req.image, attempt: 0, nextRetryAt: null, reason: 'aborted' });
+    return reason instanceof BerthError ? reason : new BerthError('image_pull_failed', 'The pull was aborted.', { image: req.image, attempt, nextRetryAt: null, reason: 'aborted' });
   };
   for (let attempt = 1; ; attempt++) {
     try {
@@ -58,7 +58,7 @@ export async function pullImage(docker: Docker, req: PullRequest, baseDelayMs = 
       throw new AttemptFailed('image missing after pull');
     } catch (err) {
       if (err instanceof BerthError) throw err;
-      if (err instanceof StreamAborted || req.signal?.aborted) throw aborted();
+      if (err instanceof StreamAborted || req.signal?.aborted) throw aborted(attempt);
       if (!(err instanceof AttemptFailed)) throw dockerError('pull', err);
       const last = attempt >= maxAttempts;
       const nextRetryAt = last ? null : new Date(Date.now() + baseDelayMs * 2 ** (attempt - 1)).toISOString();
@@ -67,7 +67,7 @@ export async function pullImage(docker: Docker, req: PullRequest, baseDelayMs = 
       try {
         await sleep(baseDelayMs * 2 ** (attempt - 1), req.signal);
       } catch {
-        throw aborted();
+        throw aborted(attempt);
       }
     }
   }

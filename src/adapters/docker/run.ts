@@ -7,7 +7,7 @@ const MB = 1024 * 1024;
 /** on-failure retries are bounded so a crash loop ends (verify reports restart_exhausted). */
 const ON_FAILURE_RETRIES = 3;
 
-function restartPolicy(policy: RunRequest['restartPolicy']): Docker.HostRestartPolicy {
+export function restartPolicy(policy: RunRequest['restartPolicy']): Docker.HostRestartPolicy {
   if (policy === 'on-failure') return { Name: 'on-failure', MaximumRetryCount: ON_FAILURE_RETRIES };
   return { Name: policy ?? 'no' };
 }

@@ -16,7 +16,10 @@ export interface CaddyEdgeProxyOptions {
   home: string;
   /** Public port clients reach. Default 80. */
   httpPort?: number;
-  /** Loopback port of the switch (edge -> switch). Default 2080. */
+  /**
+   * @deprecated Ignored: the switch listens on <home>/proxy/switch.sock (see caddy-config.ts),
+   * so there is no internal port to choose. Kept until the settings stop passing it.
+   */
   switchPort?: number;
   /** Caddy binary. Default `caddy` on PATH. */
   caddyBin?: string;
@@ -35,7 +38,8 @@ export interface CaddyEdgeProxyOptions {
 export class CaddyEdgeProxy implements EdgeProxy {
   readonly dir: string;
   private readonly port: number;
-  private readonly switchPort: number;
+  /** The switch's listener (edge -> switch). */
+  readonly switchSocket: string;
   private readonly startTimeoutMs: number;
   private readonly drainMs: number;
   private readonly switchRetryMs: number;
@@ -49,7 +53,7 @@ export class CaddyEdgeProxy implements EdgeProxy {
   constructor(opts: CaddyEdgeProxyOptions) {
     this.dir = join(opts.home, 'proxy');
     this.port = opts.httpPort ?? 80;
-    this.switchPort = opts.switchPort ?? 2080;
+    this.switchSocket = join(this.dir, 'switch.sock');
     this.startTimeoutMs = opts.startTimeoutMs ?? 10_000;
     this.drainMs = opts.drainMs ?? 30_000;
     this.switchRetryMs = opts.switchRetryMs ?? 5_000;
@@ -153,8 +157,8 @@ export class CaddyEdgeProxy implements EdgeProxy {
       throw this.switch.unavailable('routes file unreadable');
     }
     const desired: [CaddyProcess, Record<string, unknown>][] = [
-      [this.switch, switchConfig({ adminSocket: this.switch.admin.socketPath, switchPort: this.switchPort, drainMs: this.drainMs, routes: desiredRoutes })],
-      [this.edge, edgeConfig({ adminSocket: this.edge.admin.socketPath, httpPort: this.port, switchPort: this.switchPort, switchRetryMs: this.switchRetryMs })],
+      [this.switch, switchConfig({ adminSocket: this.switch.admin.socketPath, switchSocket: this.switchSocket, drainMs: this.drainMs, routes: desiredRoutes })],
+      [this.edge, edgeConfig({ adminSocket: this.edge.admin.socketPath, httpPort: this.port, switchSocket: this.switchSocket, switchRetryMs: this.switchRetryMs })],
     ];
     for (const [proc, config] of desired) {
       if ((await proc.ensure(() => config)) === 'adopted' && !this.reconciled) await this.reconcile(proc, config);

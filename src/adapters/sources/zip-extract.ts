@@ -21,6 +21,7 @@ const MAX_TOTAL_BYTES = 2 * 1024 ** 3;
 const MAX_LINK_BYTES = 4096;
 const S_IFMT = 0o170000;
 const S_IFLNK = 0o120000;
+const S_IFDIR = 0o040000;
 
 /** Extracts into dest (created); returns the number of files and links written. */
 export async function extractZip(file: string, dest: string): Promise<number> {
@@ -55,26 +56,22 @@ export async function extractZip(file: string, dest: string): Promise<number> {
       if (name === '') continue;
       const target = join(dest, name);
       const mode = (entry.externalFileAttributes >>> 16) & 0xffff;
-      if (isDir) {
-        await mkdir(target, { recursive: true });
+      if (isDir || (mode & S_IFMT) === S_IFDIR) {
+        await mkdir(target, { recursive: true }).catch(entryError(name));
       } else if ((mode & S_IFMT) === S_IFLNK) {
         if (entry.uncompressedSize > MAX_LINK_BYTES) throw new ZipRejected('symlink_invalid', name);
         links.set(name, await readAll(await open(zip, entry, name), checked(entry, name)));
       } else {
-        await mkdir(dirname(target), { recursive: true });
+        await mkdir(dirname(target), { recursive: true }).catch(entryError(name));
         const perm = mode & 0o777 ? (mode & 0o777) | 0o600 : 0o644;
         const stream = await open(zip, entry, name);
-        await pipeline(stream, checked(entry, name), createWriteStream(target, { mode: perm })).catch((err: unknown) => {
-          throw err instanceof ZipRejected ? err : new ZipRejected('corrupt', name);
-        });
+        await pipeline(stream, checked(entry, name), createWriteStream(target, { mode: perm })).catch(entryError(name));
         written++;
       }
     }
     for (const [name, linkTarget] of links) {
       checkLink(name, linkTarget, links);
-      await symlink(linkTarget, join(dest, name)).catch(() => {
-        throw new ZipRejected('duplicate_entry', name);
-      });
+      await symlink(linkTarget, join(dest, name)).catch(entryError(name));
       written++;
     }
   } finally {
@@ -113,6 +110,21 @@ function checkLink(name: string, target: string, links: Map<string, string>): vo
     stack.push(seg);
     if (i < segments.length - 1 && links.has(stack.join('/'))) throw new ZipRejected('symlink_escape', name);
   });
+}
+
+/**
+ * Two entries claiming one path (a file where a folder is, a file under a link) make the
+ * archive invalid; other system errors (disk full) are not the archive's fault and pass
+ * through; anything else comes from decompression: the archive is corrupt.
+ */
+function entryError(name: string): (err: unknown) => never {
+  return (err) => {
+    if (err instanceof ZipRejected) throw err;
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST' || code === 'EISDIR' || code === 'ENOTDIR') throw new ZipRejected('conflicting_entry', name);
+    if (typeof code === 'string' && /^E[A-Z]+$/.test(code)) throw err;
+    throw new ZipRejected('corrupt', name);
+  };
 }
 
 function nextEntry(zip: ZipFile): Promise<Entry | undefined> {

@@ -124,7 +124,8 @@ export async function startServices(x: ExecuteInput & { artifact: Artifact; env:
         labels: ownershipLabels(x.deployment, service.name),
         network: primary,
         aliases: [service.name],
-        restartPolicy: 'on-failure',
+        // No restarts while verifying: a crash is reported as one (container_exited), not masked.
+        restartPolicy: 'no',
         memoryMb: service.memoryMb,
         cpus: service.cpus,
         publish: service.publish,

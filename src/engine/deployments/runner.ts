@@ -114,6 +114,8 @@ export class DeploymentRunner implements DeploymentRunnerPort {
         await verifyAccess({ prober: this.deps.prober, host: ctx.host, httpPort: ctx.httpPort, url: ctx.url, health: plan.health, signal: s });
       });
 
+      // Verified: from now on the engine keeps it running across crashes and daemon restarts.
+      for (const c of runtime.containers) await ctx.target.engine.setRestartPolicy(c.id, 'unless-stopped');
       const finishedAt = new Date().toISOString();
       await journal.transition(['verifying'], { status: 'succeeded', finishedAt, accessUrl: ctx.url, runtime, error: null, recoveryHint: null });
       await journal.event('phase', 'verify', { accessUrl: ctx.url });
@@ -176,7 +178,9 @@ export class DeploymentRunner implements DeploymentRunnerPort {
     const servedByPrevious = Boolean(x.ctx.previous) && (restored || !x.switched);
     const status = canceled ? 'canceled' : rollbackError ? 'failed' : servedByPrevious && d.currentPhase === 'verify' ? 'rolled-back' : 'failed';
     const finalError = rollbackError ?? error;
-    const phase = status === 'rolled-back' || rollbackError ? 'rollback' : d.currentPhase;
+    // A detect failure surfaced while planning (the planner detects) is reported in detect.
+    const failedIn = error && (error.phase === 'detect' || error.phase === 'plan') && (d.currentPhase === 'detect' || d.currentPhase === 'plan') ? error.phase : d.currentPhase;
+    const phase = status === 'rolled-back' || rollbackError ? 'rollback' : failedIn;
     const errorObject = finalError ? finalError.toObject() : null;
     await x.journal.transition(ACTIVE_STATUSES, {
       status,

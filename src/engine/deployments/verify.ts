@@ -24,7 +24,8 @@ async function assertAlive(engine: ContainerEngine, id: string, service: string)
     const logTail = (await engine.logsTail(id, 20).catch(() => '')).slice(-2000);
     throw new BerthError('restart_exhausted', `Service ${service} restarted ${state.restartCount} times.`, { service, restartCount: state.restartCount, logTail });
   }
-  if (state.status === 'exited' || state.status === 'dead') throw await exitedError(engine, id, service, state.exitCode);
+  // `restarting` means the process exited and the restart policy is waiting to start it again.
+  if (state.status === 'exited' || state.status === 'dead' || state.status === 'restarting') throw await exitedError(engine, id, service, state.exitCode);
   return state.status === 'running';
 }
 

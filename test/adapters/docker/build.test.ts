@@ -110,6 +110,12 @@ describe('DockerEngine.build', () => {
     expect(err.code).toBe('image_build_failed');
   });
 
+  it('a missing context directory is image_build_failed at the context step', async () => {
+    const err = await rejection(run.engine.build({ contextDir: `${run.context({})}/missing`, dockerfile: { text: 'FROM scratch\n' }, tag: run.image('noctx'), labels: run.labels() }));
+    expect(err.code).toBe('image_build_failed');
+    expect(err.details).toMatchObject({ step: 'context', reason: 'ENOENT' });
+  });
+
   it('aborting stops following the build and rejects', async () => {
     const dir = run.context({ 'a.txt': 'a' });
     const controller = new AbortController();

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BerthError } from '../../../src/core/errors/berth-error.js';
+import { DockerEngine } from '../../../src/adapters/docker/docker-engine.js';
 import { followJsonStream } from '../../../src/adapters/docker/json-stream.js';
 import { DockerRun, ensureDockerd, ensureRegistry, REGISTRY } from '../../support/docker.js';
 
@@ -14,7 +15,8 @@ afterAll(() => run.cleanup());
 /** Pushes a local image to the test registry through the Engine API. */
 async function push(ref: string): Promise<void> {
   const colon = ref.lastIndexOf(':');
-  const stream = await run.engine.docker.getImage(ref.slice(0, colon)).push({ tag: ref.slice(colon + 1), authconfig: {} } as never);
+  const image = run.engine.docker.getImage(ref.slice(0, colon));
+  const stream = (await image.push({ tag: ref.slice(colon + 1), authconfig: {} })) as NodeJS.ReadableStream;
   let error: string | undefined;
   await followJsonStream(stream, (m) => (error = m.error ?? error));
   if (error) throw new Error(`push failed: ${error}`);
@@ -36,6 +38,24 @@ describe('DockerEngine.pull', () => {
     expect(attempts.map((a) => a.attempt)).toEqual([1, 2, 3]);
     expect(attempts[0]!.nextRetryAt).toMatch(/^\d{4}-\d\d-\d\dT/);
     expect(attempts[2]!.nextRetryAt).toBeNull();
+  });
+
+  it('aborting during the backoff stops retrying', async () => {
+    const engine = new DockerEngine({ pullBaseDelayMs: 30_000 });
+    const controller = new AbortController();
+    const attempts: number[] = [];
+    const started = Date.now();
+    const err = await engine
+      .pull({ image: `${REGISTRY}/berth-test/absent-${run.id}:2`, signal: controller.signal, onAttempt: (a) => (attempts.push(a), controller.abort()) })
+      .then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+    expect(err).toBeInstanceOf(BerthError);
+    expect((err as BerthError).code).toBe('image_pull_failed');
+    expect((err as BerthError).details).toMatchObject({ reason: 'aborted', attempt: 1 });
+    expect(attempts).toEqual([1]);
+    expect(Date.now() - started).toBeLessThan(10_000);
   });
 
   it('an image pushed to the registry is pulled, and resolves to the same image id', async () => {

@@ -18,7 +18,7 @@ describe('edge proxy: adoption and restart', () => {
 
   beforeAll(async () => {
     app = await startUpstream('still here');
-    opts = { home: proxyHome(), httpPort: await freePort(), switchPort: await freePort() };
+    opts = { home: proxyHome(), httpPort: await freePort() };
     proxy = new CaddyEdgeProxy(opts);
   });
   afterAll(async () => {

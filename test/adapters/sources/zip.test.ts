@@ -51,7 +51,8 @@ describe('zip source', () => {
     ['symlink climbing out', [{ name: 'a/link', symlink: '../../etc/passwd' }], 'a/link', 'symlink_escape'],
     ['absolute symlink', [{ name: 'link', symlink: '/etc/passwd' }], 'link', 'symlink_escape'],
     ['symlink through a symlink', [{ name: 'here', symlink: '.' }, { name: 'out', symlink: 'here/../x' }], 'out', 'symlink_escape'],
-    ['file written under a symlink', [{ name: 'dir', symlink: '.' }, { name: 'dir/x', data: 'x' }], 'dir', 'duplicate_entry'],
+    ['file written under a symlink', [{ name: 'dir', symlink: '.' }, { name: 'dir/x', data: 'x' }], 'dir', 'conflicting_entry'],
+    ['a file where a folder is', [{ name: 'a/b', data: 'x' }, { name: 'a', data: 'y' }], 'a', 'conflicting_entry'],
   ] as [string, ZipEntrySpec[], string, string][])('rejects %s as source_archive_invalid naming the entry', async (_label, entries, entry, reason) => {
     const work = tempDir('zip-work');
     const err = await rejection(reader.materialize({ kind: 'zip', location: zipFile([{ name: 'ok.txt', data: 'ok' }, ...entries]) }, work));
