@@ -29,9 +29,9 @@ export interface Upstream {
   close(): Promise<void>;
 }
 
-/** A node http server on 127.0.0.1 answering `body` to everything. */
-export async function startUpstream(body: string): Promise<Upstream> {
-  const server = http.createServer((_req, res) => res.end(body));
+/** A node http server on 127.0.0.1 answering `body` (or what it makes of the request). */
+export async function startUpstream(body: string | ((req: http.IncomingMessage) => string)): Promise<Upstream> {
+  const server = http.createServer((req, res) => res.end(typeof body === 'string' ? body : body(req)));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
     port: (server.address() as net.AddressInfo).port,

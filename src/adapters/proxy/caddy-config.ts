@@ -52,7 +52,8 @@ export function edgeConfig(input: EdgeConfigInput): Record<string, unknown> {
                   {
                     handler: 'reverse_proxy',
                     upstreams: [{ dial: `unix/${input.switchSocket}` }],
-                    // No idle edge->switch connections: a switch reload has nothing to reset.
+                    // No idle edge->switch connections: a reload closes idle ones, and a POST sent on
+                    // one at that moment is answered 502 (measured; a GET would be retried).
                     transport: { protocol: 'http', keep_alive: { enabled: false } },
                     // Dial failures (switch restarting) are retried instead of answered 502.
                     load_balancing: { try_duration: `${input.switchRetryMs}ms`, try_interval: '50ms' },

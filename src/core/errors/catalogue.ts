@@ -276,12 +276,58 @@ export const CATALOGUE = {
     detailKeys: ['reason'],
     remedies: [{ title: 'Save a diagnostic bundle first', command: 'berth resource diagnose <resourceId>', safeByDefault: true }],
   },
-  deployment_not_found: notFound('deployment'),
+  deployment_not_found: notFound('deployment', 'berth deployments list'),
   deployment_in_progress: {
     category: 'conflict', phase: 'recovery', retryable: true, responsibility: 'user', actionability: 'wait-retry',
     summary: 'Another attempt of this resource is active.',
     detailKeys: ['activeDeploymentId'],
     remedies: [{ title: 'Watch the active attempt', command: 'berth deployments events <activeDeploymentId> --follow', safeByDefault: true }],
+  },
+
+  // --- recovery -------------------------------------------------------------------------------
+  recovery_blocked: {
+    category: 'domain', phase: 'recovery', retryable: false, responsibility: 'user', actionability: 'run-diagnostic',
+    summary: 'Recovery readiness forbids this action now; details.reasons says why.',
+    detailKeys: ['action', 'reasons'],
+    remedies: [{ title: 'Read recovery readiness and follow its safe next actions', command: 'berth deployments recovery-readiness <deploymentId>', safeByDefault: true }],
+  },
+  recovery_readiness_stale: {
+    category: 'conflict', phase: 'recovery', retryable: true, responsibility: 'user', actionability: 'wait-retry',
+    summary: 'State changed since the readiness the caller based its decision on.',
+    detailKeys: ['readinessGeneratedAt', 'changedAt'],
+    remedies: [{ title: 'Read recovery readiness again, then decide', command: 'berth deployments recovery-readiness <deploymentId>', safeByDefault: true }],
+  },
+  rollback_candidate_not_found: userFix('recovery', 'The rollback candidate is unknown or belongs to another resource.', ['candidateId'], [
+    { title: 'Pick a candidate listed by recovery readiness', command: 'berth deployments recovery-readiness <deploymentId>', safeByDefault: true },
+  ], 'not-found'),
+  rollback_candidate_not_ready: userFix('recovery', 'The candidate lacks its snapshot, artifact or target.', ['candidateId', 'missing'], [
+    { title: 'Choose another candidate, or redeploy', command: 'berth deployments recovery-readiness <deploymentId>', safeByDefault: true },
+  ], 'domain'),
+  no_previous_revision: userFix('recovery', 'There is no earlier successful deployment to roll back to.', ['resourceId'], [
+    { title: 'Fix the profile and redeploy instead', command: 'berth deployments redeploy <resourceId>', safeByDefault: false },
+  ], 'domain'),
+  deployment_not_cancelable: {
+    category: 'conflict', phase: 'recovery', retryable: false, responsibility: 'user', actionability: 'no-user-action',
+    summary: 'The attempt is already terminal: there is nothing to cancel.',
+    detailKeys: ['status'],
+    remedies: [{ title: 'Read the attempt', command: 'berth deployments show <deploymentId>', safeByDefault: true }],
+  },
+  deployment_not_archivable: userFix('recovery', 'Only terminal attempts can be archived.', ['status'], [
+    { title: 'Cancel or wait for the attempt to end first', command: 'berth deployments show <deploymentId>', safeByDefault: true },
+  ], 'conflict'),
+  preview_not_found: notFound('preview', 'berth deployments list --preview <type:id>'),
+  // --- history and governance -----------------------------------------------------------------
+  work_item_not_found: notFound('work item', 'berth work list'),
+  audit_event_not_found: notFound('audit event', 'berth audit-event list --aggregate <id>'),
+  legal_hold_not_found: notFound('legal hold', 'berth audit-event legal-hold list'),
+  export_window_required: userFix('command-validation', 'A global export needs a time window: --from and --to.', ['missing'], [
+    fixInput('Pass --from and --to as ISO timestamps'),
+  ]),
+  audit_chain_broken: {
+    category: 'integrity', phase: 'history', retryable: false, responsibility: 'operator', actionability: 'manual-review',
+    summary: 'Audit verification found an altered or missing row.',
+    detailKeys: ['firstBrokenSeq', 'firstBrokenId', 'reason'],
+    remedies: [{ title: 'Export the affected range and review it before any prune', command: 'berth audit-event export-global --from <iso> --to <iso> --limit 1000', safeByDefault: true }],
   },
   internal: {
     category: 'internal',
@@ -301,7 +347,7 @@ function userFix(phase: CodeSpec['phase'], summary: string, detailKeys: string[]
   return { category, phase, retryable: false, responsibility: 'user', actionability: 'fix-input', summary, detailKeys, remedies };
 }
 
-function notFound(kind: string): CodeSpec {
+function notFound(kind: string, listCommand = `berth ${kind} list`): CodeSpec {
   return {
     category: 'not-found',
     phase: 'context-resolution',
@@ -310,7 +356,7 @@ function notFound(kind: string): CodeSpec {
     actionability: 'fix-input',
     summary: `No ${kind} has the id given.`,
     detailKeys: ['id'],
-    remedies: [{ title: `List the ${kind}s and use an existing id`, command: `berth ${kind} list`, safeByDefault: true }],
+    remedies: [{ title: `List the ${kind}s and use an existing id`, command: listCommand, safeByDefault: true }],
   };
 }
 

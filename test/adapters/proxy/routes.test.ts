@@ -33,6 +33,18 @@ describe('edge proxy: routes through real Caddy', () => {
     expect((await get(proxy.httpPort(), 'other.localhost')).status).toBe(200);
   });
 
+  it('preserves Host and passes the client address on in X-Forwarded-For through both hops', async () => {
+    const echo = await startUpstream((req) => JSON.stringify({ host: req.headers.host, xff: req.headers['x-forwarded-for'], proto: req.headers['x-forwarded-proto'] }));
+    try {
+      await proxy.applyRoute({ id: 'res-echo', hosts: ['echo.localhost'], upstream: `127.0.0.1:${echo.port}` });
+      const reply = await get(proxy.httpPort(), 'echo.localhost');
+      expect(JSON.parse(reply.body)).toEqual({ host: 'echo.localhost', xff: '127.0.0.1', proto: 'http' });
+    } finally {
+      await proxy.removeRoute('res-echo');
+      await echo.close();
+    }
+  });
+
   it('refuses a route Caddy must not get, and a host another route serves, with proxy_route_failed', async () => {
     await proxy.ensureRunning();
     await expect(proxy.applyRoute({ id: 'bad id/..', hosts: ['x.localhost'], upstream: '127.0.0.1:1' })).rejects.toMatchObject({
