@@ -1,4 +1,4 @@
-import { DEFAULT_ENGINE_SETTINGS } from '../engine/deployments/settings.js';
+import { DEFAULT_ENGINE_SETTINGS, type EngineSettings } from '../engine/deployments/settings.js';
 import { berthHome } from '../surfaces/client/state-file.js';
 
 const num = (v: string | undefined, fallback: number) => (v !== undefined && v !== '' && Number.isFinite(Number(v)) ? Number(v) : fallback);
@@ -14,8 +14,6 @@ export interface ServeSettings {
   dockerHost?: string;
   /** Public HTTP port of the edge proxy (generated URLs use it). */
   httpPort: number;
-  /** Loopback port of the switch proxy behind the edge. */
-  switchPort: number;
   caddyBin: string;
   /** Start the proxy pair when the control plane starts (a deploy starts it anyway). */
   proxyBootstrap: boolean;
@@ -26,6 +24,7 @@ export interface ServeSettings {
     drainMs: number;
     minFreeBytes: number;
     pollMs: number;
+    deadlines: EngineSettings['deadlines'];
   };
 }
 
@@ -40,7 +39,6 @@ export function serveSettings(env: NodeJS.ProcessEnv, flags: { listen?: string; 
     baseDomain: env.BERTH_BASE_DOMAIN ?? 'localhost',
     dockerHost: env.DOCKER_HOST || undefined,
     httpPort: num(env.BERTH_HTTP_PORT, 80),
-    switchPort: num(env.BERTH_SWITCH_PORT, 2080),
     caddyBin: env.BERTH_CADDY_BIN ?? 'caddy',
     proxyBootstrap: env.BERTH_PROXY_BOOTSTRAP !== 'false',
     engine: {
@@ -50,6 +48,18 @@ export function serveSettings(env: NodeJS.ProcessEnv, flags: { listen?: string; 
       drainMs: num(env.BERTH_DRAIN_MS, DEFAULT_ENGINE_SETTINGS.drainMs),
       minFreeBytes: num(env.BERTH_MIN_FREE_BYTES, DEFAULT_ENGINE_SETTINGS.minFreeBytes),
       pollMs: num(env.BERTH_POLL_MS, DEFAULT_ENGINE_SETTINGS.pollMs),
+      deadlines: { ...DEFAULT_ENGINE_SETTINGS.deadlines, ...stepDeadlines(env.BERTH_STEP_DEADLINES) },
     },
   };
+}
+
+/** BERTH_STEP_DEADLINES='{"build":600}' overrides step deadlines (seconds); bad JSON is ignored. */
+function stepDeadlines(raw: string | undefined): Partial<EngineSettings['deadlines']> {
+  if (!raw) return {};
+  try {
+    const parsed = JSON.parse(raw) as Record<string, unknown>;
+    return Object.fromEntries(Object.entries(parsed).filter(([k, v]) => k in DEFAULT_ENGINE_SETTINGS.deadlines && typeof v === 'number' && v > 0));
+  } catch {
+    return {};
+  }
 }

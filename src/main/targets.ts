@@ -16,7 +16,6 @@ export function createTargets(settings: ServeSettings): LocalTargets {
   const proxy = new CaddyEdgeProxy({
     home: settings.home,
     httpPort: settings.httpPort,
-    switchPort: settings.switchPort,
     caddyBin: settings.caddyBin,
   });
   let baseImages: Promise<unknown> | undefined;

@@ -28,7 +28,6 @@ export async function startTestControlPlane(env: NodeJS.ProcessEnv = {}): Promis
     BERTH_PROXY_BOOTSTRAP: 'false',
     ...FAST_ENGINE_ENV,
     BERTH_HTTP_PORT: String(httpPort),
-    BERTH_SWITCH_PORT: String(await freePort()),
     ...env,
     BERTH_HOME: settings.home,
     BERTH_DATABASE_URL: settings.databaseUrl ?? '',

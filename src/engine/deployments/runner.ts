@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { BerthError, toBerthError } from '../../core/errors/berth-error.js';
 import { accessUrl, generatedHost, routeId } from '../../core/access/generated-url.js';
 import type { Deployment, RuntimeRecord } from '../../core/deployments/deployment.js';
@@ -37,6 +38,8 @@ export class DeploymentRunner implements DeploymentRunnerPort {
   start(deploymentId: string): void {
     if (this.active.has(deploymentId)) return;
     const ac = new AbortController();
+    // Every step adds a listener through its deadline signal; a long attempt has many steps.
+    setMaxListeners(200, ac.signal);
     this.active.set(deploymentId, ac);
     const p = this.run(deploymentId, ac.signal)
       .catch((err) => this.deps.log(`runner crashed on ${deploymentId}`, err))
@@ -91,6 +94,8 @@ export class DeploymentRunner implements DeploymentRunnerPort {
 
       d = { ...d, currentPhase: 'execute' };
       if (!(await journal.transition(['planned'], { status: 'running', currentPhase: 'execute' }))) throw new CancelRequested();
+      // The proxy must be up before anything starts: a missing proxy fails fast, nothing to undo.
+      await withDeadline('proxy', settings.deadlines.route, signal, () => ctx.target.proxy.ensureRunning());
       const exec = { deployment: d, resourceName: ctx.resourceName, plan, target: ctx.target, journal, settings, signal };
       const artifact = await produceArtifact(exec);
       await store.deployments.update(id, { artifact });
@@ -134,7 +139,7 @@ export class DeploymentRunner implements DeploymentRunnerPort {
     const env = (await store.environments.get(d.environmentId))!;
     const server = (await store.servers.get(d.serverId))!;
     const target: TargetRuntime = this.deps.targets.forServer(server);
-    const { httpPort } = await target.proxy.ensureRunning();
+    const httpPort = target.proxy.httpPort();
     const host = generatedHost({ resourceName: resource.name, hostLabel: d.snapshot.access.hostLabel, environmentName: env.name, baseDomain: this.deps.settings.baseDomain, preview: d.preview });
     const previous = await servingDeployment(store, d);
     return { resourceName: resource.name, target, host, httpPort, url: accessUrl(host, httpPort), route: routeId(d.resourceId, d.preview), previous };

@@ -1,0 +1,52 @@
+import { Agent, request } from 'node:http';
+
+export interface LoadReport {
+  ok: number;
+  failed: number;
+  failures: string[];
+  bodies: Map<string, number>;
+}
+
+/**
+ * Constant HTTP/1.1 keep-alive load against a generated URL through the edge proxy, the way
+ * real clients hold pooled connections. Any connection error or 5xx is a failed request.
+ */
+export function startLoad(port: number, host: string, concurrency = 4): { stop(): Promise<LoadReport> } {
+  const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
+  const report: LoadReport = { ok: 0, failed: 0, failures: [], bodies: new Map() };
+  let running = true;
+  const one = () =>
+    new Promise<void>((resolve) => {
+      const req = request({ host: '127.0.0.1', port, path: '/', headers: { host }, agent }, (res) => {
+        let body = '';
+        res.on('data', (d: Buffer) => (body += d.toString()));
+        res.on('end', () => {
+          if ((res.statusCode ?? 0) >= 500) {
+            report.failed++;
+            report.failures.push(`status ${res.statusCode}`);
+          } else {
+            report.ok++;
+            report.bodies.set(body, (report.bodies.get(body) ?? 0) + 1);
+          }
+          resolve();
+        });
+      });
+      req.on('error', (err: NodeJS.ErrnoException) => {
+        report.failed++;
+        report.failures.push(err.code ?? err.message);
+        resolve();
+      });
+      req.end();
+    });
+  const workers = Array.from({ length: concurrency }, async () => {
+    while (running) await one();
+  });
+  return {
+    async stop() {
+      running = false;
+      await Promise.all(workers);
+      agent.destroy();
+      return report;
+    },
+  };
+}
