@@ -73,11 +73,77 @@ export interface DiskUsage {
   freeBytes: number;
   totalBytes: number;
   freeInodes: number | null;
+  /** Inodes of that filesystem, when it reports them. */
+  totalInodes?: number | null;
+}
+
+/** What the engine says about itself (diagnose bundles, server test). */
+export interface EngineInfo {
+  version: string;
+  apiVersion: string;
+  os: string;
+  arch: string;
+  kernelVersion: string;
+  storageDriver: string;
+  rootDir: string;
+  containers: { total: number; running: number; stopped: number };
+  images: number;
+}
+
+/** One image as the engine's disk usage report lists it. */
+export interface ImageUsage {
+  id: string;
+  /** Tags, without the `<none>:<none>` placeholder. */
+  repoTags: string[];
+  labels: Record<string, string>;
+  parentId: string | null;
+  sizeBytes: number;
+  /** Bytes in layers other images share; null when the engine did not compute it. */
+  sharedBytes: number | null;
+  /** Containers (any state) using it; null when unknown. */
+  containers: number | null;
+}
+
+export interface ContainerUsage {
+  id: string;
+  name: string;
+  state: string;
+  imageId: string;
+  labels: Record<string, string>;
+  /** Names of the networks it is attached to. */
+  networks: string[];
+  /** Bytes written in its own layer. */
+  sizeBytes: number;
+}
+
+export interface BuildCacheUsage {
+  id: string;
+  type: string;
+  sizeBytes: number;
+  inUse: boolean;
+  shared: boolean;
+}
+
+/** The engine's disk usage report (Docker's /system/df): every image, container and build cache record. */
+export interface EngineUsage {
+  /** Bytes of all image layers on disk, shared layers counted once. */
+  layersBytes: number;
+  images: ImageUsage[];
+  containers: ContainerUsage[];
+  buildCache: BuildCacheUsage[];
+}
+
+export interface NetworkSummary {
+  id: string;
+  name: string;
+  labels: Record<string, string>;
 }
 
 export interface ContainerEngine {
   ping(): Promise<void>;
   ensureNetwork(name: string, labels: Record<string, string>): Promise<void>;
+  /** Removes a network that no container uses any more (gone or in use: no error). */
+  removeNetwork(name: string): Promise<void>;
   build(req: BuildRequest): Promise<BuiltImage>;
   pull(req: PullRequest): Promise<{ imageId: string }>;
   /** Image id when present locally, undefined otherwise. */
@@ -86,7 +152,8 @@ export interface ContainerEngine {
   run(req: RunRequest): Promise<RunningContainer>;
   inspect(containerId: string): Promise<ContainerState | undefined>;
   logsTail(containerId: string, lines: number): Promise<string>;
-  followLogs(containerId: string, signal: AbortSignal): Readable | Promise<Readable>;
+  /** From the first line, or only the last `tail` lines before going live. */
+  followLogs(containerId: string, signal: AbortSignal, opts?: { tail?: number }): Readable | Promise<Readable>;
   /** Changes the restart policy of a container (verify runs without restarts, a verified one keeps running). */
   setRestartPolicy(containerId: string, policy: NonNullable<RunRequest['restartPolicy']>): Promise<void>;
   stop(containerId: string, timeoutSeconds: number): Promise<void>;
@@ -98,4 +165,16 @@ export interface ContainerEngine {
   /** Free space where the engine stores images (the docker root dir). */
   diskUsage(): Promise<DiskUsage>;
   removeImage(ref: string): Promise<void>;
+  info(): Promise<EngineInfo>;
+  /** Images, containers and build cache with their sizes (one engine call). */
+  usage(): Promise<EngineUsage>;
+  /** Networks carrying all the given labels. */
+  listNetworks(labels: Record<string, string>): Promise<NetworkSummary[]>;
+  /** Idempotent: a missing network is already gone. */
+  removeNetwork(id: string): Promise<void>;
+  /**
+   * The container's environment, undefined when it no longer exists. Only for masking secret
+   * values in its logs: never returned to a caller.
+   */
+  containerEnv(containerId: string): Promise<Record<string, string> | undefined>;
 }

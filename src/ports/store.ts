@@ -1,12 +1,14 @@
 import type { Deployment, JournalEvent } from '../core/deployments/deployment.js';
 import type { DeploymentStatus } from '../core/deployments/status.js';
 import type { Actor, AuditEventSummary, Environment, Project, Resource, Server, Token } from '../core/model/records.js';
+import type { AuditEventType } from '../core/audit/event-types.js';
+import type { GovernanceRepos } from './governance-store.js';
 
 // The state store as operations see it. Adapters implement it over PGlite or PostgreSQL with one
 // schema; nothing above this port knows which.
 
 export interface AuditInput {
-  type: string;
+  type: AuditEventType;
   aggregateType: string;
   aggregateId: string;
   actor: Actor;
@@ -73,12 +75,15 @@ export interface JournalRepo {
   append(deploymentId: string, e: Omit<JournalEvent, 'seq' | 'deploymentId'>): Promise<JournalEvent>;
   /** Events of one deployment with seq > after, in order. */
   after(deploymentId: string, after: number, limit: number): Promise<JournalEvent[]>;
-  /** Deletes journal rows older than the cutoff, raising each deployment's pruned watermark. */
-  pruneBefore(cutoff: string, opts: { dryRun: boolean }): Promise<{ deleted: number }>;
+  /**
+   * Deletes journal rows older than the cutoff, raising each deployment's pruned watermark.
+   * Rows of active attempts are recovery evidence and are kept (counted in skippedActive).
+   */
+  pruneBefore(cutoff: string, opts: { dryRun: boolean }): Promise<{ deleted: number; skippedActive: number }>;
   count(): Promise<number>;
 }
 
-export interface StoreRepos {
+export interface StoreRepos extends GovernanceRepos {
   projects: ProjectsRepo;
   environments: EnvironmentsRepo;
   resources: ResourcesRepo;
@@ -94,5 +99,7 @@ export interface Store extends StoreRepos {
   /** Runs fn in one transaction: all its writes land, or none. */
   transaction<T>(fn: (tx: StoreRepos) => Promise<T>): Promise<T>;
   ping(): Promise<void>;
+  /** Row count of every table (diagnostics, and proving that reads change nothing). */
+  countRows(): Promise<Record<string, number>>;
   close(): Promise<void>;
 }

@@ -20,6 +20,7 @@ export async function diskUsage(docker: Docker, local: boolean): Promise<DiskUsa
       freeBytes: s.bavail * s.bsize,
       totalBytes: s.blocks * s.bsize,
       freeInodes: s.files > 0 ? s.ffree : null,
+      totalInodes: s.files > 0 ? s.files : null,
     };
   } catch (err) {
     throw dockerError('diskUsage', err);

@@ -6,6 +6,9 @@ import type {
   ContainerEngine,
   ContainerState,
   DiskUsage,
+  EngineInfo,
+  EngineUsage,
+  NetworkSummary,
   PullRequest,
   RunRequest,
   RunningContainer,
@@ -17,9 +20,10 @@ import { dockerClient } from './engine.js';
 import { engineCall } from './errors.js';
 import { imageIdOf, removeImage, tagImage } from './images.js';
 import { importImage, type ImportRequest } from './import-image.js';
+import { containerEnv, engineInfo, engineUsage, listNetworks, removeNetwork } from './inventory.js';
 import { listeningPortsOfPid } from './listening-ports.js';
 import { followLogs, logsTail } from './logs.js';
-import { ensureNetwork } from './networks.js';
+import { ensureNetwork, removeNetwork } from './networks.js';
 import { DEFAULT_PULL_BASE_DELAY_MS, pullImage } from './pull.js';
 import { restartPolicy, runContainer } from './run.js';
 
@@ -57,6 +61,10 @@ export class DockerEngine implements ContainerEngine {
     return ensureNetwork(this.docker, name, labels);
   }
 
+  removeNetwork(name: string): Promise<void> {
+    return removeNetwork(this.docker, name);
+  }
+
   build(req: BuildRequest): Promise<BuiltImage> {
     return buildImage(this.docker, req);
   }
@@ -85,8 +93,8 @@ export class DockerEngine implements ContainerEngine {
     return logsTail(this.docker, containerId, lines);
   }
 
-  followLogs(containerId: string, signal: AbortSignal): Promise<Readable> {
-    return followLogs(this.docker, containerId, signal);
+  followLogs(containerId: string, signal: AbortSignal, opts?: { tail?: number }): Promise<Readable> {
+    return followLogs(this.docker, containerId, signal, opts);
   }
 
   setRestartPolicy(containerId: string, policy: NonNullable<RunRequest['restartPolicy']>): Promise<void> {
@@ -125,6 +133,26 @@ export class DockerEngine implements ContainerEngine {
 
   removeImage(ref: string): Promise<void> {
     return removeImage(this.docker, ref);
+  }
+
+  info(): Promise<EngineInfo> {
+    return engineInfo(this.docker);
+  }
+
+  usage(): Promise<EngineUsage> {
+    return engineUsage(this.docker);
+  }
+
+  listNetworks(labels: Record<string, string>): Promise<NetworkSummary[]> {
+    return listNetworks(this.docker, labels);
+  }
+
+  removeNetwork(id: string): Promise<void> {
+    return removeNetwork(this.docker, id);
+  }
+
+  containerEnv(containerId: string): Promise<Record<string, string> | undefined> {
+    return containerEnv(this.docker, containerId);
   }
 
   /** Not on the port: a root filesystem as an image, for the base images Berth makes itself. */

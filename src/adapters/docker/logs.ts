@@ -30,16 +30,17 @@ export async function logsTail(docker: Docker, id: string, lines: number): Promi
 
 /**
  * stdout and stderr as one stream, from the container's first line (nothing a fresh container
- * printed is lost), then live; it ends when the container stops or the signal aborts.
+ * printed is lost) or from the last `tail` lines, then live; it ends when the container stops or
+ * the signal aborts.
  */
-export async function followLogs(docker: Docker, id: string, signal: AbortSignal): Promise<Readable> {
+export async function followLogs(docker: Docker, id: string, signal: AbortSignal, opts: { tail?: number } = {}): Promise<Readable> {
   const out = new PassThrough();
   if (signal.aborted) {
     out.end();
     return out;
   }
   const source = (await engineCall('followLogs', () =>
-    docker.getContainer(id).logs({ stdout: true, stderr: true, follow: true }),
+    docker.getContainer(id).logs({ stdout: true, stderr: true, follow: true, ...(opts.tail !== undefined ? { tail: opts.tail } : {}) }),
   )) as unknown as Readable;
   const stop = () => {
     source.destroy();

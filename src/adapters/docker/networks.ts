@@ -2,15 +2,44 @@ import type Docker from 'dockerode';
 import { engineCall } from './errors.js';
 
 /**
+ * Berth allocates its networks' subnets itself, /24s out of 10.213.0.0/16, instead of relying on
+ * the daemon's default pools: those hold ~30 networks, and a deploy creates one per attempt.
+ */
+const POOL_PREFIX = '10.213';
+
+async function usedSubnets(docker: Docker): Promise<Set<string>> {
+  const nets = await engineCall('ensureNetwork', () => docker.listNetworks());
+  return new Set(nets.flatMap((n) => (n.IPAM?.Config ?? []).map((c) => c.Subnet ?? '')));
+}
+
+/**
  * Creates the bridge network once. Looked up by exact name (inspect by name also matches id
- * prefixes); a concurrent creation (409) means it exists.
+ * prefixes); a concurrent creation (409) means it exists; a subnet taken meanwhile is retried.
  */
 export async function ensureNetwork(docker: Docker, name: string, labels: Record<string, string>): Promise<void> {
-  const existing = await engineCall('ensureNetwork', () => docker.listNetworks({ filters: { name: [name] } }));
-  if (existing.some((n) => n.Name === name)) return;
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const existing = await engineCall('ensureNetwork', () => docker.listNetworks({ filters: { name: [name] } }));
+    if (existing.some((n) => n.Name === name)) return;
+    const used = await usedSubnets(docker);
+    const free = Array.from({ length: 256 }, (_, i) => `${POOL_PREFIX}.${(i + attempt * 37) % 256}.0/24`).find((s) => !used.has(s));
+    const created = await engineCall(
+      'ensureNetwork',
+      async () => {
+        await docker.createNetwork({ Name: name, Driver: 'bridge', Labels: labels, CheckDuplicate: true, ...(free ? { IPAM: { Driver: 'default', Config: [{ Subnet: free }] } } : {}) });
+        return true;
+      },
+      (r) => (r.statusCode === 409 ? { value: true } : /overlap|pool/i.test(r.reason) ? { value: false } : undefined),
+    );
+    if (created) return;
+  }
+  await engineCall('ensureNetwork', () => docker.createNetwork({ Name: name, Driver: 'bridge', Labels: labels, CheckDuplicate: true }));
+}
+
+/** Removes a network; one already gone is fine, one still in use is left (its owner removes it). */
+export async function removeNetwork(docker: Docker, name: string): Promise<void> {
   await engineCall(
-    'ensureNetwork',
-    () => docker.createNetwork({ Name: name, Driver: 'bridge', Labels: labels, CheckDuplicate: true }),
-    (r) => (r.statusCode === 409 ? { value: undefined } : undefined),
+    'removeNetwork',
+    () => docker.getNetwork(name).remove(),
+    (r) => (r.statusCode === 404 || r.statusCode === 403 || r.statusCode === 409 ? { value: undefined } : undefined),
   );
 }

@@ -46,6 +46,15 @@ function makeStore(backend: Store['backend'], db: Db, close: () => Promise<void>
     ping: async () => {
       await db.execute(sql`SELECT 1`);
     },
+    countRows: async () => {
+      const tables = (await db.execute(sql`SELECT table_name AS name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' ORDER BY table_name`)) as unknown as { rows: { name: string }[] };
+      const counts: Record<string, number> = {};
+      for (const { name } of tables.rows) {
+        const r = (await db.execute(sql.raw(`SELECT count(*)::int AS n FROM "${name.replace(/"/g, '""')}"`))) as unknown as { rows: { n: number }[] };
+        counts[name] = Number(r.rows[0]?.n ?? 0);
+      }
+      return counts;
+    },
     close,
   };
 }

@@ -34,6 +34,8 @@ export interface Artifact {
 
 export interface RuntimeRecord {
   network: string;
+  /** Every network the attempt created (removed with its containers). */
+  networks?: string[];
   containers: { id: string; name: string; service: string; ip: string }[];
   routedUpstream?: string;
   /** Set when the containers were stopped (replaced by a newer version, or the attempt ended). */

@@ -108,7 +108,8 @@ export async function startServices(x: ExecuteInput & { artifact: Artifact; env:
     await engine.ensureNetwork(name, ownershipLabels(x.deployment));
     netNames.set(n, name);
   }
-  const runtime: RuntimeRecord = { network: netNames.get('default')!, containers: [] };
+  const runtime: RuntimeRecord = { network: netNames.get('default')!, networks: [...netNames.values()], containers: [] };
+  await x.onStarted(runtime);
   for (const service of startOrder(x.plan.services)) {
     const image = x.artifact.services.find((s) => s.name === service.name)!.image;
     const networks = service.networks && service.networks.length > 0 ? service.networks : ['default'];

@@ -40,6 +40,9 @@ export async function reconcileStale(deps: ReconcilerDeps): Promise<string[]> {
             containers.push({ id: c.id, action: 'removed' });
           }
         }
+        if (!containers.some((c) => c.action === 'kept-serving')) {
+          for (const n of d.runtime?.networks ?? []) await target.engine.removeNetwork(n).catch(() => undefined);
+        }
       }
       const error = new BerthError('deployment_interrupted', 'The attempt stopped heartbeating: its control plane died.', {
         lastHeartbeatAt: d.heartbeatAt,

@@ -2,6 +2,7 @@ import type { Deployment } from '../../core/deployments/deployment.js';
 import type { ContainerEngine } from '../../ports/container-engine.js';
 import type { Store } from '../../ports/store.js';
 import { sleep } from './deadline.js';
+import { teardownRuntime } from './teardown.js';
 import type { AttemptJournal } from './journal.js';
 
 /**
@@ -10,10 +11,7 @@ import type { AttemptJournal } from './journal.js';
  */
 export async function retireRuntime(store: Store, engine: ContainerEngine, previous: Deployment, drainMs: number, journal: AttemptJournal): Promise<void> {
   await sleep(drainMs);
-  for (const c of previous.runtime?.containers ?? []) {
-    await engine.stop(c.id, 10).catch(() => undefined);
-    await engine.remove(c.id).catch(() => undefined);
-  }
+  if (previous.runtime) await teardownRuntime(engine, previous.runtime);
   await store.deployments.update(previous.id, { runtime: { ...previous.runtime!, retiredAt: new Date().toISOString() } });
   await journal.event('step', 'verify', { step: 'retire-previous', deploymentId: previous.id, containers: previous.runtime?.containers.map((c) => c.id) ?? [] });
 }

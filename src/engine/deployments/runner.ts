@@ -12,6 +12,7 @@ import { CancelRequested, withDeadline } from './deadline.js';
 import { produceArtifact, startServices } from './execute.js';
 import { AttemptJournal } from './journal.js';
 import { retireRuntime } from './retire.js';
+import { teardownRuntime } from './teardown.js';
 import { servingDeployment } from './serving.js';
 import type { EngineSettings } from './settings.js';
 import { routedContainer, verifyAccess, verifyHealth, verifyRunning } from './verify.js';
@@ -103,7 +104,10 @@ export class DeploymentRunner implements DeploymentRunnerPort {
         ...exec,
         artifact,
         env: {},
-        onStarted: async (r) => store.deployments.update(id, { runtime: r }),
+        onStarted: async (r) => {
+          runtime = r; // known to the failure path as soon as anything exists
+          await store.deployments.update(id, { runtime: r });
+        },
       });
 
       d = { ...d, currentPhase: 'verify' };
@@ -177,8 +181,8 @@ export class DeploymentRunner implements DeploymentRunnerPort {
       await x.ctx.target.proxy.removeRoute(x.ctx.route).catch(() => undefined);
     }
     if (x.runtime) {
-      for (const c of x.runtime.containers) await x.ctx.target.engine.remove(c.id).catch(() => undefined);
-      await x.journal.event('step', 'rollback', { step: 'remove-new-containers', containers: x.runtime.containers.map((c) => c.id) });
+      const removed = await teardownRuntime(x.ctx.target.engine, x.runtime, 0);
+      await x.journal.event('step', 'rollback', { step: 'remove-new-containers', containers: removed });
     }
     const servedByPrevious = Boolean(x.ctx.previous) && (restored || !x.switched);
     const status = canceled ? 'canceled' : rollbackError ? 'failed' : servedByPrevious && d.currentPhase === 'verify' ? 'rolled-back' : 'failed';
