@@ -170,8 +170,6 @@ export interface ContainerEngine {
   usage(): Promise<EngineUsage>;
   /** Networks carrying all the given labels. */
   listNetworks(labels: Record<string, string>): Promise<NetworkSummary[]>;
-  /** Idempotent: a missing network is already gone. */
-  removeNetwork(id: string): Promise<void>;
   /**
    * The container's environment, undefined when it no longer exists. Only for masking secret
    * values in its logs: never returned to a caller.

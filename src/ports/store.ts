@@ -69,6 +69,16 @@ export interface DeploymentsRepo {
   /** Active attempts whose heartbeat is older than the cutoff (or never beat and were created before it). */
   stale(cutoff: string): Promise<Deployment[]>;
   heartbeat(id: string, at: string): Promise<void>;
+  /** Sets archivedAt on a terminal, unarchived attempt (compare-and-set); false otherwise. */
+  archive(id: string, at: string): Promise<boolean>;
+  /** Archived terminal attempts that ended (or, never started, were created) before the cutoff, oldest first. */
+  archivedBefore(cutoff: string, limit: number): Promise<Deployment[]>;
+  /** Attempts naming one of `ids` as their sourceDeploymentId: [referrer id, source id]. */
+  referencing(ids: readonly string[]): Promise<[string, string][]>;
+  /** Latest attempt creation or status change of a resource and preview key (staleness of recovery decisions). */
+  lastChangeAt(resourceId: string, preview: { type: string; id: string } | null): Promise<string | null>;
+  /** Deletes attempt rows (their journal rows first); returns how many attempts were deleted. */
+  remove(ids: readonly string[]): Promise<number>;
 }
 
 export interface JournalRepo {
@@ -81,6 +91,8 @@ export interface JournalRepo {
    */
   pruneBefore(cutoff: string, opts: { dryRun: boolean }): Promise<{ deleted: number; skippedActive: number }>;
   count(): Promise<number>;
+  /** Journal rows of these attempts. */
+  countFor(deploymentIds: readonly string[]): Promise<number>;
 }
 
 export interface StoreRepos extends GovernanceRepos {

@@ -20,7 +20,7 @@ import { dockerClient } from './engine.js';
 import { engineCall } from './errors.js';
 import { imageIdOf, removeImage, tagImage } from './images.js';
 import { importImage, type ImportRequest } from './import-image.js';
-import { containerEnv, engineInfo, engineUsage, listNetworks, removeNetwork } from './inventory.js';
+import { containerEnv, engineInfo, engineUsage, listNetworks } from './inventory.js';
 import { listeningPortsOfPid } from './listening-ports.js';
 import { followLogs, logsTail } from './logs.js';
 import { ensureNetwork, removeNetwork } from './networks.js';
@@ -145,10 +145,6 @@ export class DockerEngine implements ContainerEngine {
 
   listNetworks(labels: Record<string, string>): Promise<NetworkSummary[]> {
     return listNetworks(this.docker, labels);
-  }
-
-  removeNetwork(id: string): Promise<void> {
-    return removeNetwork(this.docker, id);
   }
 
   containerEnv(containerId: string): Promise<Record<string, string> | undefined> {

@@ -101,15 +101,6 @@ export async function listNetworks(docker: Docker, labels: Record<string, string
   return nets.map((n) => ({ id: n.Id, name: n.Name, labels: n.Labels ?? {} }));
 }
 
-/** A network already gone (404) is removed. */
-export async function removeNetwork(docker: Docker, id: string): Promise<void> {
-  await engineCall(
-    'removeNetwork',
-    () => docker.getNetwork(id).remove(),
-    (r) => (r.statusCode === 404 ? { value: undefined } : undefined),
-  );
-}
-
 /** KEY=VALUE pairs of the container's config; undefined when the container is gone. */
 export function containerEnv(docker: Docker, id: string): Promise<Record<string, string> | undefined> {
   return engineCall(

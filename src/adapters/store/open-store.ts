@@ -12,6 +12,12 @@ import { serversRepo } from './repos/servers.js';
 import { tokensRepo } from './repos/tokens.js';
 import { deploymentsRepo } from './repos/deployments.js';
 import { journalRepo } from './repos/journal.js';
+import { auditHistoryRepo } from './repos/audit-history.js';
+import { legalHoldsRepo } from './repos/legal-holds.js';
+import { providerJobLogsRepo } from './repos/provider-job-logs.js';
+import { resourceSecretsRepo } from './repos/resource-secrets.js';
+import { retentionDefaultsRepo } from './repos/retention-defaults.js';
+import { workRepo } from './repos/work.js';
 import { sql } from 'drizzle-orm';
 
 export interface StoreOptions {
@@ -35,6 +41,12 @@ function repos(db: Db): StoreRepos {
     audit: auditRepo(db),
     deployments: deploymentsRepo(db),
     journal: journalRepo(db),
+    auditHistory: auditHistoryRepo(db),
+    legalHolds: legalHoldsRepo(db),
+    retentionDefaults: retentionDefaultsRepo(db),
+    providerJobLogs: providerJobLogsRepo(db),
+    work: workRepo(db),
+    resourceSecrets: resourceSecretsRepo(db),
   };
 }
 

@@ -103,3 +103,72 @@ export const deploymentEvents = pgTable('deployment_events', {
   phase: text('phase'),
   data: jsonb('data').notNull(),
 });
+
+// --- history and governance (0003_governance.sql) ---------------------------------------------
+
+export const workItems = pgTable('work_items', {
+  id: text('id').primaryKey(),
+  kind: text('kind').notNull(),
+  status: text('status').notNull(),
+  phase: text('phase'),
+  resourceId: text('resource_id'),
+  serverId: text('server_id'),
+  deploymentId: text('deployment_id'),
+  certificateId: text('certificate_id'),
+  error: jsonb('error'),
+  details: jsonb('details').notNull(),
+  createdAt: ts('created_at').notNull(),
+  updatedAt: ts('updated_at').notNull(),
+  finishedAt: ts('finished_at'),
+});
+
+export const legalHolds = pgTable('legal_holds', {
+  id: text('id').primaryKey(),
+  aggregateId: text('aggregate_id').notNull(),
+  reason: text('reason').notNull(),
+  status: text('status').notNull(),
+  createdAt: ts('created_at').notNull(),
+  createdBy: text('created_by').notNull(),
+  releasedAt: ts('released_at'),
+  releasedBy: text('released_by'),
+  releaseReason: text('release_reason'),
+});
+
+export const auditPruneGaps = pgTable('audit_prune_gaps', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  fromSeq: bigint('from_seq', { mode: 'number' }).notNull(),
+  throughSeq: bigint('through_seq', { mode: 'number' }).notNull(),
+  firstPrevHash: text('first_prev_hash').notNull(),
+  lastHash: text('last_hash').notNull(),
+  rows: bigint('rows', { mode: 'number' }).notNull(),
+  prunedAt: ts('pruned_at').notNull(),
+});
+
+export const retentionDefaults = pgTable('retention_defaults', {
+  scope: text('scope').notNull(),
+  category: text('category').notNull(),
+  retentionDays: integer('retention_days').notNull(),
+  schedule: text('schedule').notNull(),
+  updatedAt: ts('updated_at').notNull(),
+  updatedBy: text('updated_by').notNull(),
+});
+
+export const providerJobLogs = pgTable('provider_job_logs', {
+  seq: bigserial('seq', { mode: 'number' }).primaryKey(),
+  provider: text('provider').notNull(),
+  jobId: text('job_id'),
+  deploymentId: text('deployment_id'),
+  resourceId: text('resource_id'),
+  at: ts('at').notNull(),
+  level: text('level').notNull(),
+  message: text('message').notNull(),
+  data: jsonb('data').notNull(),
+});
+
+export const resourceSecrets = pgTable('resource_secrets', {
+  resourceId: text('resource_id').notNull(),
+  name: text('name').notNull(),
+  sealed: text('sealed').notNull(),
+  createdAt: ts('created_at').notNull(),
+  updatedAt: ts('updated_at').notNull(),
+});

@@ -15,6 +15,17 @@ export interface DeploymentSnapshot {
   /** Names of secret env vars (values stay in the secret store). */
   secretNames: string[];
   target: { serverId: string; serverName: string };
+  /** Set on rollback attempts: the candidate's plan and artifact, reused as they are (no build, no pull, no re-plan). */
+  rollback?: RollbackIntent;
+}
+
+export interface RollbackIntent {
+  candidateId: string;
+  /** The attempt the user recovered from when asking for the rollback. */
+  fromDeploymentId: string;
+  plan: Plan;
+  artifact: Artifact;
+  sourceSummary: SourceSummaryRecord | null;
 }
 
 export interface SourceSummaryRecord {

@@ -1,3 +1,4 @@
+import { deploymentEventType } from '../../core/audit/event-types.js';
 import { fail } from '../../core/errors/berth-error.js';
 import type { Deployment, DeploymentSnapshot, DeploymentTrigger } from '../../core/deployments/deployment.js';
 import { ACTIVE_STATUSES } from '../../core/deployments/status.js';
@@ -58,7 +59,7 @@ export async function createAttempt(
   await tx.deployments.create(deployment);
   await tx.journal.append(deployment.id, { at: deployment.createdAt, kind: 'status', phase: 'detect', data: { status: 'created', trigger: x.trigger } });
   await tx.audit.append({
-    type: `deployment.${x.trigger === 'deploy' || x.trigger === 'preview' ? 'created' : x.trigger === 'retry' ? 'retried' : x.trigger === 'redeploy' ? 'redeployed' : 'rolled-back'}`,
+    type: deploymentEventType(x.trigger),
     aggregateType: 'deployment',
     aggregateId: deployment.id,
     actor,

@@ -8,13 +8,14 @@ import { isoRequired } from '../db.js';
 import { auditEvents } from '../schema.js';
 
 /** Advisory lock id that serialises appends so the hash chain has one order. */
-const AUDIT_CHAIN_LOCK = 7420002;
+export const AUDIT_CHAIN_LOCK = 7420002;
 
 export function auditRepo(db: Db): AuditRepo {
   return {
     async append(e) {
       // Redaction happens here, at the only write path, so no caller can forget it.
-      const { value: payload, redactedFields } = redact(e.payload);
+      // JSON round trip first: the hash must cover exactly what jsonb gives back on verify.
+      const { value: payload, redactedFields } = redact(JSON.parse(JSON.stringify(e.payload)) as object);
       const id = newId('audit');
       const createdAt = new Date().toISOString();
       const actor = `${e.actor.kind}:${e.actor.id}`;

@@ -1,4 +1,5 @@
-import { and, asc, count, eq, gt, lt, sql } from 'drizzle-orm';
+import { and, asc, count, eq, gt, inArray, lt, not, sql } from 'drizzle-orm';
+import { ACTIVE_STATUSES } from '../../../core/deployments/status.js';
 import type { JournalEvent } from '../../../core/deployments/deployment.js';
 import { redact } from '../../../core/redaction/redact.js';
 import type { JournalRepo } from '../../../ports/store.js';
@@ -33,10 +34,15 @@ export function journalRepo(db: Db): JournalRepo {
       return rows.map(toEvent);
     },
     async pruneBefore(cutoff, { dryRun }) {
-      const where = lt(deploymentEvents.at, cutoff);
+      // Rows of active attempts are recovery evidence (and what a live stream still reads).
+      const old = lt(deploymentEvents.at, cutoff);
+      const ofActive = inArray(deploymentEvents.deploymentId, db.select({ id: deployments.id }).from(deployments).where(inArray(deployments.status, [...ACTIVE_STATUSES])));
+      const where = and(old, not(ofActive));
+      const [skipped] = await db.select({ n: count() }).from(deploymentEvents).where(and(old, ofActive));
+      const skippedActive = Number(skipped?.n ?? 0);
       if (dryRun) {
         const [row] = await db.select({ n: count() }).from(deploymentEvents).where(where);
-        return { deleted: Number(row?.n ?? 0) };
+        return { deleted: Number(row?.n ?? 0), skippedActive };
       }
       return db.transaction(async (tx) => {
         const marks = await tx
@@ -48,7 +54,7 @@ export function journalRepo(db: Db): JournalRepo {
           await tx.update(deployments).set({ eventsPrunedThrough: sql`greatest(${deployments.eventsPrunedThrough}, ${m.max})` }).where(eq(deployments.id, m.id));
         }
         const deleted = await tx.delete(deploymentEvents).where(where).returning({ seq: deploymentEvents.seq });
-        return { deleted: deleted.length };
+        return { deleted: deleted.length, skippedActive };
       });
     },
     async count() {

@@ -1,0 +1,33 @@
+import { and, count, eq, lt, type SQL } from 'drizzle-orm';
+import { redact } from '../../../core/redaction/redact.js';
+import type { ProviderJobLogsRepo } from '../../../ports/governance-store.js';
+import type { Db } from '../db.js';
+import { providerJobLogs } from '../schema.js';
+
+export function providerJobLogsRepo(db: Db): ProviderJobLogsRepo {
+  return {
+    async append(e) {
+      // Provider payloads may carry credentials: redacted on the way in, like the journal.
+      await db.insert(providerJobLogs).values({
+        provider: e.provider,
+        jobId: e.jobId ?? null,
+        deploymentId: e.deploymentId ?? null,
+        resourceId: e.resourceId ?? null,
+        at: e.at,
+        level: e.level,
+        message: e.message,
+        data: redact(e.data ?? {}).value,
+      });
+    },
+    async prune(before, { provider, dryRun }) {
+      const conds: SQL[] = [lt(providerJobLogs.at, before)];
+      if (provider !== undefined) conds.push(eq(providerJobLogs.provider, provider));
+      const where = and(...conds);
+      const [row] = await db.select({ n: count() }).from(providerJobLogs).where(where);
+      const matched = Number(row?.n ?? 0);
+      if (dryRun || matched === 0) return { matched, deleted: 0 };
+      const deleted = await db.delete(providerJobLogs).where(where).returning({ seq: providerJobLogs.seq });
+      return { matched, deleted: deleted.length };
+    },
+  };
+}
