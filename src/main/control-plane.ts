@@ -12,6 +12,8 @@ import { DEFAULT_ENGINE_SETTINGS } from '../engine/deployments/settings.js';
 import { hostname } from 'node:os';
 import { createTargets, workRootOf, type LocalTargets } from './targets.js';
 import { openStore } from '../adapters/store/open-store.js';
+import { createSecretCipher } from '../adapters/secrets/cipher.js';
+import { createSecretResolver } from '../adapters/secrets/resolver.js';
 import type { Actor } from '../core/model/records.js';
 import { OPERATIONS } from '../operations/catalogue.js';
 import { createDispatcher } from '../operations/dispatch.js';
@@ -62,8 +64,10 @@ export async function startControlPlane(settings: ServeSettings, opts: { writeSt
     const sources = createSourceReader();
     const planner = createPlanner();
     const workRoot = workRootOf(settings.home);
+    const secrets = createSecretCipher({ home: settings.home, key: settings.secretKey });
     const runner = new DeploymentRunner({
       store,
+      secrets: createSecretResolver(store.resourceSecrets, secrets),
       targets,
       sources,
       planner,
@@ -81,6 +85,7 @@ export async function startControlPlane(settings: ServeSettings, opts: { writeSt
       now: () => new Date(),
       diagnostics: { docker: () => probeDocker(targets.local.engine.docker), proxy: () => targets.local.proxy.probe() },
       deploy: { runner, targets, sources, planner, prober: httpProber, workRoot, streamPollMs: 200, streamHeartbeatMs: 5_000 },
+      secrets,
       settings: { home: settings.home, version: VERSION, listen: `${settings.host}:${settings.port}`, baseDomain: settings.baseDomain, httpPort: settings.httpPort },
     });
     const dispatcher = createDispatcher({

@@ -7,6 +7,8 @@ const num = (v: string | undefined, fallback: number) => (v !== undefined && v !
 export interface ServeSettings {
   home: string;
   databaseUrl?: string;
+  /** BERTH_SECRET_KEY: seals resource secrets; else `<home>/secret.key` is used. */
+  secretKey?: string;
   host: string;
   port: number;
   baseDomain: string;
@@ -34,6 +36,7 @@ export function serveSettings(env: NodeJS.ProcessEnv, flags: { listen?: string; 
   return {
     home: berthHome(env),
     databaseUrl: env.BERTH_DATABASE_URL || undefined,
+    secretKey: env.BERTH_SECRET_KEY || undefined,
     host: host || '127.0.0.1',
     port: Number(flags.port ?? portFromListen ?? env.BERTH_PORT ?? 7420),
     baseDomain: env.BERTH_BASE_DOMAIN ?? 'localhost',

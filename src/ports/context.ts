@@ -4,6 +4,7 @@ import type { Diagnostics } from './diagnostics.js';
 import type { DeploymentRunnerPort, Targets } from './deploy-runtime.js';
 import type { HttpProber } from './http-prober.js';
 import type { Planner, SourceReader } from './sources.js';
+import type { SecretCipher } from './secrets.js';
 
 /** What a handler may use. Built by the composition root; handlers never construct adapters. */
 export interface OperationContext {
@@ -14,6 +15,8 @@ export interface OperationContext {
   /** Settings the control plane runs with, safe to show. */
   settings: ControlPlaneSettings;
   deploy: DeployContext;
+  /** Seals resource secret values before they reach the store. */
+  secrets: SecretCipher;
 }
 
 /** What deployment operations use: the runner and read-only access to sources, planners and targets. */

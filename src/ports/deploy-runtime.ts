@@ -20,4 +20,10 @@ export interface DeploymentRunnerPort {
   /** Aborts a running attempt of this process; false when this process does not run it. */
   abort(deploymentId: string): boolean;
   isRunningHere(deploymentId: string): boolean;
+  /**
+   * For a `cancel-requested` attempt no runner of this process owns: `owner-notified` when a live
+   * runner elsewhere owns it (it aborts on its next heartbeat), `ended` when it was ended
+   * `canceled` here after accounting for its containers, `not-active` when it had already ended.
+   */
+  cancelUnowned(deploymentId: string): Promise<'owner-notified' | 'ended' | 'not-active'>;
 }

@@ -1,11 +1,7 @@
 import { BerthError } from '../../core/errors/berth-error.js';
-import { recoveryHint } from '../../core/deployments/recovery-hint.js';
-import { ACTIVE_STATUSES } from '../../core/deployments/status.js';
-import { LABELS } from '../../ports/container-engine.js';
 import type { DeploymentRunnerPort, Targets } from '../../ports/deploy-runtime.js';
 import type { Store } from '../../ports/store.js';
-import { AttemptJournal } from './journal.js';
-import { routeId } from '../../core/access/generated-url.js';
+import { endOrphan } from './orphan.js';
 
 export interface ReconcilerDeps {
   store: Store;
@@ -16,9 +12,8 @@ export interface ReconcilerDeps {
 }
 
 /**
- * Ends attempts whose runner died (heartbeat older than the stale window) as `interrupted`, and
- * accounts for their containers: the one the proxy still routes to is kept and named, every
- * other container of the attempt is removed, so nothing is left running unlabelled or unowned.
+ * Ends attempts whose runner died (heartbeat older than the stale window) as `interrupted` (or
+ * `canceled` when a cancel was pending), after accounting for their containers (orphan.ts).
  */
 export async function reconcileStale(deps: ReconcilerDeps): Promise<string[]> {
   const cutoff = new Date(Date.now() - deps.staleAfterSeconds * 1000).toISOString();
@@ -26,40 +21,14 @@ export async function reconcileStale(deps: ReconcilerDeps): Promise<string[]> {
   for (const d of await deps.store.deployments.stale(cutoff)) {
     if (deps.runner.isRunningHere(d.id)) continue;
     try {
-      const server = await deps.store.servers.get(d.serverId);
-      const containers: { id: string; action: 'removed' | 'kept-serving' }[] = [];
-      if (server) {
-        const target = deps.targets.forServer(server);
-        const routed = d.runtime?.routedUpstream;
-        const observed = routed ? await target.proxy.getRoute(routeId(d.resourceId, d.preview)).catch(() => undefined) : undefined;
-        for (const c of await target.engine.listContainers({ [LABELS.deployment]: d.id })) {
-          const serving = observed && c.ip && observed.upstream.startsWith(`${c.ip}:`);
-          if (serving) containers.push({ id: c.id, action: 'kept-serving' });
-          else {
-            await target.engine.remove(c.id).catch(() => undefined);
-            containers.push({ id: c.id, action: 'removed' });
-          }
-        }
-        if (!containers.some((c) => c.action === 'kept-serving')) {
-          for (const n of d.runtime?.networks ?? []) await target.engine.removeNetwork(n).catch(() => undefined);
-        }
-      }
-      const error = new BerthError('deployment_interrupted', 'The attempt stopped heartbeating: its control plane died.', {
-        lastHeartbeatAt: d.heartbeatAt,
-        staleAfterSeconds: deps.staleAfterSeconds,
-        containers,
-      }).toObject();
-      const journal = new AttemptJournal(deps.store, d.id);
-      const moved = await journal.transition(ACTIVE_STATUSES, {
-        status: 'interrupted',
-        finishedAt: new Date().toISOString(),
-        error,
-        recoveryHint: recoveryHint('interrupted', d.currentPhase, error),
-      });
-      if (moved) {
-        await journal.event('step', d.currentPhase, { step: 'reconcile', containers });
-        ended.push(d.id);
-      }
+      const moved = await endOrphan(deps.store, deps.targets, d, (containers) =>
+        new BerthError('deployment_interrupted', 'The attempt stopped heartbeating: its control plane died.', {
+          lastHeartbeatAt: d.heartbeatAt,
+          staleAfterSeconds: deps.staleAfterSeconds,
+          containers,
+        }).toObject(),
+      );
+      if (moved) ended.push(d.id);
     } catch (err) {
       deps.log(`reconciler could not end ${d.id}`, err);
     }

@@ -7,6 +7,7 @@ import { recoveryHint } from '../../core/deployments/recovery-hint.js';
 import type { DeploymentRunnerPort, Targets, TargetRuntime } from '../../ports/deploy-runtime.js';
 import type { HttpProber } from '../../ports/http-prober.js';
 import type { MaterializedSource, Planner, SourceReader } from '../../ports/sources.js';
+import type { SecretResolver } from '../../ports/secrets.js';
 import type { Store } from '../../ports/store.js';
 import { CancelRequested, withDeadline } from './deadline.js';
 import { produceArtifact, startServices } from './execute.js';
@@ -27,6 +28,8 @@ export interface RunnerDeps {
   /** Identifies this control plane in `owner` (pid@host). */
   owner: string;
   log: (msg: string, err?: unknown) => void;
+  /** Opens the resource's secrets into the container environment, and nowhere else. */
+  secrets: SecretResolver;
 }
 
 /** Runs attempts in the background: detect -> plan -> execute -> verify (-> rollback). */
@@ -103,7 +106,7 @@ export class DeploymentRunner implements DeploymentRunnerPort {
       runtime = await startServices({
         ...exec,
         artifact,
-        env: {},
+        env: await this.deps.secrets.resolve(d.resourceId, d.snapshot.secretNames),
         onStarted: async (r) => {
           runtime = r; // known to the failure path as soon as anything exists
           await store.deployments.update(id, { runtime: r });

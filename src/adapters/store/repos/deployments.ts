@@ -1,10 +1,10 @@
-import { and, asc, desc, eq, inArray, isNull, lt, or, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, isNotNull, isNull, lt, max, or, sql, type SQL } from 'drizzle-orm';
 import type { Deployment } from '../../../core/deployments/deployment.js';
-import { ACTIVE_STATUSES } from '../../../core/deployments/status.js';
+import { ACTIVE_STATUSES, TERMINAL_STATUSES } from '../../../core/deployments/status.js';
 import type { DeploymentsRepo } from '../../../ports/store.js';
 import type { Db } from '../db.js';
 import { iso, isoRequired } from '../db.js';
-import { deployments } from '../schema.js';
+import { deploymentEvents, deployments } from '../schema.js';
 
 type Row = typeof deployments.$inferSelect;
 
@@ -96,6 +96,46 @@ export function deploymentsRepo(db: Db): DeploymentsRepo {
     },
     async heartbeat(id, at) {
       await db.update(deployments).set({ heartbeatAt: at }).where(eq(deployments.id, id));
+    },
+    async archive(id, at) {
+      const rows = await db
+        .update(deployments)
+        .set({ archivedAt: at })
+        .where(and(eq(deployments.id, id), inArray(deployments.status, [...TERMINAL_STATUSES]), isNull(deployments.archivedAt)))
+        .returning({ id: deployments.id });
+      return rows.length === 1;
+    },
+    async archivedBefore(cutoff, limit) {
+      const ended = sql`coalesce(${deployments.finishedAt}, ${deployments.createdAt})`;
+      const rows = await db
+        .select()
+        .from(deployments)
+        .where(and(isNotNull(deployments.archivedAt), inArray(deployments.status, [...TERMINAL_STATUSES]), sql`${ended} < ${cutoff}`))
+        .orderBy(asc(ended), asc(deployments.id))
+        .limit(limit);
+      return rows.map(toDeployment);
+    },
+    async referencing(ids) {
+      if (ids.length === 0) return [];
+      const rows = await db.select({ id: deployments.id, source: deployments.sourceDeploymentId }).from(deployments).where(inArray(deployments.sourceDeploymentId, [...ids]));
+      return rows.map((r) => [r.id, r.source!] as [string, string]);
+    },
+    async lastChangeAt(resourceId, preview) {
+      const key = preview ? and(eq(deployments.previewType, preview.type), eq(deployments.previewId, preview.id))! : isNull(deployments.previewType);
+      const [created] = await db.select({ at: max(deployments.createdAt) }).from(deployments).where(and(eq(deployments.resourceId, resourceId), key));
+      const [status] = await db
+        .select({ at: max(deploymentEvents.at) })
+        .from(deploymentEvents)
+        .innerJoin(deployments, eq(deploymentEvents.deploymentId, deployments.id))
+        .where(and(eq(deployments.resourceId, resourceId), key, eq(deploymentEvents.kind, 'status')));
+      const times = [iso(created?.at ?? null), iso(status?.at ?? null)].filter((t): t is string => t !== null);
+      return times.length === 0 ? null : times.reduce((a, b) => (a >= b ? a : b));
+    },
+    async remove(ids) {
+      if (ids.length === 0) return 0;
+      await db.delete(deploymentEvents).where(inArray(deploymentEvents.deploymentId, [...ids]));
+      const rows = await db.delete(deployments).where(inArray(deployments.id, [...ids])).returning({ id: deployments.id });
+      return rows.length;
     },
   };
 }

@@ -57,6 +57,11 @@ export function journalRepo(db: Db): JournalRepo {
         return { deleted: deleted.length, skippedActive };
       });
     },
+    async countFor(deploymentIds) {
+      if (deploymentIds.length === 0) return 0;
+      const [row] = await db.select({ n: count() }).from(deploymentEvents).where(inArray(deploymentEvents.deploymentId, [...deploymentIds]));
+      return Number(row?.n ?? 0);
+    },
     async count() {
       const [row] = await db.select({ n: count() }).from(deploymentEvents);
       return Number(row?.n ?? 0);
