@@ -113,6 +113,9 @@ export async function startControlPlane(settings: ServeSettings, opts: { writeSt
         stopReconciler();
         if (opts.writeStateFile !== false) removeControlPlaneState(settings.home, process.pid);
         await new Promise<void>((r) => server.close(() => r()));
+        // Let running attempts finish their current work before the store goes away; any still
+        // running after the bound are ended `interrupted` by the next control plane's reconciler.
+        await Promise.race([runner.idle(), new Promise((r) => setTimeout(r, 30_000).unref())]);
         await store.close();
       },
     };

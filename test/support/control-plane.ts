@@ -36,7 +36,6 @@ export async function startTestControlPlane(env: NodeJS.ProcessEnv = {}): Promis
   const cliEnv = { ...process.env, BERTH_HOME: settings.home, BERTH_DATABASE_URL: settings.databaseUrl ?? '', BERTH_URL: '', BERTH_TOKEN: '', BERTH_PROXY_BOOTSTRAP: 'false' };
   const close = async () => {
     await plane.close();
-    await plane.runner.idle();
     await plane.targets.local.proxy.stop().catch(() => undefined);
   };
   return { ...plane, close, settings, client: new ApiClient({ url: plane.url, token: plane.token }), cliEnv, httpPort };
