@@ -28,7 +28,7 @@ describe('deployment event streams', () => {
   };
 
   it('a stream dropped mid-deploy and reopened from its cursor loses and repeats nothing', async () => {
-    const created = await api<{ id: string }>(plane, 'POST', '/api/deployments', { name: 'streamed', source: { kind: 'folder', location: nodeApp({ '/': [200, 'ok'] }) }, health: { path: '/', timeoutSeconds: 10, intervalMs: 100 } });
+    const created = await api<{ id: string }>(plane, 'POST', '/api/deployments', { name: 'streamed', source: { kind: 'folder', location: nodeApp({ '/': [200, 'ok'] }) }, health: { path: '/', timeoutSeconds: 30, intervalMs: 100 } });
     const first = await follow(created.body.id, 0, 3);
     const lastCursor = first[first.length - 1]!.cursor;
     const rest = await follow(created.body.id, lastCursor);

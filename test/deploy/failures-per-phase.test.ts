@@ -19,7 +19,8 @@ describe('each failure ends with its code, phase and status', () => {
     expect(d.recoveryHint).toBeTruthy();
     return d;
   };
-  const fastHealth = { path: '/', timeoutSeconds: 4, intervalMs: 100 };
+  // Long enough for a Node.js app to start on a loaded machine; failing ones end when it runs out.
+  const fastHealth = { path: '/', timeoutSeconds: 8, intervalMs: 100 };
 
   it('unreadable source -> source_unreadable in detect', async () => {
     await expectFailure({ name: 'missing', source: { kind: 'folder', location: '/nonexistent/berth/app' } }, 'source_unreadable', 'detect');
@@ -86,7 +87,7 @@ describe('each failure ends with its code, phase and status', () => {
   });
 
   it('a failed verify after a good version is rolled-back and the old version keeps serving', async () => {
-    const good = await deploy(plane, { name: 'keeper', source: { kind: 'folder', location: nodeApp({ '/': [200, 'v1'] }) }, health: fastHealth });
+    const good = await deploy(plane, { name: 'keeper', source: { kind: 'folder', location: nodeApp({ '/': [200, 'v1'] }) }, health: { ...fastHealth, timeoutSeconds: 20 } });
     expect(good.status).toBe('succeeded');
     const bad = await expectFailure({ name: 'keeper', source: { kind: 'folder', location: nodeApp({ '/': [500, 'v2'] }) }, health: fastHealth }, 'health_check_failed', 'verify', 'rolled-back', 'rollback');
     expect(bad.resourceId).toBe(good.resourceId);

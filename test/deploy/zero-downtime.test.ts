@@ -13,7 +13,8 @@ describe('zero-downtime redeploys under load', () => {
   });
   afterAll(async () => plane?.close());
 
-  const health = { path: '/', timeoutSeconds: 5, intervalMs: 100 };
+  // Healthy versions pass as soon as they answer; the broken one fails when this runs out.
+  const health = { path: '/', timeoutSeconds: 20, intervalMs: 100 };
 
   it('switches versions without a failed request, and a failing version never takes traffic', async () => {
     const v1 = await deploy(plane, { name: 'steady', source: { kind: 'folder', location: nodeApp({ '/': [200, 'v1'] }) }, health });

@@ -42,3 +42,14 @@ export const sleep = (ms: number, signal?: AbortSignal) =>
       { once: true },
     );
   });
+
+/** Runs checks side by side; the first failure stops the others (no polling left behind). */
+export async function allOrAbort(parent: AbortSignal, checks: ((signal: AbortSignal) => Promise<unknown>)[]): Promise<void> {
+  const local = new AbortController();
+  const signal = AbortSignal.any([parent, local.signal]);
+  try {
+    await Promise.all(checks.map((check) => check(signal)));
+  } finally {
+    local.abort();
+  }
+}

@@ -116,7 +116,7 @@ export async function startServices(x: ExecuteInput & { artifact: Artifact; env:
     const primary = netNames.get(networks[0]!) ?? runtime.network;
     const env = { ...(service.env ?? {}), ...x.env, ...(service.internalPort ? { PORT: String(service.internalPort) } : {}) };
     await x.journal.event('step', 'execute', { step: 'start', service: service.name });
-    const started = await withDeadline('start', x.settings.deadlines.start, x.signal, () =>
+    const started = await withDeadline('start', x.settings.deadlines.start, x.signal, (signal) =>
       engine.run({
         name: containerName(x.resourceName, service.name, x.deployment.id),
         image,
@@ -131,6 +131,10 @@ export async function startServices(x: ExecuteInput & { artifact: Artifact; env:
         cpus: service.cpus,
         publish: service.publish,
         volumes: service.volumes,
+      }).then(async (c) => {
+        // Started after the attempt was canceled or overran: the failure path never saw it.
+        if (signal.aborted) await engine.remove(c.id).catch(() => undefined);
+        return c;
       }),
     );
     runtime.containers.push({ id: started.id, name: started.name, service: service.name, ip: started.ip });

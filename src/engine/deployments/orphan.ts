@@ -12,8 +12,8 @@ export type ContainerAccount = { id: string; action: 'removed' | 'kept-serving' 
 
 /**
  * Accounts for the containers of an attempt no runner owns any more: the one the proxy still
- * routes to is kept and named, every other container of the attempt is removed, so nothing is
- * left running unlabelled or unowned.
+ * routes to is kept and named, every other container of the attempt is removed (and its
+ * networks with the last of them), so nothing is left running unlabelled or unowned.
  */
 export async function accountContainers(store: Store, targets: Targets, d: Deployment): Promise<ContainerAccount[]> {
   const server = await store.servers.get(d.serverId);
@@ -29,6 +29,10 @@ export async function accountContainers(store: Store, targets: Targets, d: Deplo
       await target.engine.remove(c.id).catch(() => undefined);
       containers.push({ id: c.id, action: 'removed' });
     }
+  }
+  // Networks go with the last container: a kept-serving one still needs them.
+  if (!containers.some((c) => c.action === 'kept-serving')) {
+    for (const n of d.runtime?.networks ?? []) await target.engine.removeNetwork(n).catch(() => undefined);
   }
   return containers;
 }

@@ -2,16 +2,19 @@ import { setMaxListeners } from 'node:events';
 import { BerthError, toBerthError } from '../../core/errors/berth-error.js';
 import { accessUrl, generatedHost, routeId } from '../../core/access/generated-url.js';
 import type { Deployment, RuntimeRecord } from '../../core/deployments/deployment.js';
-import { ACTIVE_STATUSES } from '../../core/deployments/status.js';
+import type { Plan } from '../../core/plan/plan.js';
+import { ACTIVE_STATUSES, isTerminal } from '../../core/deployments/status.js';
 import { recoveryHint } from '../../core/deployments/recovery-hint.js';
 import type { DeploymentRunnerPort, Targets, TargetRuntime } from '../../ports/deploy-runtime.js';
 import type { HttpProber } from '../../ports/http-prober.js';
 import type { MaterializedSource, Planner, SourceReader } from '../../ports/sources.js';
 import type { SecretResolver } from '../../ports/secrets.js';
 import type { Store } from '../../ports/store.js';
-import { CancelRequested, withDeadline } from './deadline.js';
+import { allOrAbort, CancelRequested, withDeadline } from './deadline.js';
 import { produceArtifact, startServices } from './execute.js';
 import { AttemptJournal } from './journal.js';
+import { endOrphan } from './orphan.js';
+import { reuseArtifact } from './reuse-artifact.js';
 import { retireRuntime } from './retire.js';
 import { teardownRuntime } from './teardown.js';
 import { servingDeployment } from './serving.js';
@@ -65,6 +68,22 @@ export class DeploymentRunner implements DeploymentRunnerPort {
     return this.active.has(deploymentId);
   }
 
+  async cancelUnowned(deploymentId: string): Promise<'owner-notified' | 'ended' | 'not-active'> {
+    const d = await this.deps.store.deployments.get(deploymentId);
+    if (!d || isTerminal(d.status)) return 'not-active';
+    if (this.abort(deploymentId)) return 'owner-notified';
+    // A live runner elsewhere (or one about to start it) sees cancel-requested on its next heartbeat.
+    const fresh = Date.now() - Date.parse(d.heartbeatAt ?? d.createdAt) < this.deps.settings.staleAfterSeconds * 1000;
+    if (fresh && d.owner !== this.deps.owner) return 'owner-notified';
+    return (await endOrphan(this.deps.store, this.deps.targets, { ...d, status: 'cancel-requested' }, () => null)) ? 'ended' : 'not-active';
+  }
+
+  /** Heartbeat; a cancel asked through another control plane reaches this runner here. */
+  private async beat(id: string): Promise<void> {
+    await this.deps.store.deployments.heartbeat(id, new Date().toISOString());
+    if ((await this.deps.store.deployments.get(id))?.status === 'cancel-requested') this.abort(id);
+  }
+
   /** Waits for every attempt of this process (graceful shutdown and tests). */
   async idle(): Promise<void> {
     await Promise.all([...this.done.values()]);
@@ -73,7 +92,7 @@ export class DeploymentRunner implements DeploymentRunnerPort {
   private async run(id: string, signal: AbortSignal): Promise<void> {
     const { store, settings } = this.deps;
     const journal = new AttemptJournal(store, id);
-    const heartbeat = setInterval(() => void store.deployments.heartbeat(id, new Date().toISOString()).catch(() => undefined), settings.heartbeatMs);
+    const heartbeat = setInterval(() => void this.beat(id).catch(() => undefined), settings.heartbeatMs);
     let source: MaterializedSource | undefined;
     let runtime: RuntimeRecord | undefined;
     let switched = false;
@@ -81,27 +100,42 @@ export class DeploymentRunner implements DeploymentRunnerPort {
     const ctx = await this.context(d);
     try {
       const now = new Date().toISOString();
-      if (!(await journal.transition(['created'], { status: 'planning', currentPhase: 'detect', startedAt: now, heartbeatAt: now, owner: this.deps.owner }))) return;
+      if (!(await journal.transition(['created'], { status: 'planning', currentPhase: 'detect', startedAt: now, heartbeatAt: now, owner: this.deps.owner }))) {
+        // Canceled before it started: nothing ran, so it simply ends.
+        await journal.transition(['cancel-requested'], { status: 'canceled', finishedAt: now, recoveryHint: recoveryHint('canceled', d.currentPhase, null) });
+        return;
+      }
       d = { ...d, currentPhase: 'detect' };
 
-      source = await withDeadline('source', settings.deadlines.source, signal, () => this.deps.sources.materialize(d.snapshot.source, settings.workRoot));
-      await store.deployments.update(id, { sourceSummary: source.summary });
-      await journal.event('phase', 'detect', { source: source.summary });
+      // A rollback reuses its candidate's plan and artifact: no detect, no plan, no build, no pull.
+      const reused = d.snapshot.rollback;
+      let plan: Plan;
+      if (reused) {
+        d = { ...d, currentPhase: 'plan' };
+        plan = reused.plan;
+        await store.deployments.update(id, { sourceSummary: reused.sourceSummary, currentPhase: 'plan' });
+        await journal.transition(['planning'], { status: 'planned', currentPhase: 'plan', plan });
+        await journal.event('phase', 'plan', { reusedFrom: reused.candidateId, planner: plan.planner, artifactKind: plan.artifactKind, internalPort: plan.internalPort });
+      } else {
+        source = await withDeadline('source', settings.deadlines.source, signal, () => this.deps.sources.materialize(d.snapshot.source, settings.workRoot));
+        await store.deployments.update(id, { sourceSummary: source.summary });
+        await journal.event('phase', 'detect', { source: source.summary });
 
-      d = { ...d, currentPhase: 'plan' };
-      await store.deployments.update(id, { currentPhase: 'plan' });
-      const plan = await withDeadline('plan', settings.deadlines.plan, signal, () =>
-        this.deps.planner.plan({ source: source!, runtime: d.snapshot.runtime, network: d.snapshot.network, health: d.snapshot.health, composeDocument: d.snapshot.composeDocument }),
-      );
-      await journal.transition(['planning'], { status: 'planned', currentPhase: 'plan', plan });
-      await journal.event('phase', 'plan', { planner: plan.planner, supportTier: plan.supportTier, artifactKind: plan.artifactKind, internalPort: plan.internalPort });
+        d = { ...d, currentPhase: 'plan' };
+        await store.deployments.update(id, { currentPhase: 'plan' });
+        plan = await withDeadline('plan', settings.deadlines.plan, signal, () =>
+          this.deps.planner.plan({ source: source!, runtime: d.snapshot.runtime, network: d.snapshot.network, health: d.snapshot.health, composeDocument: d.snapshot.composeDocument }),
+        );
+        await journal.transition(['planning'], { status: 'planned', currentPhase: 'plan', plan });
+        await journal.event('phase', 'plan', { planner: plan.planner, supportTier: plan.supportTier, artifactKind: plan.artifactKind, internalPort: plan.internalPort });
+      }
 
       d = { ...d, currentPhase: 'execute' };
       if (!(await journal.transition(['planned'], { status: 'running', currentPhase: 'execute' }))) throw new CancelRequested();
       // The proxy must be up before anything starts: a missing proxy fails fast, nothing to undo.
       await withDeadline('proxy', settings.deadlines.route, signal, () => ctx.target.proxy.ensureRunning());
       const exec = { deployment: d, resourceName: ctx.resourceName, plan, target: ctx.target, journal, settings, signal };
-      const artifact = await produceArtifact(exec);
+      const artifact = reused ? await reuseArtifact({ intent: reused, target: ctx.target, journal }) : await produceArtifact(exec);
       await store.deployments.update(id, { artifact });
       runtime = await startServices({
         ...exec,
@@ -116,9 +150,12 @@ export class DeploymentRunner implements DeploymentRunnerPort {
       d = { ...d, currentPhase: 'verify' };
       if (!(await journal.transition(['running'], { status: 'verifying', currentPhase: 'verify' }))) throw new CancelRequested();
       await withDeadline('verify', settings.deadlines.verify, signal, async (s) => {
-        await verifyRunning(ctx.target.engine, runtime!, settings, s);
         const routed = routedContainer(plan, runtime!);
-        await verifyHealth({ engine: ctx.target.engine, prober: this.deps.prober, containerId: routed.id, service: routed.service, upstream: routed.upstream, port: plan.internalPort, health: plan.health, journal, signal: s });
+        // The running streak and the health policy are observed side by side; both must pass.
+        await allOrAbort(s, [
+          (both) => verifyRunning(ctx.target.engine, runtime!, settings, both),
+          (both) => verifyHealth({ engine: ctx.target.engine, prober: this.deps.prober, containerId: routed.id, service: routed.service, upstream: routed.upstream, port: plan.internalPort, health: plan.health, journal, signal: both }),
+        ]);
         runtime!.routedUpstream = routed.upstream;
         await store.deployments.update(id, { runtime });
         await this.applyRoute(ctx, routed.upstream, journal);
@@ -129,7 +166,8 @@ export class DeploymentRunner implements DeploymentRunnerPort {
       // Verified: from now on the engine keeps it running across crashes and daemon restarts.
       for (const c of runtime.containers) await ctx.target.engine.setRestartPolicy(c.id, 'unless-stopped');
       const finishedAt = new Date().toISOString();
-      await journal.transition(['verifying'], { status: 'succeeded', finishedAt, accessUrl: ctx.url, runtime, error: null, recoveryHint: null });
+      // Canceled at the last moment: the failure path gives the route back and removes this version.
+      if (!(await journal.transition(['verifying'], { status: 'succeeded', finishedAt, accessUrl: ctx.url, runtime, error: null, recoveryHint: null }))) throw new CancelRequested();
       await journal.event('phase', 'verify', { accessUrl: ctx.url });
       if (ctx.previous) await retireRuntime(store, ctx.target.engine, ctx.previous, settings.drainMs, journal);
     } catch (err) {

@@ -84,6 +84,8 @@ export async function verifyHealth(x: {
     }
     await sleep(x.health.intervalMs, x.signal);
   }
+  // A process that died while we waited is a crash, not a slow health path.
+  await assertAlive(x.engine, x.containerId, x.service);
   if (last.status !== undefined) {
     throw new BerthError('health_check_failed', 'The health path did not answer with success.', { path: x.health.path, status: last.status });
   }
