@@ -1,0 +1,83 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openStore } from '../../src/adapters/store/open-store.js';
+import { DeploymentRunner } from '../../src/engine/deployments/runner.js';
+import { DEFAULT_ENGINE_SETTINGS } from '../../src/engine/deployments/settings.js';
+import { createAttempt } from '../../src/operations/deployments/start-attempt.js';
+import { upsertResource } from '../../src/operations/deployments/resolve-target.js';
+import type { Plan } from '../../src/core/plan/plan.js';
+import type { Store } from '../../src/ports/store.js';
+import { freshStore } from '../support/store.js';
+import { fakeEngine, fakeProber, fakeProxy } from './fakes.js';
+
+// The runner's rollback decisions after the route switched (real store, fake target): when the
+// access URL fails, the previous version gets the route back (rolled-back); when even that
+// fails, the attempt ends `failed` with rollback_failed in phase rollback.
+describe('runner rollback after the switch', () => {
+  let store: Store;
+  beforeAll(async () => {
+    store = await openStore(await freshStore());
+  });
+  afterAll(async () => store?.close());
+
+  const plan: Plan = {
+    planner: 'image', supportTier: 'supported', artifactKind: 'image', evidence: [], commands: {}, warnings: [], networks: [],
+    services: [{ name: 'web', build: { kind: 'image', image: 'x:1' }, internalPort: 80 }], routedService: 'web', internalPort: 80,
+    health: { path: '/', timeoutSeconds: 1, intervalMs: 10 },
+  };
+  const actor = { kind: 'system' as const, id: 'test' };
+
+  async function run(runner: DeploymentRunner, name: string) {
+    const d = await store.transaction(async (tx) => {
+      const resource = await upsertResource(tx, actor, new Date(), { name, source: { kind: 'image', location: 'x:1' }, network: { internalPort: 80 }, health: { path: '/', timeoutSeconds: 1, intervalMs: 10 } });
+      return createAttempt(tx, actor, new Date(), { resource, trigger: 'deploy', snapshot: { source: resource.source!, runtime: resource.runtime, network: resource.network, health: resource.health, access: resource.access } });
+    });
+    runner.start(d.id);
+    await runner.idle();
+    return (await store.deployments.get(d.id))!;
+  }
+
+  function runnerWith(proxy: ReturnType<typeof fakeProxy>, accessOk: () => boolean) {
+    const engine = fakeEngine();
+    return new DeploymentRunner({
+      store,
+      targets: { forServer: () => ({ engine, proxy, prepareBaseImages: async () => undefined }) },
+      sources: { materialize: async (s) => ({ summary: { kind: s.kind, location: s.location, image: s.location }, dispose: async () => undefined }) },
+      planner: { plan: async () => plan },
+      // Straight to the container: healthy. Through the proxy (Host header): as the test says.
+      prober: fakeProber((_url, host) => ({ kind: 'response', status: host && !accessOk() ? 502 : 200 })),
+      settings: { ...DEFAULT_ENGINE_SETTINGS, workRoot: '/tmp', baseDomain: 'localhost', pollMs: 1, drainMs: 0 },
+      owner: 'test',
+      secrets: { resolve: async () => ({}) },
+      log: () => undefined,
+    });
+  }
+
+  it('restores the previous upstream and ends rolled-back with the access code', async () => {
+    let accessOk = true;
+    const proxy = fakeProxy();
+    const runner = runnerWith(proxy, () => accessOk);
+    const v1 = await run(runner, 'restored');
+    expect(v1.error ?? null).toBeNull();
+    expect(v1.status).toBe("succeeded");
+    accessOk = false;
+    const v2 = await run(runner, 'restored');
+    expect({ status: v2.status, phase: v2.currentPhase, code: v2.error?.code, errorPhase: v2.error?.phase }).toEqual({ status: 'rolled-back', phase: 'rollback', code: 'access_url_unreachable', errorPhase: 'verify' });
+    expect([...proxy.routes.values()][0]!.upstream).toBe(v1.runtime!.routedUpstream);
+  }, 30_000);
+
+  it('a previous version that cannot get its route back is rollback_failed', async () => {
+    let accessOk = true;
+    const proxy = fakeProxy();
+    const runner = runnerWith(proxy, () => accessOk);
+    const v1 = await run(runner, 'stranded');
+    expect(v1.error ?? null).toBeNull();
+    expect(v1.status).toBe("succeeded");
+    accessOk = false;
+    // The proxy now refuses the old upstream.
+    const refusing = fakeProxy({ failUpstream: v1.runtime!.routedUpstream });
+    for (const [k, v] of proxy.routes) refusing.routes.set(k, v);
+    const v2 = await run(runnerWith(refusing, () => accessOk), 'stranded');
+    expect({ status: v2.status, phase: v2.currentPhase, code: v2.error?.code, errorPhase: v2.error?.phase }).toEqual({ status: 'failed', phase: 'rollback', code: 'rollback_failed', errorPhase: 'rollback' });
+    expect(v2.error?.actionability).toBe('manual-review');
+  }, 30_000);
+});
