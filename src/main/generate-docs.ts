@@ -5,6 +5,7 @@ import { ERROR_CODES } from '../core/errors/catalogue.js';
 import { explain } from '../operations/errors/explain.js';
 import { OPERATIONS } from '../operations/catalogue.js';
 import { COMMON_ERRORS } from '../operations/operation.js';
+import { berthConfigJsonSchema } from '../core/config/berth-config.js';
 
 // docs/errors/<code>.md and docs/operations.md are generated from the catalogues; `--check`
 // fails (exit 1) when the committed files differ, so docs cannot drift from the code.
@@ -47,6 +48,8 @@ export function expectedDocs(): Map<string, string> {
   const files = new Map<string, string>();
   for (const code of ERROR_CODES) files.set(`docs/errors/${code}.md`, errorDoc(code));
   files.set('docs/operations.md', operationsDoc());
+  // Editors validate berth.yml against this (yaml-language-server: $schema=...).
+  files.set('schemas/berth.schema.json', JSON.stringify({ $id: 'https://berth.dev/schemas/berth.schema.json', title: 'berth.yml', ...berthConfigJsonSchema() }, null, 2) + '\n');
   return files;
 }
 
@@ -56,6 +59,7 @@ function main(): void {
   const stale: string[] = [];
   const errorsDir = join(ROOT, 'docs/errors');
   mkdirSync(errorsDir, { recursive: true });
+  mkdirSync(join(ROOT, 'schemas'), { recursive: true });
   for (const existing of readdirSync(errorsDir)) {
     const rel = `docs/errors/${existing}`;
     if (!files.has(rel)) {

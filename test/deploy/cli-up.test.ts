@@ -33,6 +33,29 @@ describe('berth up', () => {
     expect(resources.filter((r) => r.name === 'yml-app')).toEqual([expect.objectContaining({ id: status.resourceId, network: { internalPort: 4321 } })]);
   });
 
+  it('Ctrl-C stops watching, not the deployment', async () => {
+    const { spawn } = await import('node:child_process');
+    const { BIN } = await import('../support/paths.js');
+    const dir = nodeApp({ '/': [200, 'survives-ctrl-c'] });
+    const child = spawn(process.execPath, [BIN, 'up', dir, '--name', 'interrupted-watch'], { env: plane.cliEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    const created = new Promise<string>((resolve) =>
+      child.stderr.on('data', (d: Buffer) => {
+        stderr += d.toString();
+        const m = stderr.match(/deployment (dep_\w+) created/);
+        if (m) resolve(m[1]!);
+      }),
+    );
+    const id = await created;
+    child.kill('SIGINT');
+    const code = await new Promise<number | null>((r) => child.once('exit', (c) => r(c)));
+    expect(code).toBe(130);
+    const { waitTerminal } = await import('../support/deploy.js');
+    const final = await waitTerminal(plane, id);
+    expect(final.status).toBe('succeeded');
+    expect(await viaProxy(plane, final.accessUrl!)).toEqual({ status: 200, body: 'survives-ctrl-c' });
+  }, 120_000);
+
   it('a failing deploy exits with the category status and the error object', async () => {
     const dir = nodeApp({ '/': [500, 'nope'] });
     writeFileSync(join(dir, 'berth.yml'), 'health:\n  path: /\n  timeoutSeconds: 3\n');
