@@ -3,6 +3,8 @@ import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { OPERATIONS } from '../../src/operations/catalogue.js';
 import { toolName } from '../../src/operations/operation.js';
 import { requestFor } from '../../src/surfaces/client/request.js';
+import { buildProgram } from '../../src/surfaces/cli/program.js';
+import type { Command } from 'commander';
 import { startTestControlPlane, type TestControlPlane } from '../support/control-plane.js';
 import { runCli } from '../support/cli.js';
 import { connectMcp } from '../support/mcp.js';
@@ -51,12 +53,17 @@ describe('every operation is reachable from every surface', () => {
     }
   });
 
-  it('every operation has a CLI command', async () => {
+  it('every operation has a CLI command (the real program, walked in process; one spawned for --help)', async () => {
+    const program = buildProgram({ operations: OPERATIONS, connect: async () => plane.client, io: { out: () => undefined, err: () => undefined, exit: () => undefined }, version: 'test' });
     for (const op of OPERATIONS) {
-      const res = await runCli([...op.cli.words, '--help'], plane.cliEnv);
-      expect(res.code, op.name).toBe(0);
-      expect(res.stdout).toContain('--json');
+      let cmd: Command | undefined = program;
+      for (const word of op.cli.words) cmd = cmd?.commands.find((c) => c.name() === word);
+      expect(cmd, op.name).toBeDefined();
+      expect(cmd!.options.map((o) => o.long)).toContain('--json');
     }
+    const res = await runCli(['resource', 'create', '--help'], plane.cliEnv);
+    expect(res.code).toBe(0);
+    expect(res.stdout).toContain('--json');
   });
 
   it('every operation is in the OpenAPI document', async () => {

@@ -11,6 +11,11 @@ export function scrubString(s: string): string {
   return s.replace(URL_CREDENTIALS, `$1${REDACTED}@`).replace(QUERY_PAIR, (m, sep: string, key: string) => (isSecretKey(key) ? `${sep}${key}=${REDACTED}` : m));
 }
 
+/** Credentials scrubbed from every string inside a value, without field-name redaction. */
+export function scrubStrings<T>(value: T): T {
+  return scrub(value) as T;
+}
+
 function scrub(value: unknown): unknown {
   if (typeof value === 'string') return scrubString(value);
   if (Array.isArray(value)) return value.map(scrub);

@@ -1,4 +1,4 @@
-import type { Deployment } from '../deployments/deployment.js';
+import type { Artifact, Deployment } from '../deployments/deployment.js';
 import { isTerminal } from '../deployments/status.js';
 
 // Which attempts' runtime objects Berth must keep on a server (DESIGN.md: pruning never touches
@@ -10,13 +10,16 @@ import { isTerminal } from '../deployments/status.js';
 //                       image is still in the engine. The `keep` most recent ones (by creation)
 //                       keep their images; older ones are no longer offered for rollback.
 // - rollback-source:    the attempt an active or serving attempt was made from (a rollback
-//                       reuses its artifact; a retry reads its snapshot) keeps its images.
+//                       reuses its artifact; a retry reads its snapshot) keeps its images, and
+//                       so does the artifact a rollback attempt's snapshot names.
 // - reclaimable:        everything else that ended: failed, canceled, interrupted, rolled-back,
 //                       archived, superseded beyond `keep`, or with an incomplete artifact.
 
 export type RuntimeRole = 'active' | 'serving' | 'rollback-candidate' | 'rollback-source' | 'reclaimable';
 
-export type AttemptFacts = Pick<Deployment, 'id' | 'resourceId' | 'preview' | 'status' | 'archivedAt' | 'createdAt' | 'runtime' | 'artifact' | 'sourceDeploymentId'>;
+export type AttemptFacts = Pick<Deployment, 'id' | 'resourceId' | 'preview' | 'status' | 'archivedAt' | 'createdAt' | 'runtime' | 'artifact' | 'sourceDeploymentId'> & {
+  snapshot?: { rollback?: { candidateId: string; artifact: Artifact } };
+};
 
 export interface Retention {
   roles: Map<string, RuntimeRole>;
@@ -48,13 +51,15 @@ export function runtimeRetention(attempts: readonly AttemptFacts[], opts: { keep
   for (const group of candidates.values()) {
     group.sort(newestFirst).forEach((d, i) => roles.set(d.id, i < opts.keep ? 'rollback-candidate' : 'reclaimable'));
   }
+  const neededImageIds = new Set<string>();
   for (const d of attempts) {
     const role = roles.get(d.id);
-    if ((role === 'active' || role === 'serving') && d.sourceDeploymentId && roles.get(d.sourceDeploymentId) === 'reclaimable') {
-      roles.set(d.sourceDeploymentId, 'rollback-source');
+    if (role !== 'active' && role !== 'serving') continue;
+    for (const source of [d.sourceDeploymentId, d.snapshot?.rollback?.candidateId]) {
+      if (source && roles.get(source) === 'reclaimable') roles.set(source, 'rollback-source');
     }
+    for (const s of d.snapshot?.rollback?.artifact.services ?? []) neededImageIds.add(s.imageId);
   }
-  const neededImageIds = new Set<string>();
   for (const d of attempts) {
     if (roles.get(d.id) !== 'reclaimable') for (const s of d.artifact?.services ?? []) neededImageIds.add(s.imageId);
   }

@@ -3,10 +3,12 @@ import { logMask, type LogMask } from '../../core/diagnostics/log-mask.js';
 import { validationError } from '../../core/errors/validation.js';
 import type { Resource } from '../../core/model/records.js';
 import type { ContainerEngine } from '../../ports/container-engine.js';
+import type { OperationContext } from '../../ports/context.js';
 
 // The containers whose logs a resource shows (the serving attempt's, one per service), each
-// with the mask for its lines. The mask reads the container's own environment, so a secret the
-// runner injected is masked by value without its value ever leaving this process.
+// with the mask for its lines. Secret values come from the secret store and from the
+// container's own environment (what the runner injected); they are used only to mask, inside
+// this process, and never returned.
 
 export interface LogSource {
   service: string;
@@ -20,18 +22,31 @@ export function secretNamesOf(resource: Resource, d: Deployment | undefined): st
   return [...new Set([...resource.secretNames, ...(d?.snapshot.secretNames ?? [])])].sort();
 }
 
-export async function logSources(engine: ContainerEngine, resource: Resource, serving: Deployment, service?: string): Promise<LogSource[]> {
+/** Values of the resource's stored secrets, for masking only; none when the store cannot say. */
+export async function storedSecretValues(ctx: OperationContext, resourceId: string, names: readonly string[]): Promise<Record<string, string>> {
+  if (names.length === 0) return {};
+  try {
+    const sealed = await ctx.store.resourceSecrets.sealed(resourceId, names);
+    return Object.fromEntries(sealed.map((s) => [s.name, ctx.secrets.open(s.sealed)]));
+  } catch {
+    return {};
+  }
+}
+
+export async function logSources(ctx: OperationContext, engine: ContainerEngine, resource: Resource, serving: Deployment, service?: string): Promise<LogSource[]> {
   const containers = serving.runtime?.containers ?? [];
   if (service && !containers.some((c) => c.service === service)) {
     throw validationError([{ code: 'invalid_input', path: 'service', message: 'No service of the serving deployment has this name.' }]);
   }
   const names = secretNamesOf(resource, serving);
+  const stored = await storedSecretValues(ctx, resource.id, names);
   return Promise.all(
     containers
       .filter((c) => !service || c.service === service)
       .map(async (c) => {
         const env = await engine.containerEnv(c.id).catch(() => undefined);
-        return { service: c.service, containerId: c.id, mask: logMask({ secretNames: names, env }), valuesKnown: env !== undefined };
+        const valuesKnown = env !== undefined || names.every((n) => n in stored);
+        return { service: c.service, containerId: c.id, mask: logMask({ secretNames: names, env: { ...stored, ...env } }), valuesKnown };
       }),
   );
 }

@@ -49,7 +49,7 @@ export async function* logEnvelopes(ctx: OperationContext, args: { id: string; t
     return;
   }
   const { engine } = targetOf(ctx, (await ctx.store.servers.get(serving.serverId))!);
-  const sources = await logSources(engine, resource, serving, args.service);
+  const sources = await logSources(ctx, engine, resource, serving, args.service);
   const inner = new AbortController();
   const queue: Line[] = [];
   let wake: (() => void) | undefined;

@@ -1,15 +1,16 @@
 import { z } from 'zod';
 import type { OperationContext } from '../../ports/context.js';
 import { defineOperation } from '../operation.js';
+import { queryBool, queryInt } from '../query-params.js';
 import { logSources, secretNamesOf, splitLines } from './log-sources.js';
 import { logEnvelopes } from './log-stream.js';
 import { resourceOf, servingOf, targetOf } from './lookup.js';
 
 const input = z.strictObject({
   id: z.string().min(1).max(100),
-  tail: z.coerce.number().int().min(0).max(10_000).default(100).describe('lines per service before following'),
+  tail: queryInt(0, 10_000).default(100).describe('lines per service before following'),
   service: z.string().min(1).max(100).optional().describe('only this service'),
-  follow: z.union([z.boolean(), z.stringbool()]).optional().describe('keep streaming new lines'),
+  follow: queryBool.optional().describe('keep streaming new lines'),
 });
 
 const output = z.object({
@@ -19,13 +20,16 @@ const output = z.object({
   redaction: z.object({ secretNames: z.array(z.string()), valuesMasked: z.boolean() }),
 });
 
-async function snapshot(ctx: OperationContext, args: z.infer<typeof input>): Promise<z.infer<typeof output>> {
+export type LogsSnapshot = z.infer<typeof output>;
+
+/** The last `tail` lines per serving container, masked (also the log section of diagnose bundles). */
+export async function logsSnapshot(ctx: OperationContext, args: { id: string; tail: number; service?: string }): Promise<LogsSnapshot> {
   const resource = await resourceOf(ctx, args.id);
   const serving = await servingOf(ctx, resource.id);
   if (!serving) return { resourceId: resource.id, deploymentId: null, services: [], redaction: { secretNames: secretNamesOf(resource, undefined), valuesMasked: false } };
   const server = (await ctx.store.servers.get(serving.serverId))!;
   const { engine } = targetOf(ctx, server);
-  const sources = await logSources(engine, resource, serving, args.service);
+  const sources = await logSources(ctx, engine, resource, serving, args.service);
   const services = await Promise.all(
     sources.map(async (s) => {
       const state = (await engine.inspect(s.containerId))?.status ?? 'missing';
@@ -46,6 +50,6 @@ export const resourceLogs = defineOperation({
   destructive: false,
   http: { method: 'GET', path: '/api/resources/{id}/logs' },
   cli: { words: ['resource', 'logs'], positionals: ['id'] },
-  handler: (args, ctx) => snapshot(ctx, args),
+  handler: (args, ctx) => logsSnapshot(ctx, args),
   stream: (args, ctx, signal) => logEnvelopes(ctx, args, signal),
 });

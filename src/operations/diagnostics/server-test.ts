@@ -1,0 +1,91 @@
+import { z } from 'zod';
+import { BerthError, toBerthError } from '../../core/errors/berth-error.js';
+import type { ErrorCode } from '../../core/errors/catalogue.js';
+import type { OperationContext } from '../../ports/context.js';
+import type { TargetRuntime } from '../../ports/deploy-runtime.js';
+import { defineOperation } from '../operation.js';
+import { queryInt } from '../query-params.js';
+import { serverOf, targetOf } from './lookup.js';
+
+// `berth server test <id>`: connectivity checks of one target, each with a status and, when
+// failing, a catalogued error (like `berth doctor` for this machine). Read-only: the proxy is
+// asked, never started.
+
+const check = z.object({
+  name: z.enum(['engine', 'proxy-admin', 'proxy-edge', 'disk']),
+  status: z.enum(['ok', 'failing', 'skipped']),
+  detail: z.record(z.string(), z.unknown()),
+  error: z.record(z.string(), z.unknown()).optional(),
+});
+type Check = z.infer<typeof check>;
+
+/** The engine's own default: a build needs this much free space (DEFAULT_ENGINE_SETTINGS). */
+const DEFAULT_MIN_FREE_BYTES = 1024 * 1024 * 1024;
+const MIN_FREE_INODES = 10_000;
+
+/** Runs one check; what it throws becomes a failing check with the thrown code (or `fallback`). */
+async function run(name: Check['name'], fallback: ErrorCode, fn: () => Promise<Record<string, unknown>>): Promise<Check> {
+  try {
+    return { name, status: 'ok', detail: await fn() };
+  } catch (err) {
+    const e = err instanceof BerthError ? err : new BerthError(fallback, `${name} check failed.`, { reason: toBerthError(err, name).details.reason ?? 'unknown' });
+    return { name, status: 'failing', detail: { ...e.details }, error: { ...e.toObject() } };
+  }
+}
+
+async function checks(ctx: OperationContext, target: TargetRuntime, local: boolean, minFreeBytes: number): Promise<Check[]> {
+  const engine = await run('engine', 'docker_error', async () => {
+    await target.engine.ping();
+    const info = await target.engine.info();
+    return { version: info.version, apiVersion: info.apiVersion, os: info.os, arch: info.arch };
+  });
+  const admin = await run('proxy-admin', 'proxy_unavailable', async () => ({ routes: (await target.proxy.listRoutes()).length }));
+  // The edge listens on this machine's port for a local target; a remote edge is the admin's host.
+  const port = target.proxy.httpPort();
+  const edge: Check = local
+    ? await run('proxy-edge', 'proxy_unavailable', async () => {
+        const answer = await ctx.deploy.prober.get(`http://127.0.0.1:${port}/`, { timeoutMs: 2_000, host: 'berth-server-test.invalid' });
+        if (answer.kind !== 'response') throw new BerthError('proxy_unavailable', 'The edge proxy does not answer on its port.', { adminUrl: `http://127.0.0.1:${port}`, reason: answer.code });
+        return { httpPort: port, status: answer.status };
+      })
+    : { name: 'proxy-edge', status: 'skipped', detail: { reason: 'remote target: checked through proxy-admin' } };
+  const disk: Check =
+    engine.status === 'failing'
+      ? { name: 'disk', status: 'skipped', detail: { reason: 'engine unreachable' } }
+      : await run('disk', 'docker_error', async () => {
+          const d = await target.engine.diskUsage();
+          const detail = { path: d.path, freeBytes: d.freeBytes, totalBytes: d.totalBytes, freeInodes: d.freeInodes, totalInodes: d.totalInodes ?? null, requiredBytes: minFreeBytes };
+          if (d.freeBytes < minFreeBytes) throw new BerthError('disk_space_low', 'The target is below the free-space threshold for a build.', { ...detail, reason: 'bytes' });
+          if (d.freeInodes !== null && d.freeInodes < MIN_FREE_INODES) throw new BerthError('disk_space_low', 'The target is nearly out of inodes.', { ...detail, reason: 'inodes' });
+          return detail;
+        });
+  return [engine, admin, edge, disk];
+}
+
+export const serverTest = defineOperation({
+  name: 'servers.test',
+  kind: 'query',
+  summary: 'Connectivity checks of a server: engine ping, proxy admin and edge answering, free disk space and inodes; each failing check carries a catalogued code.',
+  input: z.strictObject({
+    id: z.string().min(1).max(100),
+    minFreeBytes: queryInt(0, Number.MAX_SAFE_INTEGER).optional().describe('free bytes the disk check requires (default 1 GiB, the build threshold)'),
+  }),
+  output: z.object({ serverId: z.string(), ok: z.boolean(), checks: z.array(check) }),
+  errors: ['server_not_found'],
+  destructive: false,
+  http: { method: 'GET', path: '/api/servers/{id}/test' },
+  cli: { words: ['server', 'test'], positionals: ['id'] },
+  handler: async ({ id, minFreeBytes }, ctx) => {
+    const server = await serverOf(ctx, id);
+    let target: TargetRuntime;
+    try {
+      target = targetOf(ctx, server);
+    } catch (err) {
+      const error = { ...toBerthError(err, id).toObject() };
+      const failing = (name: Check['name']): Check => ({ name, status: 'failing', detail: {}, error });
+      return { serverId: id, ok: false, checks: [failing('engine'), failing('proxy-admin'), failing('proxy-edge'), failing('disk')] };
+    }
+    const all = await checks(ctx, target, server.kind === 'local', minFreeBytes ?? DEFAULT_MIN_FREE_BYTES);
+    return { serverId: id, ok: all.every((c) => c.status !== 'failing'), checks: all };
+  },
+});
