@@ -10,6 +10,7 @@ const restrict = (patterns, message) => ['error', { patterns: [{ group: patterns
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'bin/**', '.berth-test/**', 'examples/**', 'test/fixtures/**'] },
   js.configs.recommended,
+  { files: ['scripts/**/*.mjs'], languageOptions: { globals: { console: 'readonly', process: 'readonly' } } },
   ...tseslint.configs.recommended,
   {
     rules: {

@@ -18,6 +18,7 @@ import type { Actor } from '../core/model/records.js';
 import { OPERATIONS } from '../operations/catalogue.js';
 import { createDispatcher } from '../operations/dispatch.js';
 import { ensureLocalServer } from '../operations/servers/servers.js';
+import { trackWork } from '../core/work/track.js';
 import { hashTokenSecret } from '../operations/tokens/secret.js';
 import { issueToken } from '../operations/tokens/tokens.js';
 import type { OperationContext } from '../ports/context.js';
@@ -57,7 +58,7 @@ async function localToken(store: Store, home: string): Promise<string> {
 export async function startControlPlane(settings: ServeSettings, opts: { writeStateFile?: boolean } = {}): Promise<ControlPlane> {
   const store = await openStore({ home: settings.home, databaseUrl: settings.databaseUrl });
   try {
-    await store.transaction((tx) => ensureLocalServer(tx, SYSTEM, new Date()));
+    const localServer = await store.transaction((tx) => ensureLocalServer(tx, SYSTEM, new Date()));
     const token = await localToken(store, settings.home);
     const targets = createTargets(settings);
     const log = (msg: string, err?: unknown) => console.error(`[berth] ${msg}`, err ?? '');
@@ -77,7 +78,9 @@ export async function startControlPlane(settings: ServeSettings, opts: { writeSt
       settings: { ...DEFAULT_ENGINE_SETTINGS, ...settings.engine, workRoot, baseDomain: settings.baseDomain },
     });
     // Proxy bootstrap: in the background, so a missing Caddy never blocks the API (doctor reports it).
-    if (settings.proxyBootstrap) void targets.local.proxy.ensureRunning().catch((err) => log('proxy bootstrap failed', err));
+    if (settings.proxyBootstrap) {
+      void trackWork(store.work, { kind: 'proxy-bootstrap', serverId: localServer.id }, () => targets.local.proxy.ensureRunning()).catch((err) => log('proxy bootstrap failed', err));
+    }
     const stopReconciler = startReconciler({ store, targets, runner, staleAfterSeconds: settings.engine.staleAfterSeconds, log }, settings.engine.reconcileEveryMs);
     const context = (actor: Actor): OperationContext => ({
       store,

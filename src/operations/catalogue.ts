@@ -1,5 +1,7 @@
 import type { Operation } from './operation.js';
-import { listAuditEvents } from './audit/list.js';
+import { GOVERNANCE_OPERATIONS } from './governance/catalogue.js';
+import { RECOVERY_OPERATIONS } from './recovery/catalogue.js';
+import { DIAGNOSTIC_OPERATIONS } from './diagnostics/catalogue.js';
 import { createEnvironment, listEnvironments, showEnvironment } from './environments/environments.js';
 import { explainError, listErrors } from './errors/explain.js';
 import { createProject, listProjects, showProject } from './projects/projects.js';
@@ -39,7 +41,9 @@ export const OPERATIONS: readonly Operation[] = [
   showDeployment,
   listDeployments,
   deploymentEvents,
-  listAuditEvents,
+  ...GOVERNANCE_OPERATIONS,
+  ...RECOVERY_OPERATIONS,
+  ...DIAGNOSTIC_OPERATIONS,
 ] as unknown as readonly Operation[];
 
 export function findOperation(name: string): Operation | undefined {

@@ -15,6 +15,13 @@ export interface AuditInput {
   payload: object;
 }
 
+/** One reference to an attempt, from another attempt (its source), a provider job log row or a work item. */
+export interface DeploymentReference {
+  deploymentId: string;
+  by: 'attempt' | 'provider-log' | 'work-item';
+  referrerId: string;
+}
+
 export interface ProjectsRepo {
   create(p: Project): Promise<void>;
   get(id: string): Promise<Project | undefined>;
@@ -73,8 +80,8 @@ export interface DeploymentsRepo {
   archive(id: string, at: string): Promise<boolean>;
   /** Archived terminal attempts that ended (or, never started, were created) before the cutoff, oldest first. */
   archivedBefore(cutoff: string, limit: number): Promise<Deployment[]>;
-  /** Attempts naming one of `ids` as their sourceDeploymentId: [referrer id, source id]. */
-  referencing(ids: readonly string[]): Promise<[string, string][]>;
+  /** What refers to these attempts: attempts naming one as their source, provider job logs, work items. */
+  references(ids: readonly string[]): Promise<DeploymentReference[]>;
   /** Latest attempt creation or status change of a resource and preview key (staleness of recovery decisions). */
   lastChangeAt(resourceId: string, preview: { type: string; id: string } | null): Promise<string | null>;
   /** Deletes attempt rows (their journal rows first); returns how many attempts were deleted. */

@@ -20,6 +20,7 @@ export const AUDIT_EVENT_TYPES = [
   'server.registered',
   'server.updated',
   'server.removed',
+  'server.runtime-pruned',
   'node.joined',
   'node.removed',
   'remote-state.lock-recovered',
@@ -33,6 +34,9 @@ export const AUDIT_EVENT_TYPES = [
   'deployment.rolled-back',
   'deployment.canceled',
   'deployment.archived',
+  'deployment.pruned',
+  // previews
+  'preview.cleaned-up',
   // edge proxy and certificates
   'proxy.configured',
   'certificate.issued',

@@ -12,6 +12,8 @@ export interface WorkSink {
 }
 
 export interface WorkSpec {
+  /** A caller that must name the item before it exists (to return it) passes its id. */
+  id?: string;
   kind: WorkKind;
   phase?: string | null;
   resourceId?: string | null;
@@ -37,7 +39,7 @@ export async function trackWork<T>(sink: WorkSink, spec: WorkSpec, fn: () => Pro
   const now = opts.now ?? (() => new Date());
   const started = now();
   const base: WorkRecord = {
-    id: newId('work', started.getTime()),
+    id: spec.id ?? newId('work', started.getTime()),
     kind: spec.kind,
     status: 'running',
     phase: spec.phase ?? null,

@@ -2,6 +2,7 @@ import { BerthError } from '../../core/errors/berth-error.js';
 import type { DeploymentRunnerPort, Targets } from '../../ports/deploy-runtime.js';
 import type { Store } from '../../ports/store.js';
 import { endOrphan } from './orphan.js';
+import { trackWork } from '../../core/work/track.js';
 
 export interface ReconcilerDeps {
   store: Store;
@@ -43,7 +44,11 @@ export function startReconciler(deps: ReconcilerDeps, everyMs: number): () => vo
     if (running) return;
     running = true;
     try {
-      await reconcileStale(deps);
+      // A tick is a work item when it ended something or failed (ticks are frequent).
+      await trackWork(deps.store.work, { kind: 'reconcile' }, () => reconcileStale(deps), {
+        recordSuccessIf: (ended) => ended.length > 0,
+        detailsOf: (ended) => ({ ended }),
+      }).catch((err) => deps.log('reconcile tick failed', err));
     } finally {
       running = false;
     }

@@ -1,10 +1,10 @@
 import { and, asc, desc, eq, inArray, isNotNull, isNull, lt, max, or, sql, type SQL } from 'drizzle-orm';
 import type { Deployment } from '../../../core/deployments/deployment.js';
 import { ACTIVE_STATUSES, TERMINAL_STATUSES } from '../../../core/deployments/status.js';
-import type { DeploymentsRepo } from '../../../ports/store.js';
+import type { DeploymentReference, DeploymentsRepo } from '../../../ports/store.js';
 import type { Db } from '../db.js';
 import { iso, isoRequired } from '../db.js';
-import { deploymentEvents, deployments } from '../schema.js';
+import { deploymentEvents, deployments, providerJobLogs, workItems } from '../schema.js';
 
 type Row = typeof deployments.$inferSelect;
 
@@ -115,10 +115,18 @@ export function deploymentsRepo(db: Db): DeploymentsRepo {
         .limit(limit);
       return rows.map(toDeployment);
     },
-    async referencing(ids) {
+    async references(ids) {
       if (ids.length === 0) return [];
-      const rows = await db.select({ id: deployments.id, source: deployments.sourceDeploymentId }).from(deployments).where(inArray(deployments.sourceDeploymentId, [...ids]));
-      return rows.map((r) => [r.id, r.source!] as [string, string]);
+      const list = [...ids];
+      const attempts = await db.select({ id: deployments.id, to: deployments.sourceDeploymentId }).from(deployments).where(inArray(deployments.sourceDeploymentId, list));
+      // One reference per attempt for its log rows, however many there are.
+      const logs = await db.selectDistinct({ id: sql<string>`'provider_job_logs'`, to: providerJobLogs.deploymentId }).from(providerJobLogs).where(inArray(providerJobLogs.deploymentId, list));
+      const work = await db.select({ id: workItems.id, to: workItems.deploymentId }).from(workItems).where(inArray(workItems.deploymentId, list));
+      const out: DeploymentReference[] = [];
+      for (const [by, rows] of [['attempt', attempts], ['provider-log', logs], ['work-item', work]] as const) {
+        for (const r of rows) out.push({ deploymentId: r.to!, by, referrerId: r.id });
+      }
+      return out;
     },
     async lastChangeAt(resourceId, preview) {
       const key = preview ? and(eq(deployments.previewType, preview.type), eq(deployments.previewId, preview.id))! : isNull(deployments.previewType);
