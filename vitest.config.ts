@@ -1,8 +1,11 @@
 import { defineConfig } from 'vitest/config';
 
-// The whole suite runs once per state store: PGlite always, PostgreSQL when
-// BERTH_TEST_DATABASE_URL points at a server (CI starts one on 127.0.0.1).
+// The suite runs once per state store: PGlite always, PostgreSQL when BERTH_TEST_DATABASE_URL
+// points at a server (CI starts one on 127.0.0.1). Tests that never open a store (adapters of
+// Docker, Caddy, sources and planners; pure core logic) run once: a second store changes nothing
+// they do.
 const stores = ['pglite', ...(process.env.BERTH_TEST_DATABASE_URL ? ['postgres'] : [])];
+const STORE_FREE = ['test/adapters/**', 'test/core/**'];
 
 export default defineConfig({
   test: {
@@ -11,6 +14,7 @@ export default defineConfig({
       test: {
         name: store,
         env: { BERTH_TEST_STORE: store },
+        ...(store === 'pglite' ? {} : { exclude: STORE_FREE }),
       },
     })),
     globalSetup: ['test/support/global-setup.ts'],
@@ -20,6 +24,7 @@ export default defineConfig({
     hookTimeout: 120_000,
     pool: 'forks',
     fileParallelism: true,
-    maxWorkers: 2,
+    // Most time is spent waiting on Docker builds, containers and HTTP, not on the CPU.
+    maxWorkers: 3,
   },
 });

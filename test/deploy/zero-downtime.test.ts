@@ -16,7 +16,7 @@ describe('zero-downtime redeploys under load', () => {
   // Healthy versions pass as soon as they answer; the broken one fails when this runs out.
   const health = { path: '/', timeoutSeconds: 20, intervalMs: 100 };
 
-  it('switches versions without a failed request, and a failing version never takes traffic', async () => {
+  it('switches versions without a failed request, and a failing version never takes traffic', { timeout: 240_000 }, async () => {
     const v1 = await deploy(plane, { name: 'steady', source: { kind: 'folder', location: nodeApp({ '/': [200, 'v1'] }) }, health });
     expect(v1.status).toBe('succeeded');
     const host = new URL(v1.accessUrl!).host;
