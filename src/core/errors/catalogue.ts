@@ -315,7 +315,7 @@ export const CATALOGUE = {
   deployment_not_archivable: userFix('recovery', 'Only terminal attempts can be archived.', ['status'], [
     { title: 'Cancel or wait for the attempt to end first', command: 'berth deployments show <deploymentId>', safeByDefault: true },
   ], 'conflict'),
-  preview_not_found: notFound('preview', 'berth deployments list --preview <type:id>'),
+  preview_not_found: notFound('preview', 'berth deployments list --resource-id <resourceId>'),
   // --- history and governance -----------------------------------------------------------------
   work_item_not_found: notFound('work item', 'berth work list'),
   audit_event_not_found: notFound('audit event', 'berth audit-event list --aggregate <id>'),

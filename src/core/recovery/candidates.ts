@@ -3,7 +3,8 @@ import type { CandidateGap } from './reasons.js';
 
 // Rollback candidates: succeeded attempts of the same resource and preview key. The one serving
 // now is listed (so a reader sees it) but is never selectable: rolling back to what already
-// serves would change nothing. A candidate is ready when it still has everything a rollback
+// serves would change nothing. (A replaced version still draining is not serving: the route
+// has moved on, so it is a candidate like any other.) A candidate is ready when it still has everything a rollback
 // reuses: snapshot, environment snapshot, target identity, plan and every image in the engine.
 
 /** What the engine and the store say about one candidate, gathered by the caller. */
@@ -35,8 +36,11 @@ export interface CandidateView {
   warnings: 'volumes-not-restored'[];
 }
 
-/** Serving: a succeeded attempt whose runtime was never retired (servingDeployment in the engine). */
+/** A succeeded attempt whose runtime was never retired: serving, or still draining after a switch. */
 export const isServing = (d: Pick<Deployment, 'status' | 'runtime'>): boolean => d.status === 'succeeded' && Boolean(d.runtime) && !d.runtime!.retiredAt;
+
+/** The attempt serving now: the newest succeeded one with a live runtime (servingDeployment in the engine). */
+export const servingOf = (succeededNewestFirst: Deployment[]): string | undefined => succeededNewestFirst.find(isServing)?.id;
 
 export function snapshotGaps(d: Pick<Deployment, 'snapshot'>): CandidateGap[] {
   const s = d.snapshot as Partial<Deployment['snapshot']> | null;
@@ -55,14 +59,14 @@ export function artifactImages(artifact: Artifact | null, images: Record<string,
 export const artifactComplete = (artifact: Artifact | null, images: CandidateImage[]): boolean =>
   Boolean(artifact) && images.length > 0 && images.length === artifact!.services.length && images.every((i) => i.present === true);
 
-export function evaluateCandidate(f: CandidateFacts): CandidateView {
+export function evaluateCandidate(f: CandidateFacts, servingId: string | undefined): CandidateView {
   const d = f.deployment;
   const images = artifactImages(d.artifact, f.images);
   const missing = snapshotGaps(d);
   if (!f.serverExists && !missing.includes('target')) missing.push('target');
   if (!d.plan) missing.push('plan');
   if (!artifactComplete(d.artifact, images)) missing.push('artifact');
-  const serving = isServing(d);
+  const serving = d.id === servingId;
   const volumes = (d.plan?.services ?? []).some((s) => (s.volumes ?? []).some((v) => v.type !== 'tmpfs'));
   return {
     deploymentId: d.id,

@@ -1,16 +1,26 @@
 import type { Deployment } from '../deployments/deployment.js';
 import { isTerminal } from '../deployments/status.js';
-import { isServing } from './candidates.js';
+import { isServing, servingOf } from './candidates.js';
 
 // Which archived attempts `deployments prune` may delete. Eligible: archived, terminal, ended
 // (or created, when it never ran) before the cutoff. Retained, whatever the user archived:
 // - serving:         it serves its resource now;
 // - runtime-present: its containers were never retired (e.g. kept serving by the reconciler);
 // - rollback-target: the newest succeeded attempt that is not serving (what rollback would use);
-// - referenced:      an attempt that stays names it as its source (retry/rollback/redeploy of it).
-// A reference from an attempt pruned in the same run does not count, so chains go together.
+// - referenced:      an attempt that stays names it as its source (retry/rollback of it); a
+//                    reference from an attempt pruned in the same run does not count, so
+//                    chains go together;
+// - provider-log / work-item: provider job log rows or operator work items still name it;
+// - legal-hold:      an active legal hold covers it or its resource.
 
-export type RetainReason = 'not-eligible' | 'serving' | 'runtime-present' | 'rollback-target' | 'referenced';
+export const RETAIN_REASONS = ['not-eligible', 'serving', 'runtime-present', 'rollback-target', 'referenced', 'provider-log', 'work-item', 'legal-hold'] as const;
+export type RetainReason = (typeof RETAIN_REASONS)[number];
+
+export interface PruneReference {
+  deploymentId: string;
+  by: 'attempt' | 'provider-log' | 'work-item';
+  referrerId: string;
+}
 
 export interface PruneFacts {
   cutoff: string;
@@ -18,8 +28,10 @@ export interface PruneFacts {
   archived: Deployment[];
   /** Ids of rollback targets: per resource and preview key, the newest non-serving succeeded attempt. */
   rollbackTargets: ReadonlySet<string>;
-  /** Every attempt naming one of `archived` as its source: [referrer id, source id]. */
-  references: readonly (readonly [string, string])[];
+  /** What refers to the archived attempts. */
+  references: readonly PruneReference[];
+  /** Aggregate ids (attempts or resources) under an active legal hold. */
+  held: ReadonlySet<string>;
 }
 
 export interface PrunePlan {
@@ -35,7 +47,8 @@ export function eligible(d: Deployment, cutoff: string): boolean {
 
 /** Newest non-serving succeeded attempt of one resource and preview key (succeeded: newest first). */
 export function rollbackTarget(succeeded: Deployment[]): string | undefined {
-  return succeeded.find((d) => d.status === 'succeeded' && !isServing(d))?.id;
+  const serving = servingOf(succeeded);
+  return succeeded.find((d) => d.status === 'succeeded' && d.id !== serving)?.id;
 }
 
 export function planPrune(f: PruneFacts): PrunePlan {
@@ -47,15 +60,22 @@ export function planPrune(f: PruneFacts): PrunePlan {
     else if (isServing(d)) keep(d.id, 'serving');
     else if (d.runtime && !d.runtime.retiredAt) keep(d.id, 'runtime-present');
     else if (f.rollbackTargets.has(d.id)) keep(d.id, 'rollback-target');
+    else if (f.held.has(d.id) || f.held.has(d.resourceId)) keep(d.id, 'legal-hold');
     else set.add(d.id);
+  }
+  for (const r of f.references) {
+    if (r.by !== 'attempt' && set.has(r.deploymentId)) {
+      set.delete(r.deploymentId);
+      keep(r.deploymentId, r.by);
+    }
   }
   // Fixed point: dropping one attempt from the set may make its own source referenced.
   for (let changed = true; changed; ) {
     changed = false;
-    for (const [referrer, source] of f.references) {
-      if (set.has(source) && !set.has(referrer)) {
-        set.delete(source);
-        keep(source, 'referenced');
+    for (const r of f.references) {
+      if (r.by === 'attempt' && set.has(r.deploymentId) && !set.has(r.referrerId)) {
+        set.delete(r.deploymentId);
+        keep(r.deploymentId, 'referenced');
         changed = true;
       }
     }

@@ -1,7 +1,7 @@
 import type { Deployment } from '../deployments/deployment.js';
 import { isTerminal } from '../deployments/status.js';
 import type { Resource } from '../model/records.js';
-import { artifactComplete, artifactImages, evaluateCandidate, snapshotGaps, type CandidateFacts, type CandidateView } from './candidates.js';
+import { artifactComplete, artifactImages, evaluateCandidate, servingOf, snapshotGaps, type CandidateFacts, type CandidateView } from './candidates.js';
 import { redeployProblems } from './profile-check.js';
 import { verdict, type Verdict } from './reasons.js';
 
@@ -80,7 +80,8 @@ export function nextActions(d: Deployment): NextAction[] {
 
 export function assessReadiness(f: ReadinessFacts): Readiness {
   const d = f.deployment;
-  const candidates = f.candidates.map(evaluateCandidate);
+  const servingId = servingOf(f.candidates.map((c) => c.deployment));
+  const candidates = f.candidates.map((c) => evaluateCandidate(c, servingId));
   const selectable = candidates.filter((c) => !c.serving);
   const retry = retryVerdict(f);
   const profile = redeployProblems(f.resource);

@@ -1,6 +1,9 @@
 import { z } from 'zod';
 import { accessProfile, healthProfile, networkProfile, resourceName, runtimeProfile, sourceProfile } from '../../core/model/profiles.js';
 
+/** A preview is keyed by type + id (e.g. pull-request 42). */
+export const previewKey = z.strictObject({ type: z.enum(['pull-request', 'branch', 'temporary']), id: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/) });
+
 /** What `berth up`, plan preview and deployments.create accept: a resource and its profiles. */
 export const deployInputShape = {
   resourceId: z.string().min(1).max(100).optional(),
@@ -15,7 +18,7 @@ export const deployInputShape = {
   access: accessProfile.optional(),
   /** Compose document already folded by the client (env_file resolved). */
   composeDocument: z.string().max(1_000_000).optional(),
-  preview: z.strictObject({ type: z.enum(['pull-request', 'branch', 'temporary']), id: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/) }).optional(),
+  preview: previewKey.optional(),
 };
 
 export const deployInput = z.strictObject(deployInputShape);

@@ -19,7 +19,8 @@ export async function createAttempt(
   x: {
     resource: Resource;
     trigger: DeploymentTrigger;
-    snapshot: Omit<DeploymentSnapshot, 'target' | 'secretNames'> & Partial<Pick<DeploymentSnapshot, 'target'>>;
+    /** target defaults to the local server, secretNames to the resource's (a retry passes the old snapshot's). */
+    snapshot: Omit<DeploymentSnapshot, 'target' | 'secretNames'> & Partial<Pick<DeploymentSnapshot, 'target' | 'secretNames'>>;
     preview?: { type: string; id: string } | null;
     sourceDeploymentId?: string | null;
   },
@@ -28,7 +29,7 @@ export async function createAttempt(
   const active = await tx.deployments.list({ resourceId: x.resource.id, status: ACTIVE_STATUSES, includeArchived: true, preview, limit: 1 });
   if (active[0]) fail('deployment_in_progress', 'Another attempt of this resource is active.', { activeDeploymentId: active[0].id });
   const server = x.snapshot.target ? ((await tx.servers.get(x.snapshot.target.serverId)) ?? fail('server_not_found', 'No server has this id.', { id: x.snapshot.target.serverId })) : await ensureLocalServer(tx, actor, now);
-  const snapshot: DeploymentSnapshot = { ...x.snapshot, secretNames: x.resource.secretNames, target: { serverId: server.id, serverName: server.name } };
+  const snapshot: DeploymentSnapshot = { ...x.snapshot, secretNames: x.snapshot.secretNames ?? x.resource.secretNames, target: { serverId: server.id, serverName: server.name } };
   const deployment: Deployment = {
     id: newId('deployment', now.getTime()),
     resourceId: x.resource.id,
