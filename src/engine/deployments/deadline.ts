@@ -41,7 +41,8 @@ export const sleep = (ms: number, signal?: AbortSignal) =>
       signal?.removeEventListener('abort', onAbort);
       resolve();
     }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
+    if (signal?.aborted) onAbort();
+    else signal?.addEventListener('abort', onAbort, { once: true });
   });
 
 /** Runs checks side by side; the first failure stops the others (no polling left behind). */
