@@ -6,6 +6,7 @@ import type { StoreRepos } from '../../ports/store.js';
 import { resolveEnvironment } from '../resources/placement.js';
 import { validationError } from '../../core/errors/validation.js';
 import type { DeployInput } from './deploy-input.js';
+import { insertAudited } from '../audited-insert.js';
 
 type Profiles = Pick<Resource, 'source' | 'runtime' | 'network' | 'health' | 'access'>;
 
@@ -46,9 +47,7 @@ export async function upsertResource(tx: StoreRepos, actor: Actor, now: Date, in
   if (!existing) {
     const env = await resolveEnvironment(tx, actor, now, input);
     const resource: Resource = { id: newId('resource'), projectId: env.projectId, environmentId: env.id, name: requireName(input), ...profiles, secretNames: [], createdAt: at, updatedAt: at };
-    await tx.resources.create(resource);
-    await tx.audit.append({ type: 'resource.created', aggregateType: 'resource', aggregateId: resource.id, actor, payload: resource });
-    return resource;
+    return insertAudited(tx, actor, { type: 'resource.created', aggregateType: 'resource' }, resource, (r) => tx.resources.create(r));
   }
   const changed = (['source', 'runtime', 'network', 'health', 'access'] as const).filter((k) => input[k] !== undefined && JSON.stringify(input[k]) !== JSON.stringify(existing[k]));
   if (changed.length === 0) return existing;

@@ -4,6 +4,7 @@ import { newId } from '../../core/ids/ids.js';
 import { resourceName } from '../../core/model/profiles.js';
 import { defineOperation } from '../operation.js';
 import { environmentOut } from '../records.js';
+import { assertNameFree, insertAudited } from '../audited-insert.js';
 
 export const createEnvironment = defineOperation({
   name: 'environments.create',
@@ -18,12 +19,9 @@ export const createEnvironment = defineOperation({
   handler: async ({ projectId, name }, ctx) =>
     ctx.store.transaction(async (tx) => {
       if (!(await tx.projects.get(projectId))) fail('project_not_found', 'No project has this id.', { id: projectId });
-      const existing = await tx.environments.findByName(projectId, name);
-      if (existing) fail('name_conflict', 'An environment with this name exists in the project.', { kind: 'environment', name, existingId: existing.id });
+      assertNameFree('environment', name, await tx.environments.findByName(projectId, name));
       const env = { id: newId('environment'), projectId, name, createdAt: ctx.now().toISOString() };
-      await tx.environments.create(env);
-      await tx.audit.append({ type: 'environment.created', aggregateType: 'environment', aggregateId: env.id, actor: ctx.actor, payload: env });
-      return env;
+      return insertAudited(tx, ctx.actor, { type: 'environment.created', aggregateType: 'environment' }, env, (e) => tx.environments.create(e));
     }),
 });
 

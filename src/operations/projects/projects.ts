@@ -4,6 +4,7 @@ import { newId } from '../../core/ids/ids.js';
 import { resourceName } from '../../core/model/profiles.js';
 import { defineOperation } from '../operation.js';
 import { projectOut } from '../records.js';
+import { assertNameFree, insertAudited } from '../audited-insert.js';
 
 export const createProject = defineOperation({
   name: 'projects.create',
@@ -17,12 +18,9 @@ export const createProject = defineOperation({
   cli: { words: ['project', 'create'], positionals: ['name'] },
   handler: async ({ name }, ctx) =>
     ctx.store.transaction(async (tx) => {
-      const existing = await tx.projects.findByName(name);
-      if (existing) fail('name_conflict', 'A project with this name exists.', { kind: 'project', name, existingId: existing.id });
+      assertNameFree('project', name, await tx.projects.findByName(name));
       const project = { id: newId('project'), name, createdAt: ctx.now().toISOString() };
-      await tx.projects.create(project);
-      await tx.audit.append({ type: 'project.created', aggregateType: 'project', aggregateId: project.id, actor: ctx.actor, payload: project });
-      return project;
+      return insertAudited(tx, ctx.actor, { type: 'project.created', aggregateType: 'project' }, project, (p) => tx.projects.create(p));
     }),
 });
 

@@ -2,6 +2,7 @@ import { fail } from '../../core/errors/berth-error.js';
 import { newId } from '../../core/ids/ids.js';
 import type { Actor, Environment } from '../../core/model/records.js';
 import type { StoreRepos } from '../../ports/store.js';
+import { insertAudited } from '../audited-insert.js';
 
 export const DEFAULT_PROJECT = 'default';
 export const DEFAULT_ENVIRONMENT = 'production';
@@ -21,18 +22,12 @@ export async function resolveEnvironment(
   }
   const createdAt = now.toISOString();
   const projectName = where.project ?? DEFAULT_PROJECT;
-  let project = await tx.projects.findByName(projectName);
-  if (!project) {
-    project = { id: newId('project'), name: projectName, createdAt };
-    await tx.projects.create(project);
-    await tx.audit.append({ type: 'project.created', aggregateType: 'project', aggregateId: project.id, actor, payload: project });
-  }
+  const project =
+    (await tx.projects.findByName(projectName)) ??
+    (await insertAudited(tx, actor, { type: 'project.created', aggregateType: 'project' }, { id: newId('project'), name: projectName, createdAt }, (p) => tx.projects.create(p)));
   const envName = where.environment ?? DEFAULT_ENVIRONMENT;
-  let env = await tx.environments.findByName(project.id, envName);
-  if (!env) {
-    env = { id: newId('environment'), projectId: project.id, name: envName, createdAt };
-    await tx.environments.create(env);
-    await tx.audit.append({ type: 'environment.created', aggregateType: 'environment', aggregateId: env.id, actor, payload: env });
-  }
-  return env;
+  return (
+    (await tx.environments.findByName(project.id, envName)) ??
+    (await insertAudited(tx, actor, { type: 'environment.created', aggregateType: 'environment' }, { id: newId('environment'), projectId: project.id, name: envName, createdAt }, (e) => tx.environments.create(e)))
+  );
 }

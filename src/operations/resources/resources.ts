@@ -6,6 +6,7 @@ import type { Resource } from '../../core/model/records.js';
 import { defineOperation } from '../operation.js';
 import { resourceOut } from '../records.js';
 import { resolveEnvironment } from './placement.js';
+import { assertNameFree, insertAudited } from '../audited-insert.js';
 import { resourceStatus, resourceStatusOut } from './status.js';
 
 const profiles = {
@@ -35,8 +36,7 @@ export const createResource = defineOperation({
   handler: async (input, ctx) =>
     ctx.store.transaction(async (tx) => {
       const env = await resolveEnvironment(tx, ctx.actor, ctx.now(), input);
-      const existing = await tx.resources.findByName(env.id, input.name);
-      if (existing) fail('name_conflict', 'A resource with this name exists in the environment.', { kind: 'resource', name: input.name, existingId: existing.id });
+      assertNameFree('resource', input.name, await tx.resources.findByName(env.id, input.name));
       const now = ctx.now().toISOString();
       const resource: Resource = {
         id: newId('resource'),
@@ -52,9 +52,7 @@ export const createResource = defineOperation({
         createdAt: now,
         updatedAt: now,
       };
-      await tx.resources.create(resource);
-      await tx.audit.append({ type: 'resource.created', aggregateType: 'resource', aggregateId: resource.id, actor: ctx.actor, payload: resource });
-      return resource;
+      return insertAudited(tx, ctx.actor, { type: 'resource.created', aggregateType: 'resource' }, resource, (r) => tx.resources.create(r));
     }),
 });
 

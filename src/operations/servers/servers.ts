@@ -6,6 +6,7 @@ import type { Actor, Server } from '../../core/model/records.js';
 import type { StoreRepos } from '../../ports/store.js';
 import { defineOperation } from '../operation.js';
 import { serverOut } from '../records.js';
+import { assertNameFree, insertAudited } from '../audited-insert.js';
 
 export const LOCAL_SERVER_NAME = 'local';
 
@@ -14,9 +15,7 @@ export async function ensureLocalServer(tx: StoreRepos, actor: Actor, now: Date)
   const existing = await tx.servers.findByName(LOCAL_SERVER_NAME);
   if (existing) return existing;
   const server: Server = { id: newId('server'), name: LOCAL_SERVER_NAME, kind: 'local', host: null, port: null, user: null, createdAt: now.toISOString() };
-  await tx.servers.create(server);
-  await tx.audit.append({ type: 'server.registered', aggregateType: 'server', aggregateId: server.id, actor, payload: server });
-  return server;
+  return insertAudited(tx, actor, { type: 'server.registered', aggregateType: 'server' }, server, (x) => tx.servers.create(x));
 }
 
 export const registerServer = defineOperation({
@@ -36,12 +35,9 @@ export const registerServer = defineOperation({
   cli: { words: ['server', 'register'], positionals: ['name'] },
   handler: async (input, ctx) =>
     ctx.store.transaction(async (tx) => {
-      const existing = await tx.servers.findByName(input.name);
-      if (existing) fail('name_conflict', 'A server with this name exists.', { kind: 'server', name: input.name, existingId: existing.id });
+      assertNameFree('server', input.name, await tx.servers.findByName(input.name));
       const server: Server = { id: newId('server'), name: input.name, kind: 'ssh', host: input.host, port: input.port, user: input.user, createdAt: ctx.now().toISOString() };
-      await tx.servers.create(server);
-      await tx.audit.append({ type: 'server.registered', aggregateType: 'server', aggregateId: server.id, actor: ctx.actor, payload: server });
-      return server;
+      return insertAudited(tx, ctx.actor, { type: 'server.registered', aggregateType: 'server' }, server, (x) => tx.servers.create(x));
     }),
 });
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureBaseImages } from '../../../src/adapters/docker/base-images.js';
-import { BerthError } from '../../../src/core/errors/berth-error.js';
 import { BASE_IMAGES } from '../../../src/core/plan/base-images.js';
+import { rejection } from '../../support/rejection.js';
 import { DockerRun, ensureDockerd } from '../../support/docker.js';
 
 const run = new DockerRun();
@@ -14,14 +14,6 @@ beforeAll(async () => {
 });
 afterAll(() => run.cleanup());
 
-async function rejection(p: Promise<unknown>): Promise<BerthError> {
-  const err = await p.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(BerthError);
-  return err as BerthError;
-}
 
 describe('DockerEngine.build', () => {
   it('streams the context honouring .dockerignore, applies labels, and keeps the generated Dockerfile out of the image', async () => {

@@ -2,9 +2,9 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureBaseImages } from '../../../src/adapters/docker/base-images.js';
-import { BerthError } from '../../../src/core/errors/berth-error.js';
 import { BASE_IMAGES } from '../../../src/core/plan/base-images.js';
 import { LABELS, type ContainerState } from '../../../src/ports/container-engine.js';
+import { rejection } from '../../support/rejection.js';
 import { closedPort, DockerRun, ensureDockerd, TEST_LABEL, uid, waitFor } from '../../support/docker.js';
 import { TEST_ROOT } from '../../support/paths.js';
 
@@ -19,14 +19,6 @@ beforeAll(async () => {
 });
 afterAll(() => run.cleanup());
 
-async function rejection(p: Promise<unknown>): Promise<BerthError> {
-  const err = await p.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(BerthError);
-  return err as BerthError;
-}
 
 const exited = (id: string) =>
   waitFor<ContainerState>('exit', async () => {

@@ -52,15 +52,7 @@ export function commit(repo: string, files: Record<string, string>, message = 'c
   return gitIn(repo, 'rev-parse', 'HEAD');
 }
 
-export async function rejection(p: Promise<unknown>): Promise<BerthError> {
-  try {
-    await p;
-  } catch (err) {
-    if (err instanceof BerthError) return err;
-    throw err;
-  }
-  throw new Error('expected a BerthError, got success');
-}
+export { rejection } from '../../support/rejection.js';
 
 export function thrown(fn: () => unknown): BerthError {
   try {
