@@ -3,6 +3,7 @@ import type { JournalEvent } from '../../core/deployments/deployment.js';
 import { isTerminal } from '../../core/deployments/status.js';
 import type { ErrorObject } from '../../core/errors/types.js';
 import type { OperationContext } from '../../ports/context.js';
+import { delay } from '../../core/time/delay.js';
 
 // Event stream envelopes (PRODUCT.md "Event stream"): event | heartbeat | gap | closed | error,
 // each with a cursor. A cursor is a journal sequence number; resuming from it loses nothing.
@@ -16,14 +17,6 @@ export type Envelope =
 
 const PAGE = 500;
 
-const wait = (ms: number, signal: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    const t = setTimeout(resolve, ms);
-    signal.addEventListener('abort', () => {
-      clearTimeout(t);
-      resolve();
-    }, { once: true });
-  });
 
 export async function* deploymentEnvelopes(ctx: OperationContext, id: string, from: number, follow: boolean, signal: AbortSignal): AsyncGenerator<Envelope> {
   let cursor = from;
@@ -59,7 +52,7 @@ export async function* deploymentEnvelopes(ctx: OperationContext, id: string, fr
         yield { kind: 'heartbeat', cursor, at: new Date().toISOString() };
         lastBeat = Date.now();
       }
-      await wait(ctx.deploy.streamPollMs, signal);
+      await delay(ctx.deploy.streamPollMs, signal);
     }
   } catch (err) {
     if (err instanceof BerthError && err.code === 'deployment_not_found') throw err;

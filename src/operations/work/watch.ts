@@ -4,6 +4,7 @@ import type { OperationContext } from '../../ports/context.js';
 import { defineOperation } from '../operation.js';
 import { queryBool } from '../query-params.js';
 import { findWorkItem, summary, type WorkSummary } from './views.js';
+import { delay } from '../../core/time/delay.js';
 
 // Watching polls the item (reads only) and yields a snapshot each time what a reader acts on
 // changes: status, phase, error code. Heartbeats keep idle connections honest.
@@ -15,11 +16,6 @@ export type WorkEnvelope =
 
 const fingerprint = (i: WorkItem) => JSON.stringify([i.status, i.attemptStatus, i.phase, i.errorCode, i.finishedAt]);
 
-const wait = (ms: number, signal: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    const t = setTimeout(resolve, ms);
-    signal.addEventListener('abort', () => (clearTimeout(t), resolve()), { once: true });
-  });
 
 export async function* workEnvelopes(ctx: OperationContext, id: string, follow: boolean, signal: AbortSignal): AsyncGenerator<WorkEnvelope> {
   let cursor = 0;
@@ -37,7 +33,7 @@ export async function* workEnvelopes(ctx: OperationContext, id: string, follow: 
       yield { kind: 'heartbeat', cursor, at: new Date().toISOString() };
       lastBeat = Date.now();
     }
-    await wait(ctx.deploy.streamPollMs, signal);
+    await delay(ctx.deploy.streamPollMs, signal);
   }
 }
 
