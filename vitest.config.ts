@@ -20,7 +20,8 @@ export default defineConfig({
     globalSetup: ['test/support/global-setup.ts'],
     include: ['test/**/*.test.ts'],
     reporters: ['default', ['json', { outputFile: '.berth-test/results.json' }]],
-    testTimeout: 60_000,
+    // Deploy-heavy tests wait on real builds and containers; a loaded CI machine is slow.
+    testTimeout: 180_000,
     hookTimeout: 120_000,
     pool: 'forks',
     fileParallelism: true,
