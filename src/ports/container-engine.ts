@@ -3,13 +3,7 @@ import type { Readable } from 'node:stream';
 // The container engine of one target (local Docker Engine API, or Docker over SSH).
 // Every object Berth creates carries BERTH_LABELS so pruning and crash recovery can find them.
 
-export const LABELS = {
-  managed: 'dev.berth.managed', // 'true'
-  resource: 'dev.berth.resource',
-  deployment: 'dev.berth.deployment',
-  service: 'dev.berth.service',
-  preview: 'dev.berth.preview',
-} as const;
+export { LABELS } from '../core/ownership/labels.js';
 
 export interface BuildRequest {
   /** Directory sent as the build context (streamed as tar, honouring .dockerignore). */
@@ -104,17 +98,9 @@ export interface ImageUsage {
   containers: number | null;
 }
 
-export interface ContainerUsage {
-  id: string;
-  name: string;
-  state: string;
-  imageId: string;
-  labels: Record<string, string>;
-  /** Names of the networks it is attached to. */
-  networks: string[];
-  /** Bytes written in its own layer. */
-  sizeBytes: number;
-}
+/** One container as the engine's usage report lists it (the shape reclaim planning reads). */
+import type { InventoryContainer } from '../core/diagnostics/reclaim-plan.js';
+export type ContainerUsage = InventoryContainer;
 
 export interface BuildCacheUsage {
   id: string;

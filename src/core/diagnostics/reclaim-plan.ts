@@ -1,4 +1,5 @@
 import type { Retention, RuntimeRole } from './retention.js';
+import { LABELS } from '../ownership/labels.js';
 
 // What a runtime prune would remove on one server, decided from the engine's inventory and the
 // retention roles (retention.ts). Only objects Berth can prove are its own and unneeded:
@@ -13,8 +14,8 @@ import type { Retention, RuntimeRole } from './retention.js';
 //   removed, so an image that other tags still name is only untagged (and frees no bytes).
 // A dry run and the destructive run execute the same plan, so they report the same counts.
 
-export const MANAGED_LABEL = 'dev.berth.managed';
-export const DEPLOYMENT_LABEL = 'dev.berth.deployment';
+const MANAGED_LABEL = LABELS.managed;
+const DEPLOYMENT_LABEL = LABELS.deployment;
 
 export interface InventoryContainer {
   id: string;
@@ -22,7 +23,9 @@ export interface InventoryContainer {
   state: string;
   imageId: string;
   labels: Record<string, string>;
+  /** Names of the networks it is attached to. */
   networks: string[];
+  /** Bytes written in its own layer. */
   sizeBytes: number;
 }
 
