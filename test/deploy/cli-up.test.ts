@@ -58,7 +58,7 @@ describe('berth up', () => {
 
   it('a failing deploy exits with the category status and the error object', async () => {
     const dir = nodeApp({ '/': [500, 'nope'] });
-    writeFileSync(join(dir, 'berth.yml'), 'health:\n  path: /\n  timeoutSeconds: 3\n');
+    writeFileSync(join(dir, 'berth.yml'), 'health:\n  path: /\n  timeoutSeconds: 15\n');
     const res = await runCli(['up', dir, '--name', 'failing-up', '--json'], plane.cliEnv, { timeoutMs: 120_000 });
     // health_check_failed is a validation error: exit status 2.
     expect(res.code).toBe(2);

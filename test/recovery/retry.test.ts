@@ -12,7 +12,7 @@ import { call, cancel, readiness, recoverAndWait, site, startSlowBuild, steps } 
 describe('recovery readiness and retry', () => {
   let plane: TestControlPlane;
   const run = uid();
-  const failingHealth = { path: '/', timeoutSeconds: 2, intervalMs: 100 };
+  const failingHealth = { path: '/', timeoutSeconds: 4, intervalMs: 100 };
   beforeAll(async () => {
     await ensureRegistry();
     plane = await startTestControlPlane();
