@@ -20,6 +20,7 @@ export function createTargets(settings: ServeSettings): LocalTargets {
   });
   let baseImages: Promise<unknown> | undefined;
   const runtime: TargetRuntime = {
+    provider: 'local-docker',
     engine,
     proxy,
     // Once per control plane; a failed attempt is retried by the next deploy.

@@ -9,6 +9,7 @@ import { configureResource, createResource, listResources, showResource } from '
 import { listServers, registerServer, showServer } from './servers/servers.js';
 import { createDeployment, listDeployments, showDeployment } from './deployments/create.js';
 import { deploymentEvents } from './deployments/events.js';
+import { deploymentProviderLog } from './deployments/provider-log.js';
 import { planPreview } from './deployments/plan-preview.js';
 import { doctor } from './system/doctor.js';
 import { health } from './system/health.js';
@@ -41,6 +42,7 @@ export const OPERATIONS: readonly Operation[] = [
   showDeployment,
   listDeployments,
   deploymentEvents,
+  deploymentProviderLog,
   ...GOVERNANCE_OPERATIONS,
   ...RECOVERY_OPERATIONS,
   ...DIAGNOSTIC_OPERATIONS,

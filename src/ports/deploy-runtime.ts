@@ -4,6 +4,8 @@ import type { EdgeProxy } from './edge-proxy.js';
 
 /** The engine and proxy of a deployment target. */
 export interface TargetRuntime {
+  /** Names the target's provider in provider job logs (`local-docker`). */
+  provider: string;
   engine: ContainerEngine;
   proxy: EdgeProxy;
   /** Builds the base images planners use when they are missing (no registry needed). */

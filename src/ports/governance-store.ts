@@ -63,9 +63,16 @@ export interface ProviderJobLogEntry {
   data?: Record<string, unknown>;
 }
 
+export interface StoredProviderJobLog extends Required<Omit<ProviderJobLogEntry, 'data'>> {
+  seq: number;
+  data: Record<string, unknown>;
+}
+
 export interface ProviderJobLogsRepo {
-  /** Appends one log line of a provider job (pull, build, remote command); data is redacted. */
-  append(e: ProviderJobLogEntry): Promise<void>;
+  /** Appends the lines of a provider job (pull, build, remote command) at once; data is redacted. */
+  append(entries: readonly ProviderJobLogEntry[]): Promise<void>;
+  /** The newest `limit` lines of one attempt's provider jobs, oldest first. */
+  forDeployment(deploymentId: string, limit: number): Promise<{ entries: StoredProviderJobLog[]; total: number }>;
   prune(before: string, opts: { provider?: string; dryRun: boolean }): Promise<{ matched: number; deleted: number }>;
 }
 

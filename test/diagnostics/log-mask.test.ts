@@ -12,6 +12,10 @@ describe('log masking', () => {
     const byName = logMask({ secretNames: ['API_KEY'] });
     for (const line of ['API_KEY=abc', 'API_KEY: abc', '{"API_KEY":"abc"}', "API_KEY='abc'"]) expect(byName(line)).not.toContain('abc');
     expect(byName('OTHER=abc')).toBe('OTHER=abc');
+    // Undeclared names that look secret (a build step echoing one) are masked too; URLs are not names.
+    const generic = logMask({ secretNames: [] });
+    for (const line of ['export GITHUB_TOKEN=abc', 'db_password: abc', '"clientSecret":"abc"']) expect(generic(line)).not.toContain('abc');
+    expect(generic('fetch http://abc.example and PORT=8080')).toBe('fetch http://abc.example and PORT=8080');
   });
 
   it('masks strings nested in values (error details quoting logs)', () => {

@@ -40,7 +40,7 @@ describe('runner rollback after the switch', () => {
     const engine = fakeEngine();
     return new DeploymentRunner({
       store,
-      targets: { forServer: () => ({ engine, proxy, prepareBaseImages: async () => undefined }) },
+      targets: { forServer: () => ({ provider: 'fake', engine, proxy, prepareBaseImages: async () => undefined }) },
       sources: { materialize: async (s) => ({ summary: { kind: s.kind, location: s.location, image: s.location }, dispose: async () => undefined }) },
       planner: { plan: async () => plan },
       // Straight to the container: healthy. Through the proxy (Host header): as the test says.

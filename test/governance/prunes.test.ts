@@ -19,8 +19,8 @@ describe('each prune deletes only its own rows older than its cutoff', () => {
   it('provider-job-log prune: dry run first, then only old rows of the chosen provider', async () => {
     const logs = plane.store.providerJobLogs;
     for (const provider of ['generic-ssh', 'registry']) {
-      for (let i = 0; i < 3; i++) await logs.append({ provider, at: isoAgo(48 * HOUR), level: 'info', message: `old ${i}`, data: { token: 'not-a-real-token' } });
-      await logs.append({ provider, at: isoAgo(60_000), level: 'info', message: 'recent' });
+      const old = [0, 1, 2].map((i) => ({ provider, at: isoAgo(48 * HOUR), level: 'info' as const, message: `old ${i}`, data: { token: 'not-a-real-token' } }));
+      await logs.append([...old, { provider, at: isoAgo(60_000), level: 'info', message: 'recent' }]);
     }
     const cutoff = isoAgo(24 * HOUR);
     const start = await plane.store.countRows();

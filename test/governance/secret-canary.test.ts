@@ -93,12 +93,9 @@ describe('secret canary', () => {
     expect(failed.error?.code).toBeTruthy();
 
     // Recovery: the retry command when it exists, and a fixed redeploy.
-    const retry = findOperation('deployments.retry');
-    if (retry) {
-      const r = await plane.client.call(retry, { id: failed.id });
-      record('retry', JSON.stringify(r));
-      if (r.ok && typeof (r.data as { id?: string }).id === 'string') await waitTerminal(plane, (r.data as { id: string }).id);
-    }
+    const r = await plane.client.call(findOperation('deployments.retry')!, { id: failed.id });
+    record('retry', JSON.stringify(r));
+    if (r.ok && typeof (r.data as { id?: string }).id === 'string') await waitTerminal(plane, (r.data as { id: string }).id);
     await call(plane, 'PATCH', `/api/resources/${rid}`, { health: { path: '/', timeoutSeconds: 30, intervalMs: 100 } });
     const recovered = await deploy(plane, { name: 'canary', source });
     expect(recovered.status).toBe('succeeded');
@@ -146,7 +143,8 @@ describe('secret canary', () => {
       ['audit-event', 'export', '--aggregate', rid, '--limit', '1000'],
       ['audit-event', 'export-global', '--from', window.from, '--to', window.to, '--limit', '100000', '--follow'],
       ['audit-event', 'show', auditIds.at(-1)!, '--aggregate', rid],
-      ...(findOperation('diagnostics.logs') ? [[...findOperation('diagnostics.logs')!.cli.words, rid]] : []),
+      [...findOperation('resources.logs')!.cli.words, rid],
+      ...deploymentIds.map((id) => [...findOperation('deployments.providerLog')!.cli.words, id]),
     ];
     for (const args of cliRuns) {
       for (const json of [true, false]) {

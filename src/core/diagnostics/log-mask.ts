@@ -4,8 +4,8 @@ import { isSecretKey, REDACTED } from '../redaction/redact.js';
 // masked two ways before any surface sees them:
 // - by value: the values of the container's secret environment variables (the resource's
 //   declared secret names, and names that look secret), wherever they appear;
-// - by name: `NAME=value`, `NAME: value` and `"NAME": "value"` for those names, which also
-//   catches a secret whose value the control plane could not read.
+// - by name: `NAME=value`, `NAME: value` and `"NAME": "value"` for those names and any name that
+//   looks secret, which also catches a secret whose value the control plane could not read.
 // Values shorter than MIN_VALUE are not masked by value: they would blank ordinary words.
 
 const MIN_VALUE = 4;
@@ -19,23 +19,20 @@ export interface LogMaskInput {
 
 export type LogMask = (line: string) => string;
 
-const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+// NAME is checked after matching, so a name that only looks secret (API_TOKEN echoed by a build
+// step) is masked as well as the declared ones.
+const ASSIGNMENT = /(["']?\b([A-Za-z_][\w.-]*)\b["']?\s*[=:]\s*)("[^"]*"|'[^']*'|[^\s,;&"']+)/g;
 
 export function logMask(input: LogMaskInput): LogMask {
   const declared = new Set(input.secretNames);
   const secretName = (name: string) => declared.has(name) || isSecretKey(name);
-  const names = new Set([...declared, ...Object.keys(input.env ?? {}).filter(secretName)]);
   const values = [...new Set(Object.entries(input.env ?? {}).filter(([k, v]) => secretName(k) && v.length >= MIN_VALUE).map(([, v]) => v))]
     // Longest first, so a value that contains another is masked whole.
     .sort((a, b) => b.length - a.length);
-  const byName =
-    names.size === 0
-      ? undefined
-      : new RegExp(`(["']?\\b(?:${[...names].map(escape).join('|')})\\b["']?\\s*[=:]\\s*)("[^"]*"|'[^']*'|[^\\s,;&"']+)`, 'g');
   return (line) => {
     let out = line;
     for (const v of values) out = out.split(v).join(REDACTED);
-    return byName ? out.replace(byName, (_m, head: string) => `${head}${REDACTED}`) : out;
+    return out.replace(ASSIGNMENT, (whole, head: string, name: string) => (secretName(name) ? `${head}${REDACTED}` : whole));
   };
 }
 

@@ -5,6 +5,7 @@ import type { TargetRuntime } from '../../ports/deploy-runtime.js';
 import { withDeadline } from './deadline.js';
 import type { AttemptJournal } from './journal.js';
 import { containerName, imageTag, networkName, ownershipLabels } from './labels.js';
+import type { ProviderJobLog } from './provider-job-log.js';
 import type { EngineSettings } from './settings.js';
 
 interface ExecuteInput {
@@ -15,6 +16,8 @@ interface ExecuteInput {
   journal: AttemptJournal;
   settings: EngineSettings;
   signal: AbortSignal;
+  /** Opens the provider job log of one pull or build. */
+  providerJob: (kind: 'pull' | 'build', service: string) => ProviderJobLog;
 }
 
 /** Builds or pulls one image per service: the artifact a rollback reuses without building. */
@@ -42,15 +45,21 @@ export async function produceArtifact(x: ExecuteInput): Promise<Artifact> {
       let imageId = await engine.imageId(ref);
       if (!imageId) {
         await x.journal.event('step', 'execute', { step: 'pull', service: service.name, image: ref });
-        imageId = (
-          await withDeadline('pull', x.settings.deadlines.pull, x.signal, (signal) =>
+        imageId = await x.providerJob('pull', service.name).around(async (log) => {
+          log.line(`pull ${ref}`);
+          const pulled = await withDeadline('pull', x.settings.deadlines.pull, x.signal, (signal) =>
             engine.pull({
               image: ref,
               signal,
-              onAttempt: (attempt, nextRetryAt, reason) => void x.journal.event('step', 'execute', { step: 'pull-retry', image: ref, attempt, nextRetryAt, reason }),
+              onAttempt: (attempt, nextRetryAt, reason) => {
+                log.line(`attempt ${attempt} failed: ${reason}`, 'warn', { attempt, nextRetryAt });
+                void x.journal.event('step', 'execute', { step: 'pull-retry', image: ref, attempt, nextRetryAt, reason });
+              },
             }),
-          )
-        ).imageId;
+          );
+          log.line(`pulled ${pulled.imageId}`);
+          return pulled.imageId;
+        });
       }
       // Tag it for this deployment so pruning knows a rollback candidate still needs it.
       await engine.tagImage(imageId, tag);
@@ -59,21 +68,24 @@ export async function produceArtifact(x: ExecuteInput): Promise<Artifact> {
     }
     const build = service.build;
     await x.journal.event('step', 'execute', { step: 'build', service: service.name });
-    const lines: string[] = [];
-    const built = await withDeadline('build', x.settings.deadlines.build, x.signal, (signal) =>
-      engine.build({
-        contextDir: build.contextDir,
-        dockerfile: build.kind === 'dockerfile' ? { path: build.dockerfile } : { text: build.dockerfileText },
-        tag,
-        labels,
-        signal,
-        onLog: (line) => {
-          lines.push(line);
-          if (lines.length > 200) lines.shift();
-        },
-      }),
+    const tail: string[] = [];
+    const built = await x.providerJob('build', service.name).around((log) =>
+      withDeadline('build', x.settings.deadlines.build, x.signal, (signal) =>
+        engine.build({
+          contextDir: build.contextDir,
+          dockerfile: build.kind === 'dockerfile' ? { path: build.dockerfile } : { text: build.dockerfileText },
+          tag,
+          labels,
+          signal,
+          onLog: (line) => {
+            log.line(line);
+            tail.push(line);
+            if (tail.length > 10) tail.shift();
+          },
+        }),
+      ),
     );
-    await x.journal.event('log', 'execute', { step: 'build', service: service.name, tail: lines.slice(-10) });
+    await x.journal.event('log', 'execute', { step: 'build', service: service.name, tail });
     services.push({ name: service.name, image: tag, imageId: built.imageId });
   }
   return { kind: x.plan.artifactKind, services };

@@ -5,6 +5,7 @@ import type { Deployment, RuntimeRecord } from '../../core/deployments/deploymen
 import type { Plan } from '../../core/plan/plan.js';
 import { ACTIVE_STATUSES, isTerminal } from '../../core/deployments/status.js';
 import { recoveryHint } from '../../core/deployments/recovery-hint.js';
+import { logMask } from '../../core/diagnostics/log-mask.js';
 import type { DeploymentRunnerPort, Targets, TargetRuntime } from '../../ports/deploy-runtime.js';
 import type { HttpProber } from '../../ports/http-prober.js';
 import type { MaterializedSource, Planner, SourceReader } from '../../ports/sources.js';
@@ -14,6 +15,7 @@ import { allOrAbort, CancelRequested, withDeadline } from './deadline.js';
 import { produceArtifact, startServices } from './execute.js';
 import { AttemptJournal } from './journal.js';
 import { endOrphan } from './orphan.js';
+import { ProviderJobLog } from './provider-job-log.js';
 import { reuseArtifact } from './reuse-artifact.js';
 import { retireRuntime } from './retire.js';
 import { teardownRuntime } from './teardown.js';
@@ -134,7 +136,9 @@ export class DeploymentRunner implements DeploymentRunnerPort {
       if (!(await journal.transition(['planned'], { status: 'running', currentPhase: 'execute' }))) throw new CancelRequested();
       // The proxy must be up before anything starts: a missing proxy fails fast, nothing to undo.
       await withDeadline('proxy', settings.deadlines.route, signal, () => ctx.target.proxy.ensureRunning());
-      const exec = { deployment: d, resourceName: ctx.resourceName, plan, target: ctx.target, journal, settings, signal };
+      const providerJob = (kind: 'pull' | 'build', service: string) =>
+        new ProviderJobLog(store, { provider: ctx.target.provider, jobId: `${id}:${kind}:${service}`, deploymentId: id, resourceId: d.resourceId }, logMask({ secretNames: d.snapshot.secretNames }), this.deps.log);
+      const exec = { deployment: d, resourceName: ctx.resourceName, plan, target: ctx.target, journal, settings, signal, providerJob };
       const artifact = reused ? await reuseArtifact({ intent: reused, target: ctx.target, journal }) : await produceArtifact(exec);
       await store.deployments.update(id, { artifact });
       runtime = await startServices({

@@ -1,23 +1,43 @@
-import { and, count, eq, lt, type SQL } from 'drizzle-orm';
+import { and, count, desc, eq, lt, type SQL } from 'drizzle-orm';
 import { redact } from '../../../core/redaction/redact.js';
-import type { ProviderJobLogsRepo } from '../../../ports/governance-store.js';
-import type { Db } from '../db.js';
+import type { ProviderJobLogsRepo, StoredProviderJobLog } from '../../../ports/governance-store.js';
+import { isoRequired, type Db } from '../db.js';
 import { providerJobLogs } from '../schema.js';
 
 export function providerJobLogsRepo(db: Db): ProviderJobLogsRepo {
   return {
-    async append(e) {
+    async append(entries) {
+      if (entries.length === 0) return;
       // Provider payloads may carry credentials: redacted on the way in, like the journal.
-      await db.insert(providerJobLogs).values({
-        provider: e.provider,
-        jobId: e.jobId ?? null,
-        deploymentId: e.deploymentId ?? null,
-        resourceId: e.resourceId ?? null,
-        at: e.at,
-        level: e.level,
-        message: e.message,
-        data: redact(e.data ?? {}).value,
-      });
+      await db.insert(providerJobLogs).values(
+        entries.map((e) => ({
+          provider: e.provider,
+          jobId: e.jobId ?? null,
+          deploymentId: e.deploymentId ?? null,
+          resourceId: e.resourceId ?? null,
+          at: e.at,
+          level: e.level,
+          message: e.message,
+          data: redact(e.data ?? {}).value,
+        })),
+      );
+    },
+    async forDeployment(deploymentId, limit) {
+      const where = eq(providerJobLogs.deploymentId, deploymentId);
+      const [row] = await db.select({ n: count() }).from(providerJobLogs).where(where);
+      const newest = await db.select().from(providerJobLogs).where(where).orderBy(desc(providerJobLogs.seq)).limit(limit);
+      const entries = newest.reverse().map((r) => ({
+        seq: r.seq,
+        provider: r.provider,
+        jobId: r.jobId,
+        deploymentId: r.deploymentId,
+        resourceId: r.resourceId,
+        at: isoRequired(r.at),
+        level: r.level as StoredProviderJobLog['level'],
+        message: r.message,
+        data: r.data as Record<string, unknown>,
+      }));
+      return { entries, total: Number(row?.n ?? 0) };
     },
     async prune(before, { provider, dryRun }) {
       const conds: SQL[] = [lt(providerJobLogs.at, before)];
