@@ -53,7 +53,7 @@ export function createSecretCipher(opts: { home: string; key?: string }): Secret
         return Buffer.concat([d.update(Buffer.from(body, 'base64url')), d.final()]).toString('utf8');
       } catch {
         // Never the value or the key in the error: only that this control plane cannot open it.
-        throw new BerthError('internal', 'A stored secret cannot be opened with this control plane\'s secret key.', { reason: 'secret-key-mismatch', correlationId: 'secrets' });
+        throw new BerthError('secret_key_mismatch', "A stored secret cannot be opened with this control plane's secret key.");
       }
     },
   };

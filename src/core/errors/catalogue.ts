@@ -323,6 +323,15 @@ export const CATALOGUE = {
   export_window_required: userFix('command-validation', 'A global export needs a time window: --from and --to.', ['missing'], [
     fixInput('Pass --from and --to as ISO timestamps'),
   ]),
+  secret_key_mismatch: {
+    category: 'integrity', phase: 'execute', retryable: false, responsibility: 'operator', actionability: 'fix-input',
+    summary: "A stored secret was sealed with another secret key than this control plane's.",
+    detailKeys: ['resourceId', 'name'],
+    remedies: [
+      { title: 'Start the control plane with the key the secrets were sealed with (BERTH_SECRET_KEY, or <home>/secret.key restored)', command: 'berth doctor', safeByDefault: true },
+      { title: 'Or set the secret again under the current key', command: 'berth resource secret set <resourceId> <NAME> --value <value>', safeByDefault: false },
+    ],
+  },
   audit_chain_broken: {
     category: 'integrity', phase: 'history', retryable: false, responsibility: 'operator', actionability: 'manual-review',
     summary: 'Audit verification found an altered or missing row.',
