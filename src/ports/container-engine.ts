@@ -38,6 +38,8 @@ export interface RunRequest {
   network: string;
   /** DNS aliases on the network (compose service names). */
   aliases?: string[];
+  /** Further networks joined, with the same aliases, before the container starts. */
+  extraNetworks?: string[];
   restartPolicy?: 'no' | 'on-failure' | 'unless-stopped';
   memoryMb?: number;
   cpus?: number;

@@ -64,6 +64,10 @@ function startFailed(req: RunRequest, refusal: EngineRefusal): BerthError {
 export async function runContainer(docker: Docker, req: RunRequest): Promise<RunningContainer> {
   const container = await engineCall('run', () => docker.createContainer(containerSpec(req)), (r) => startFailed(req, r));
   try {
+    // Engine API 1.41 takes one network at create; the others are joined before start.
+    for (const network of req.extraNetworks ?? []) {
+      await engineCall('run', () => docker.getNetwork(network).connect({ Container: container.id, EndpointConfig: { Aliases: req.aliases ?? [] } }), (r) => startFailed(req, r));
+    }
     await engineCall('run', () => container.start(), (r) => startFailed(req, r));
   } catch (err) {
     await container.remove({ force: true }).catch(() => undefined);

@@ -136,6 +136,7 @@ export async function startServices(x: ExecuteInput & { artifact: Artifact; env:
         env,
         labels: ownershipLabels(x.deployment, service.name),
         network: primary,
+        extraNetworks: networks.slice(1).flatMap((n) => netNames.get(n) ?? []),
         aliases: [service.name],
         // No restarts while verifying: a crash is reported as one (container_exited), not masked.
         restartPolicy: 'no',
