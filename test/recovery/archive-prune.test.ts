@@ -53,6 +53,10 @@ describe('deployments archive and prune', () => {
 
     // Prune: a dry run by default; the real run reports exactly the same.
     const cutoff = new Date(Date.now() + 60_000).toISOString();
+    // The builds' provider job logs keep their attempts until those logs are pruned themselves.
+    const withLogs = await call<PruneReport>(plane, 'POST', '/api/deployments/prune', { before: cutoff });
+    expect(withLogs.body.retained.find((r) => r.id === s1.id)?.reasons).toEqual(['provider-log']);
+    expect((await call(plane, 'POST', '/api/provider-job-logs/prune', { before: cutoff, dryRun: false })).status).toBe(200);
     const dry = await call<PruneReport>(plane, 'POST', '/api/deployments/prune', { before: cutoff });
     expect(dry.body).toMatchObject({ dryRun: true, deployments: 1, deploymentIds: [f1.id] });
     expect(dry.body.journalEvents).toBeGreaterThan(0);
