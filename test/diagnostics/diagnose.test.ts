@@ -15,7 +15,14 @@ type Bundle = {
   resource: { id: string; secretNames: string[] };
   server: { kind: string } | null;
   status: Record<string, { state: string }>;
-  lastDeployment: { id: string; status: string; error: { code: string; details: { logTail?: string } } | null; events: { seq: number }[]; eventsTruncated: boolean };
+  lastDeployment: {
+    id: string;
+    status: string;
+    error: { code: string; details: { logTail?: string } } | null;
+    events: { seq: number }[];
+    eventsTruncated: boolean;
+    providerLog: { total: number; lines: { jobId: string | null; level: string; message: string }[] };
+  };
   logs: { deploymentId: string; services: { service: string; lines: string[] }[] };
   recovery: { source: string; readiness: { deploymentId: string; actions: Record<string, unknown> } | null; errorCode: string | null; recoveryHint: string | null; nextActions: { kind: string; command: string }[] };
   proxy: { state: string; observed: { upstream: string } | null; expectedUpstream: string | null };
@@ -66,6 +73,11 @@ describe('berth resource diagnose', () => {
     expect(body.lastDeployment.error!.details.logTail).toContain('token=[redacted]');
     expect(body.lastDeployment.error!.details.logTail).toContain('using [redacted]');
     expect(JSON.stringify(body)).not.toContain(secret);
+    // The newest lines of its image build, ending with the build's outcome.
+    expect(body.lastDeployment.providerLog.total).toBeGreaterThan(body.lastDeployment.providerLog.lines.length);
+    expect(body.lastDeployment.providerLog.lines).toHaveLength(20);
+    expect(new Set(body.lastDeployment.providerLog.lines.map((l) => l.jobId))).toEqual(new Set([`${bad.id}:build:web`]));
+    expect(body.lastDeployment.providerLog.lines.at(-1)!.level).toBe('info');
 
     expect(body.logs.deploymentId).toBe(good.id);
     expect(body.logs.services[0]!.lines.some((l) => l.includes('listening'))).toBe(true);
@@ -83,6 +95,8 @@ describe('berth resource diagnose', () => {
     expect(few.body.lastDeployment.events.map((e) => e.seq)).toEqual(seqs.slice(-2));
     expect(few.body.lastDeployment.eventsTruncated).toBe(true);
     expect(few.body.logs.services[0]!.lines).toHaveLength(1);
+    const noLines = await api<Bundle>(plane, 'GET', `/api/resources/${good.resourceId}/diagnose?providerLines=0`);
+    expect(noLines.body.lastDeployment.providerLog).toEqual({ total: body.lastDeployment.providerLog.total, lines: [] });
 
     const missing = await api<{ error: { code: string } }>(plane, 'GET', '/api/resources/res_missing/diagnose');
     expect(missing.body.error.code).toBe('resource_not_found');

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { copySafe, scrubStrings } from '../../core/diagnostics/copy-safe.js';
+import { MAX_JOB_LINES } from '../../core/deployments/provider-job-lines.js';
 import { logMask, maskStrings } from '../../core/diagnostics/log-mask.js';
 import type { OperationContext } from '../../ports/context.js';
 import { defineOperation } from '../operation.js';
@@ -22,6 +23,7 @@ const input = z.strictObject({
   id: z.string().min(1).max(100),
   events: queryInt(0, 500).default(30).describe('newest journal events of the last deployment'),
   logLines: queryInt(0, 2_000).default(50).describe('log lines per serving container'),
+  providerLines: queryInt(0, MAX_JOB_LINES).default(20).describe("newest lines of the last deployment's image build or pull"),
 });
 
 const output = z.object({
@@ -46,6 +48,7 @@ const output = z.object({
       recoveryHint: z.string().nullable(),
       events: z.array(record),
       eventsTruncated: z.boolean(),
+      providerLog: z.object({ total: z.number().int(), lines: z.array(z.object({ at: z.string(), jobId: z.string().nullable(), level: z.string(), message: z.string() })) }),
     })
     .nullable(),
   logs: z.object({ deploymentId: z.string().nullable(), services: z.array(z.object({ service: z.string(), containerId: z.string(), state: z.string(), lines: z.array(z.string()) })), error: record.nullable() }),
@@ -63,6 +66,7 @@ async function bundle(ctx: OperationContext, args: z.infer<typeof input>) {
   const target = server ? targetOf(ctx, server) : undefined;
 
   const journal = latest ? await journalTail(ctx.store.journal, latest.id, args.events, latest.eventsPrunedThrough) : undefined;
+  const providerLog = latest ? await ctx.store.providerJobLogs.forDeployment(latest.id, args.providerLines) : { entries: [], total: 0 };
   const logs = await logsSnapshot(ctx, { id: resource.id, tail: args.logLines }).then(
     (l) => ({ deploymentId: l.deploymentId, services: l.services, error: null }),
     (err: unknown) => ({ deploymentId: serving?.id ?? null, services: [], error: { code: (err as { code?: string }).code ?? 'internal' } }),
@@ -87,6 +91,7 @@ async function bundle(ctx: OperationContext, args: z.infer<typeof input>) {
           recoveryHint: latest.recoveryHint,
           events: journal!.events.map(({ deploymentId: _omit, ...e }) => ({ ...e })),
           eventsTruncated: journal!.truncated,
+          providerLog: { total: providerLog.total, lines: providerLog.entries.map(({ at, jobId, level, message }) => ({ at, jobId, level, message })) },
         }
       : null,
     logs,
