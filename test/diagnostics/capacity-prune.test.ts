@@ -8,7 +8,7 @@ import { connectMcp } from '../support/mcp.js';
 import { localServerId, removeObjectsOf } from './fixtures.js';
 
 type Counts = { containers: number; networks: number; images: number; bytes: number };
-type Prune = { dryRun: boolean; counts: Counts; removed: Counts | null; failures: unknown[]; items: { containers: { id: string }[]; networks: { name: string }[]; images: { deploymentId: string }[] }; kept: { images: Record<string, number> } };
+type Prune = { dryRun: boolean; counts: Counts; removed: Counts | null; failures: unknown[]; items: { containers: { id: string }[]; networks: { name: string }[]; images: { deploymentId: string }[] }; kept: { images: Record<string, number> }; workId: string | null };
 type Capacity = {
   disk: { freeBytes: number; totalBytes: number; usedBytes: number };
   inodes: { free: number; total: number };
@@ -112,6 +112,9 @@ describe('server capacity and runtime pruning', () => {
     expect(done.counts).toEqual(dry.counts);
     expect(done.removed).toEqual(dry.counts);
     expect(done.failures).toEqual([]);
+    expect(dry.workId).toBeNull();
+    const work = await api<{ kind: string; status: string; serverId: string; details: Record<string, unknown> }>(plane, 'GET', `/api/work/${done.workId}`);
+    expect(work.body).toMatchObject({ kind: 'runtime-prune', status: 'succeeded', serverId, details: { ...dry.counts, failures: 0 } });
 
     expect(await exists((await imageOf(v[0]!)).image)).toBe(false);
     expect(await exists((await imageOf(v[3]!)).image)).toBe(false);

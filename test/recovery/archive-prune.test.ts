@@ -10,6 +10,7 @@ interface PruneReport {
   journalEvents: number;
   deploymentIds: string[];
   retained: { id: string; reasons: string[] }[];
+  workId: string | null;
 }
 
 // Acceptance (issue 4): archive hides a terminal attempt and deletes nothing; prune is dry-run
@@ -65,8 +66,12 @@ describe('deployments archive and prune', () => {
     expect(await rows()).toEqual(before);
 
     const real = await call<PruneReport>(plane, 'POST', '/api/deployments/prune', { before: cutoff, dryRun: false });
-    expect({ ...real.body, dryRun: true }).toEqual(dry.body);
+    expect({ ...real.body, dryRun: true, workId: null }).toEqual(dry.body);
     expect(real.body.dryRun).toBe(false);
+    // The destructive run is work in the ledger; the dry run left none.
+    expect(dry.body.workId).toBeNull();
+    const work = await call<{ kind: string; status: string; details: Record<string, unknown> }>(plane, 'GET', `/api/work/${real.body.workId}`);
+    expect(work.body).toMatchObject({ kind: 'deployment-prune', status: 'succeeded', details: { deployments: 1, journalEvents: dry.body.journalEvents } });
     expect(await rows()).toEqual({ deployments: before.deployments - 1, deployment_events: before.deployment_events - dry.body.journalEvents });
     expect((await call(plane, 'GET', `/api/deployments/${f1.id}`)).code).toBe('deployment_not_found');
     expect(await plane.store.journal.countFor([f1.id])).toBe(0);

@@ -9,6 +9,8 @@ export const WORK_KINDS = [
   'certificate',
   'remote-state',
   'reconcile',
+  'deployment-prune',
+  'runtime-prune',
   'audit-prune',
   'provider-job-log-prune',
   'domain-event-prune',

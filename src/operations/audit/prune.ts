@@ -25,8 +25,7 @@ export const pruneAuditEvents = defineOperation({
     const dryRun = input.dryRun ?? true;
     const result = await runPrune(ctx, {
       kind: 'audit-prune',
-      category: 'audit-events',
-      auditType: 'audit.pruned',
+      audit: { category: 'audit-events', type: 'audit.pruned' },
       dryRun,
       details: { before },
       run: async (dry) => {

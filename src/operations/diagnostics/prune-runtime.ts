@@ -3,6 +3,7 @@ import { planCounts, type ReclaimPlan } from '../../core/diagnostics/reclaim-pla
 import type { Retention } from '../../core/diagnostics/retention.js';
 import { toBerthError } from '../../core/errors/berth-error.js';
 import type { ContainerEngine } from '../../ports/container-engine.js';
+import { runPrune } from '../governance/prune-run.js';
 import { defineOperation } from '../operation.js';
 import { keepInput } from './capacity.js';
 import { serverOf, targetOf } from './lookup.js';
@@ -31,6 +32,8 @@ const output = z.object({
   removed: counts.nullable(),
   /** Planned removals that did not happen, each with a catalogued code (deployment_in_progress: needed again). */
   failures: z.array(z.object({ kind: z.enum(['container', 'network', 'image']), id: z.string(), code: z.string() })),
+  /** The work item of a destructive run (null on a dry run). */
+  workId: z.string().nullable(),
 });
 
 type Failure = z.infer<typeof output>['failures'][number];
@@ -102,15 +105,26 @@ export const pruneServerRuntime = defineOperation({
       items: { containers: plan.containers, networks: plan.networks, images: plan.images },
       kept: plan.kept,
     };
-    if (dryRun) return { ...report, removed: null, failures: [] };
-    const { removed, failures } = await execute(engine, plan, async () => (await runtimeInventory(ctx, server, engine, keep)).retention);
-    await ctx.store.audit.append({
-      type: 'server.runtime-pruned',
-      aggregateType: 'server',
-      aggregateId: id,
-      actor: ctx.actor,
-      payload: { keep, planned: report.counts, removed, failures: failures.length },
+    const result = await runPrune<{ removed: z.infer<typeof counts> | null; failures: Failure[] }>(ctx, {
+      kind: 'runtime-prune',
+      dryRun,
+      serverId: id,
+      details: { keep },
+      audit: 'in-run',
+      detailsOf: (r) => ({ ...r.removed, failures: r.failures.length }),
+      run: async (dry) => {
+        if (dry) return { removed: null, failures: [] };
+        const done = await execute(engine, plan, async () => (await runtimeInventory(ctx, server, engine, keep)).retention);
+        await ctx.store.audit.append({
+          type: 'server.runtime-pruned',
+          aggregateType: 'server',
+          aggregateId: id,
+          actor: ctx.actor,
+          payload: { keep, planned: report.counts, removed: done.removed, failures: done.failures.length },
+        });
+        return done;
+      },
     });
-    return { ...report, removed, failures };
+    return { ...report, ...result };
   },
 });

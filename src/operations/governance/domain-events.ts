@@ -22,8 +22,7 @@ export const pruneDomainEvents = defineOperation({
     const dryRun = input.dryRun ?? true;
     const result = await runPrune(ctx, {
       kind: 'domain-event-prune',
-      category: 'domain-events',
-      auditType: 'domain-event.pruned',
+      audit: { category: 'domain-events', type: 'domain-event.pruned' },
       dryRun,
       details: { before },
       run: async (dry) => {

@@ -19,8 +19,7 @@ export const pruneProviderJobLogs = defineOperation({
     const provider = input.provider ?? null;
     const result = await runPrune(ctx, {
       kind: 'provider-job-log-prune',
-      category: 'provider-job-logs',
-      auditType: 'provider-job-log.pruned',
+      audit: { category: 'provider-job-logs', type: 'provider-job-log.pruned' },
       dryRun,
       details: { before, provider },
       run: (dry) => ctx.store.providerJobLogs.prune(before, { provider: input.provider, dryRun: dry }),

@@ -19,11 +19,26 @@ export const pruneOutBase = { before: z.string(), dryRun: z.boolean(), workId: z
 
 export async function runPrune<R extends Record<string, unknown>>(
   ctx: OperationContext,
-  x: { kind: WorkKind; category: string; auditType: AuditEventType; dryRun: boolean; details: Record<string, unknown>; run: (dryRun: boolean) => Promise<R> },
+  x: {
+    kind: WorkKind;
+    dryRun: boolean;
+    details: Record<string, unknown>;
+    run: (dryRun: boolean) => Promise<R>;
+    /** One history event on the pruned category, or 'in-run' when the run writes its own. */
+    audit: { category: string; type: AuditEventType } | 'in-run';
+    serverId?: string;
+    /** Safe facts kept on the work item; the whole result when not given. */
+    detailsOf?: (result: R) => Record<string, unknown>;
+  },
 ): Promise<R & { workId: string | null }> {
   if (x.dryRun) return { ...(await x.run(true)), workId: null };
   const workId = newId('work', ctx.now().getTime());
-  const result = await trackWork(ctx.store.work, { id: workId, kind: x.kind, details: x.details }, () => x.run(false), { detailsOf: (r) => r, now: () => ctx.now() });
-  await ctx.store.audit.append({ type: x.auditType, aggregateType: 'history', aggregateId: x.category, actor: ctx.actor, payload: { workId, ...x.details, ...result } });
+  const result = await trackWork(ctx.store.work, { id: workId, kind: x.kind, serverId: x.serverId, details: x.details }, () => x.run(false), {
+    detailsOf: x.detailsOf ?? ((r) => r),
+    now: () => ctx.now(),
+  });
+  if (x.audit !== 'in-run') {
+    await ctx.store.audit.append({ type: x.audit.type, aggregateType: 'history', aggregateId: x.audit.category, actor: ctx.actor, payload: { workId, ...x.details, ...result } });
+  }
   return { ...result, workId };
 }

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { Deployment } from '../../core/deployments/deployment.js';
 import { planPrune, rollbackTarget } from '../../core/recovery/prune.js';
 import type { StoreRepos } from '../../ports/store.js';
+import { runPrune } from '../governance/prune-run.js';
 import { defineOperation } from '../operation.js';
 import { pruneOut } from './views.js';
 
@@ -43,18 +44,28 @@ export const pruneDeployments = defineOperation({
   handler: async ({ before, dryRun }, ctx) => {
     const dry = dryRun !== false;
     const cutoff = new Date(before).toISOString();
-    return ctx.store.transaction(async (tx) => {
-      const { archived, plan } = await decide(tx, cutoff);
-      const journalEvents = await tx.journal.countFor(plan.prune);
-      if (!dry && plan.prune.length > 0) {
-        const pruned = new Map(archived.map((d) => [d.id, d]));
-        await tx.deployments.remove(plan.prune);
-        for (const id of plan.prune) {
-          const d = pruned.get(id)!;
-          await tx.audit.append({ type: 'deployment.pruned', aggregateType: 'deployment', aggregateId: id, actor: ctx.actor, payload: { id, resourceId: d.resourceId, status: d.status, before: cutoff } });
+    // Decided and deleted in one transaction; each pruned attempt gets its own audit event.
+    const run = (dryRun: boolean) =>
+      ctx.store.transaction(async (tx) => {
+        const { archived, plan } = await decide(tx, cutoff);
+        const journalEvents = await tx.journal.countFor(plan.prune);
+        if (!dryRun && plan.prune.length > 0) {
+          const pruned = new Map(archived.map((d) => [d.id, d]));
+          await tx.deployments.remove(plan.prune);
+          for (const id of plan.prune) {
+            const d = pruned.get(id)!;
+            await tx.audit.append({ type: 'deployment.pruned', aggregateType: 'deployment', aggregateId: id, actor: ctx.actor, payload: { id, resourceId: d.resourceId, status: d.status, before: cutoff } });
+          }
         }
-      }
-      return { dryRun: dry, before: cutoff, deployments: plan.prune.length, journalEvents, deploymentIds: plan.prune, retained: plan.retained };
+        return { dryRun, before: cutoff, deployments: plan.prune.length, journalEvents, deploymentIds: plan.prune, retained: plan.retained };
+      });
+    return runPrune(ctx, {
+      kind: 'deployment-prune',
+      dryRun: dry,
+      details: { before: cutoff },
+      run,
+      audit: 'in-run',
+      detailsOf: (r) => ({ deployments: r.deployments, journalEvents: r.journalEvents }),
     });
   },
 });

@@ -45,6 +45,8 @@ export const pruneOut = z.object({
   journalEvents: z.number().int(),
   deploymentIds: z.array(z.string()),
   retained: z.array(z.object({ id: z.string(), reasons: z.array(z.enum(RETAIN_REASONS)) })),
+  /** The work item of a destructive run (null on a dry run). */
+  workId: z.string().nullable(),
 });
 
 export const previewCleanupOut = z.object({
