@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config';
+import LongestFirst from './test/support/sequencer.js';
 
 // The suite runs once per state store: PGlite always, PostgreSQL when BERTH_TEST_DATABASE_URL
 // points at a server (CI starts one on 127.0.0.1). Tests that never open a store (adapters of
@@ -19,11 +20,16 @@ export default defineConfig({
     })),
     globalSetup: ['test/support/global-setup.ts'],
     include: ['test/**/*.test.ts'],
+    sequence: { sequencer: LongestFirst },
     reporters: ['default', ['json', { outputFile: '.berth-test/results.json' }]],
     // Deploy-heavy tests wait on real builds and containers; a loaded CI machine is slow.
     testTimeout: 180_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    // Each worker imports Berth once and runs file after file: a fresh process per file cost
+    // seconds of imports each, a third of the suite's wall time. Tests share no module state
+    // (every plane, store and home is their own) and restore what they patch.
+    isolate: false,
     fileParallelism: true,
     // Most time is spent waiting on Docker builds, containers and HTTP, not on the CPU.
     maxWorkers: 3,

@@ -20,7 +20,7 @@ describe('each failure ends with its code, phase and status', () => {
     return d;
   };
   // Long enough for a Node.js app to start on a loaded machine; failing ones end when it runs out.
-  const fastHealth = { path: '/', timeoutSeconds: 8, intervalMs: 100 };
+  const fastHealth = { path: '/', timeoutSeconds: 12, intervalMs: 100 };
 
   it('unreadable source -> source_unreadable in detect', async () => {
     await expectFailure({ name: 'missing', source: { kind: 'folder', location: '/nonexistent/berth/app' } }, 'source_unreadable', 'detect');
@@ -71,7 +71,7 @@ describe('each failure ends with its code, phase and status', () => {
 
   it('wrong internal port -> listener_port_mismatch in verify', async () => {
     const dir = nodeApp({ '/': [200, 'ok'] }, { port: '8081' });
-    const d = await expectFailure({ name: 'wrong-port', source: { kind: 'folder', location: dir }, network: { internalPort: 8080 }, health: { ...fastHealth, timeoutSeconds: 8 } }, 'listener_port_mismatch', 'verify');
+    const d = await expectFailure({ name: 'wrong-port', source: { kind: 'folder', location: dir }, network: { internalPort: 8080 }, health: fastHealth }, 'listener_port_mismatch', 'verify');
     expect(d.error!.details.listeningPorts).toEqual([8081]);
   });
 
