@@ -6,8 +6,8 @@ import type { Store } from '../../ports/store.js';
 
 // A provider job's own output (an image build's steps, a pull's attempts), kept apart from the
 // attempt journal: the journal holds what Berth decided, this holds what the provider printed.
-// Lines are masked before they are kept and written once, when the job ends, in one insert.
-
+// Lines are masked before they are kept and written once, when the job ends, in one insert
+// (a control plane killed mid-build loses that job's lines; the journal still has the step).
 
 export interface ProviderJob {
   provider: string;
