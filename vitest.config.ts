@@ -26,10 +26,6 @@ export default defineConfig({
     testTimeout: 180_000,
     hookTimeout: 120_000,
     pool: 'forks',
-    // Each worker imports Berth once and runs file after file: a fresh process per file cost
-    // seconds of imports each, a third of the suite's wall time. Tests share no module state
-    // (every plane, store and home is their own) and restore what they patch.
-    isolate: false,
     fileParallelism: true,
     // Most time is spent waiting on Docker builds, containers and HTTP, not on the CPU.
     maxWorkers: 3,

@@ -2,10 +2,10 @@ import { readFileSync } from 'node:fs';
 import { relative } from 'node:path';
 import { BaseSequencer, type TestSpecification } from 'vitest/node';
 
-// Longest files first across both store projects (vitest's default runs the projects one after
-// the other and, on a clean checkout with no cache, orders by file size): the slow deploy files
-// start at once and the short ones fill the gaps, so the run ends when the work does, not on one
-// late straggler. Durations come from a recent run (`npm run test:durations` refreshes them).
+// Store projects one after the other (the two runs of one file never overlap: they share the
+// Docker engine), each longest file first: on a clean checkout vitest has no cache and orders by
+// file size, so a slow deploy file could start last and run alone. Durations come from a recent
+// run (`npm run test:durations` refreshes them).
 
 const DURATIONS = new URL('./durations.json', import.meta.url);
 /** A file with no recorded duration is assumed short. */
@@ -21,6 +21,8 @@ export default class LongestFirst extends BaseSequencer {
     }
     const root = this.ctx.config.root;
     const cost = (f: TestSpecification) => seconds[relative(root, f.moduleId)] ?? UNKNOWN_SECONDS;
-    return [...files].sort((a, b) => cost(b) - cost(a));
+    const projects = [...new Set(files.map((f) => f.project.name))].sort();
+    const phase = (f: TestSpecification) => projects.indexOf(f.project.name);
+    return [...files].sort((a, b) => phase(a) - phase(b) || cost(b) - cost(a));
   }
 }

@@ -1,6 +1,6 @@
 import type Docker from 'dockerode';
 import type { BuildCacheUsage, ContainerUsage, EngineInfo, EngineUsage, ImageUsage, NetworkSummary } from '../../ports/container-engine.js';
-import { engineCall } from './errors.js';
+import { engineCall, statusOf } from './errors.js';
 
 // Read-only views of what the engine holds, for capacity reports and runtime pruning.
 
@@ -61,9 +61,30 @@ function toContainerUsage(c: DfContainer): ContainerUsage {
 
 const toBuildCache = (b: DfBuildCache): BuildCacheUsage => ({ id: b.ID, type: b.Type ?? 'unknown', sizeBytes: known(b.Size) ?? 0, inUse: b.InUse ?? false, shared: b.Shared ?? false });
 
+/**
+ * The engine walks disk usage for one caller at a time and refuses a second meanwhile (Docker
+ * 20.10: HTTP 500 with this text, later versions 409 or a shared result).
+ */
+const DF_BUSY = /disk usage operation is already running/;
+const DF_BUSY_RETRIES = 20;
+const DF_BUSY_WAIT_MS = 500;
+
+async function systemDf(docker: Docker): Promise<unknown> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await docker.df();
+    } catch (err) {
+      // Another client (a capacity report, an operator's `docker system df`) is mid-walk: wait for it.
+      const busy = statusOf(err) === 409 || DF_BUSY.test(String((err as Error | null)?.message ?? ''));
+      if (!busy || attempt >= DF_BUSY_RETRIES) throw err;
+      await new Promise((r) => setTimeout(r, DF_BUSY_WAIT_MS));
+    }
+  }
+}
+
 /** One /system/df call: sizes of every image, container and build cache record. */
 export async function engineUsage(docker: Docker): Promise<EngineUsage> {
-  const df = (await engineCall('usage', () => docker.df())) as {
+  const df = (await engineCall('usage', () => systemDf(docker))) as {
     LayersSize?: number;
     Images?: DfImage[] | null;
     Containers?: DfContainer[] | null;
