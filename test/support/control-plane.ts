@@ -1,6 +1,7 @@
 import { startControlPlane, type ControlPlane } from '../../src/main/control-plane.js';
 import { serveSettings } from '../../src/main/settings.js';
 import { ApiClient } from '../../src/surfaces/client/api-client.js';
+import { removeRuntimeOf } from './docker-objects.js';
 import { freePort } from './ports.js';
 import { freshStore, type TestStoreSettings } from './store.js';
 
@@ -34,9 +35,14 @@ export async function startTestControlPlane(env: NodeJS.ProcessEnv = {}): Promis
   };
   const plane = await startControlPlane(serveSettings(full, { listen: '127.0.0.1', port: '0' }));
   const cliEnv = { ...process.env, BERTH_HOME: settings.home, BERTH_DATABASE_URL: settings.databaseUrl ?? '', BERTH_URL: '', BERTH_TOKEN: '', BERTH_PROXY_BOOTSTRAP: 'false' };
+  let closed = false;
   const close = async () => {
+    if (closed) return;
+    closed = true;
+    const resources = await plane.store.resources.list().catch(() => []);
     await plane.close();
     await plane.targets.local.proxy.stop().catch(() => undefined);
+    await removeRuntimeOf(resources.map((r) => r.id));
   };
   return { ...plane, close, settings, client: new ApiClient({ url: plane.url, token: plane.token }), cliEnv, httpPort };
 }

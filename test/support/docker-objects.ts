@@ -19,3 +19,17 @@ export async function dockerObjectsOf(resourceIds: string[], resourceNames: stri
     volumes: (volumes.Volumes ?? []).filter((v) => mine(v.Labels)).map((v) => v.Name).sort(),
   };
 }
+
+/**
+ * Removes the containers and networks labelled with these resources: what a test's serving
+ * versions leave running. Without it every run leaves dozens of live apps behind, loading the
+ * machine and using up Berth's subnet pool. Images stay (disk only; some are shared).
+ */
+export async function removeRuntimeOf(resourceIds: readonly string[]): Promise<void> {
+  const d = new Docker({ socketPath: '/var/run/docker.sock' });
+  for (const id of resourceIds) {
+    const label = [`dev.berth.resource=${id}`];
+    for (const c of await d.listContainers({ all: true, filters: { label } })) await d.getContainer(c.Id).remove({ force: true }).catch(() => undefined);
+    for (const n of await d.listNetworks({ filters: { label } })) await d.getNetwork(n.Id).remove().catch(() => undefined);
+  }
+}
