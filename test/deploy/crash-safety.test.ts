@@ -3,6 +3,7 @@ import { CaddyEdgeProxy } from '../../src/adapters/proxy/caddy-edge-proxy.js';
 import { createDockerEngine } from '../../src/adapters/docker/docker-engine.js';
 import type { ApiClient } from '../../src/surfaces/client/api-client.js';
 import { appDir } from '../support/apps.js';
+import { uid } from '../support/docker.js';
 import { FAST_ENGINE_ENV } from '../support/control-plane.js';
 import { freePort } from '../support/ports.js';
 import { startServeProcess } from '../support/serve-process.js';
@@ -44,7 +45,8 @@ describe('crash safety', () => {
     const first = await startServeProcess(env, store.home);
 
     // One attempt stuck building (execute), one with a container up but not yet healthy (verify).
-    const building = appDir({ Dockerfile: 'FROM berth/static:1\nRUN sleep 60\n' });
+    // A unique step: a cached layer from an earlier run would make this build instant.
+    const building = appDir({ Dockerfile: `FROM berth/static:1\nRUN sleep 60 && echo ${uid()}\n` });
     const slow = appDir({
       'package.json': JSON.stringify({ name: 'slow', scripts: { start: 'node server.js' } }),
       'server.js': "setTimeout(() => require('http').createServer((q, s) => s.end('late')).listen(process.env.PORT), 60000);\n",

@@ -2,6 +2,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { appDir, nodeApp } from '../support/apps.js';
 import { startTestControlPlane, type TestControlPlane } from '../support/control-plane.js';
 import { api, deploy, waitTerminal } from '../support/deploy.js';
+import { uid } from '../support/docker.js';
 
 // Guards around execute: one active attempt per resource, disk preflight, step deadlines, and a
 // proxy that cannot run. Each ends with its catalogued code before anything is left running.
@@ -18,7 +19,7 @@ describe('execute guards', () => {
 
   it('a second attempt of a resource while one is active is deployment_in_progress', async () => {
     const p = await plane();
-    const input = { name: 'busy', source: { kind: 'folder', location: appDir({ Dockerfile: 'FROM berth/static:1\nRUN sleep 3\nCOPY index.html /srv/\n', 'index.html': 'ok' }) }, network: { internalPort: 80 } };
+    const input = { name: 'busy', source: { kind: 'folder', location: appDir({ Dockerfile: `FROM berth/static:1\nRUN sleep 3 && echo ${uid()}\nCOPY index.html /srv/\n`, 'index.html': 'ok' }) }, network: { internalPort: 80 } };
     const first = await api<{ id: string }>(p, 'POST', '/api/deployments', input);
     const second = await api<{ error: { code: string; details: { activeDeploymentId: string } } }>(p, 'POST', '/api/deployments', input);
     expect(second.status).toBe(409);
@@ -36,7 +37,7 @@ describe('execute guards', () => {
   it('a step past its deadline is step_deadline_exceeded', async () => {
     const p = await plane({ BERTH_STEP_DEADLINES: '{"build":2}' });
     const started = Date.now();
-    const d = await deploy(p, { name: 'slow-build', source: { kind: 'folder', location: appDir({ Dockerfile: 'FROM berth/static:1\nRUN sleep 30\n' }) }, network: { internalPort: 80 } });
+    const d = await deploy(p, { name: 'slow-build', source: { kind: 'folder', location: appDir({ Dockerfile: `FROM berth/static:1\nRUN sleep 30 && echo ${uid()}\n` }) }, network: { internalPort: 80 } });
     expect(d).toMatchObject({ status: 'failed', error: { code: 'step_deadline_exceeded', phase: 'execute', details: { step: 'build', deadlineSeconds: 2 } } });
     expect(Date.now() - started).toBeLessThan(20_000);
   });

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureBaseImages } from '../../../src/adapters/docker/base-images.js';
 import { BASE_IMAGES } from '../../../src/core/plan/base-images.js';
 import { rejection } from '../../support/rejection.js';
-import { DockerRun, ensureDockerd } from '../../support/docker.js';
+import { DockerRun, ensureDockerd, uid } from '../../support/docker.js';
 
 const run = new DockerRun();
 let network: string;
@@ -114,7 +114,7 @@ describe('DockerEngine.build', () => {
     const started = Date.now();
     const pending = run.engine.build({
       contextDir: dir,
-      dockerfile: { text: `FROM ${BASE_IMAGES.static}\nRUN echo started && sleep 30\n` },
+      dockerfile: { text: `FROM ${BASE_IMAGES.static}\nRUN echo started ${uid()} && sleep 30\n` },
       tag: run.image('abort'),
       labels: run.labels(),
       signal: controller.signal,
