@@ -12,7 +12,7 @@ export function createSecretResolver(repo: ResourceSecretsRepo, cipher: SecretCi
           out[s.name] = cipher.open(s.sealed);
         } catch (err) {
           // Which secret, never its value: the operator restores the key or sets that one again.
-          if (err instanceof BerthError) throw new BerthError(err.code, err.message, { resourceId, name: s.name });
+          if (err instanceof BerthError && err.code === 'secret_key_mismatch') throw new BerthError(err.code, err.message, { resourceId, name: s.name });
           throw err;
         }
       }

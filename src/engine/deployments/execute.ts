@@ -68,23 +68,21 @@ export async function produceArtifact(x: ExecuteInput): Promise<Artifact> {
     }
     const build = service.build;
     await x.journal.event('step', 'execute', { step: 'build', service: service.name });
-    const tail: string[] = [];
-    const built = await x.providerJob('build', service.name).around((log) =>
-      withDeadline('build', x.settings.deadlines.build, x.signal, (signal) =>
+    let tail: string[] = [];
+    const built = await x.providerJob('build', service.name).around(async (log) => {
+      const image = await withDeadline('build', x.settings.deadlines.build, x.signal, (signal) =>
         engine.build({
           contextDir: build.contextDir,
           dockerfile: build.kind === 'dockerfile' ? { path: build.dockerfile } : { text: build.dockerfileText },
           tag,
           labels,
           signal,
-          onLog: (line) => {
-            log.line(line);
-            tail.push(line);
-            if (tail.length > 10) tail.shift();
-          },
+          onLog: (line) => log.line(line),
         }),
-      ),
-    );
+      );
+      tail = log.tail(10);
+      return image;
+    });
     await x.journal.event('log', 'execute', { step: 'build', service: service.name, tail });
     services.push({ name: service.name, image: tag, imageId: built.imageId });
   }

@@ -38,6 +38,11 @@ export class ProviderJobLog {
     }
   }
 
+  /** The newest `n` kept lines, masked (the journal quotes a build's last lines). */
+  tail(n: number): string[] {
+    return this.lines.slice(-n).map((l) => l.message);
+  }
+
   /** Runs the job, records how it ended, and writes its lines whatever happened. */
   async around<T>(run: (log: ProviderJobLog) => Promise<T>): Promise<T> {
     try {

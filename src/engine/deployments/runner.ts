@@ -136,8 +136,9 @@ export class DeploymentRunner implements DeploymentRunnerPort {
       if (!(await journal.transition(['planned'], { status: 'running', currentPhase: 'execute' }))) throw new CancelRequested();
       // The proxy must be up before anything starts: a missing proxy fails fast, nothing to undo.
       await withDeadline('proxy', settings.deadlines.route, signal, () => ctx.target.proxy.ensureRunning());
+      const mask = logMask({ secretNames: d.snapshot.secretNames });
       const providerJob = (kind: 'pull' | 'build', service: string) =>
-        new ProviderJobLog(store, { provider: ctx.target.provider, jobId: `${id}:${kind}:${service}`, deploymentId: id, resourceId: d.resourceId }, logMask({ secretNames: d.snapshot.secretNames }), this.deps.log);
+        new ProviderJobLog(store, { provider: ctx.target.provider, jobId: `${id}:${kind}:${service}`, deploymentId: id, resourceId: d.resourceId }, mask, this.deps.log);
       const exec = { deployment: d, resourceName: ctx.resourceName, plan, target: ctx.target, journal, settings, signal, providerJob };
       const artifact = reused ? await reuseArtifact({ intent: reused, target: ctx.target, journal }) : await produceArtifact(exec);
       await store.deployments.update(id, { artifact });
