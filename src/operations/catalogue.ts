@@ -1,21 +1,46 @@
 import type { Operation } from './operation.js';
-import { GOVERNANCE_OPERATIONS } from './governance/catalogue.js';
-import { RECOVERY_OPERATIONS } from './recovery/catalogue.js';
-import { DIAGNOSTIC_OPERATIONS } from './diagnostics/catalogue.js';
-import { createEnvironment, listEnvironments, showEnvironment } from './environments/environments.js';
-import { explainError, listErrors } from './errors/explain.js';
-import { createProject, listProjects, showProject } from './projects/projects.js';
-import { configureResource, createResource, listResources, showResource } from './resources/resources.js';
-import { listServers, registerServer, showServer } from './servers/servers.js';
+import { pruneDomainEvents } from './audit/domain-events.js';
+import { exportAuditEvents, exportGlobalAuditEvents } from './audit/export.js';
+import { configureLegalHold, listLegalHolds, releaseLegalHold } from './audit/legal-holds.js';
+import { listAuditEvents, showAuditEvent } from './audit/list.js';
+import { pruneAuditEvents } from './audit/prune.js';
+import { verifyAuditChain } from './audit/verify.js';
+import { archiveDeployment } from './deployments/archive.js';
+import { cancelDeployment } from './deployments/cancel.js';
 import { createDeployment, listDeployments, showDeployment } from './deployments/create.js';
 import { deploymentEvents } from './deployments/events.js';
-import { deploymentProviderLog } from './deployments/provider-log.js';
 import { planPreview } from './deployments/plan-preview.js';
+import { pruneProviderJobLogs } from './deployments/provider-job-logs-prune.js';
+import { deploymentProviderLog } from './deployments/provider-log.js';
+import { pruneDeployments } from './deployments/prune.js';
+import { recoveryReadiness } from './deployments/recovery-readiness.js';
+import { retryDeployment } from './deployments/retry.js';
+import { rollbackDeployment } from './deployments/rollback.js';
+import { createEnvironment, listEnvironments, showEnvironment } from './environments/environments.js';
+import { explainError, listErrors } from './errors/explain.js';
+import { cleanupPreview } from './previews/cleanup.js';
+import { createProject, listProjects, showProject } from './projects/projects.js';
+import { resourceDiagnose } from './resources/diagnose.js';
+import { resourceLogs } from './resources/logs.js';
+import { redeployResource } from './resources/redeploy.js';
+import { relinkResource } from './resources/relink.js';
+import { configureResource, createResource, listResources, showResource } from './resources/resources.js';
+import { listSecrets, setSecret, unsetSecret } from './resources/secrets.js';
+import { configureRetentionDefault, listRetentionDefaults, showRetentionDefault } from './retention/retention.js';
+import { serverCapacity } from './servers/capacity.js';
+import { pruneServerRuntime } from './servers/prune-runtime.js';
+import { serverTest } from './servers/server-test.js';
+import { listServers, registerServer, showServer } from './servers/servers.js';
 import { doctor } from './system/doctor.js';
 import { health } from './system/health.js';
 import { issueTokenOp, listTokens, revokeToken } from './tokens/tokens.js';
+import { watchWork } from './work/watch.js';
+import { listWork, showWork } from './work/work.js';
 
-/** Every operation of Berth. Surfaces derive their commands, routes and tools from this list. */
+/**
+ * Every operation of Berth. Surfaces derive their commands, routes and tools from this list; the
+ * handlers live in one folder per aggregate (deployments, resources, servers, audit, ...).
+ */
 export const OPERATIONS: readonly Operation[] = [
   health,
   doctor,
@@ -43,9 +68,40 @@ export const OPERATIONS: readonly Operation[] = [
   listDeployments,
   deploymentEvents,
   deploymentProviderLog,
-  ...GOVERNANCE_OPERATIONS,
-  ...RECOVERY_OPERATIONS,
-  ...DIAGNOSTIC_OPERATIONS,
+  listWork,
+  showWork,
+  watchWork,
+  listAuditEvents,
+  showAuditEvent,
+  exportAuditEvents,
+  exportGlobalAuditEvents,
+  verifyAuditChain,
+  pruneAuditEvents,
+  configureLegalHold,
+  listLegalHolds,
+  releaseLegalHold,
+  configureRetentionDefault,
+  listRetentionDefaults,
+  showRetentionDefault,
+  pruneProviderJobLogs,
+  pruneDomainEvents,
+  setSecret,
+  unsetSecret,
+  listSecrets,
+  recoveryReadiness,
+  retryDeployment,
+  redeployResource,
+  rollbackDeployment,
+  cancelDeployment,
+  archiveDeployment,
+  pruneDeployments,
+  relinkResource,
+  cleanupPreview,
+  resourceLogs,
+  resourceDiagnose,
+  serverTest,
+  serverCapacity,
+  pruneServerRuntime,
 ] as unknown as readonly Operation[];
 
 export function findOperation(name: string): Operation | undefined {

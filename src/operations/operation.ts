@@ -26,6 +26,8 @@ export interface Operation<I extends z.ZodType = z.ZodType, O extends z.ZodType 
     words: string[];
     /** Input fields taken positionally, in order. */
     positionals?: string[];
+    /** Earlier spellings that keep working (an operation that moved to another noun). */
+    aliases?: string[][];
     /** Single-letter or renamed flags are not derived; this keeps the CLI predictable. */
   };
   /** True for operations that need no bearer token (health probe). */

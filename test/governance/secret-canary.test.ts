@@ -144,7 +144,7 @@ describe('secret canary', () => {
       ['audit-event', 'export-global', '--from', window.from, '--to', window.to, '--limit', '100000', '--follow'],
       ['audit-event', 'show', auditIds.at(-1)!, '--aggregate', rid],
       [...findOperation('resources.logs')!.cli.words, rid],
-      ...deploymentIds.map((id) => [...findOperation('deployments.providerLog')!.cli.words, id]),
+      ...deploymentIds.map((id) => [...findOperation('deployments.provider-log')!.cli.words, id]),
     ];
     for (const args of cliRuns) {
       for (const json of [true, false]) {

@@ -214,7 +214,7 @@ export const CATALOGUE = {
     detailKeys: ['image', 'attempt', 'nextRetryAt', 'reason'],
     remedies: [
       fixInput('Check the image reference and registry credentials'),
-      { title: 'Retry the deployment once the registry answers', command: 'berth deployments retry <deploymentId>', safeByDefault: true },
+      { title: 'Retry the deployment once the registry answers', command: 'berth deployment retry <deploymentId>', safeByDefault: true },
     ],
   },
   container_start_failed: {
@@ -227,13 +227,13 @@ export const CATALOGUE = {
     category: 'timeout', phase: 'execute', retryable: true, responsibility: 'operator', actionability: 'run-diagnostic',
     summary: 'A step overran its deadline.',
     detailKeys: ['step', 'deadlineSeconds'],
-    remedies: [{ title: 'Inspect the deployment events for the slow step', command: 'berth deployments events <deploymentId>', safeByDefault: true }],
+    remedies: [{ title: 'Inspect the deployment events for the slow step', command: 'berth deployment events <deploymentId>', safeByDefault: true }],
   },
   deployment_interrupted: {
     category: 'infra', phase: 'execute', retryable: true, responsibility: 'system', actionability: 'auto-recoverable',
     summary: "The attempt's heartbeat went stale (the control plane died); the reconciler ended it.",
     detailKeys: ['lastHeartbeatAt', 'staleAfterSeconds', 'containers'],
-    remedies: [{ title: 'Check recovery readiness, then retry', command: 'berth deployments recovery-readiness <deploymentId>', safeByDefault: true }],
+    remedies: [{ title: 'Check recovery readiness, then retry', command: 'berth deployment recovery-readiness <deploymentId>', safeByDefault: true }],
   },
   // --- verify ---------------------------------------------------------------------------------
   container_exited: userFix('verify', 'The process exited during verification.', ['service', 'exitCode', 'logTail'], [
@@ -276,12 +276,12 @@ export const CATALOGUE = {
     detailKeys: ['reason'],
     remedies: [{ title: 'Save a diagnostic bundle first', command: 'berth resource diagnose <resourceId>', safeByDefault: true }],
   },
-  deployment_not_found: notFound('deployment', 'berth deployments list'),
+  deployment_not_found: notFound('deployment', 'berth deployment list'),
   deployment_in_progress: {
     category: 'conflict', phase: 'recovery', retryable: true, responsibility: 'user', actionability: 'wait-retry',
     summary: 'Another attempt of this resource is active.',
     detailKeys: ['activeDeploymentId'],
-    remedies: [{ title: 'Watch the active attempt', command: 'berth deployments events <activeDeploymentId> --follow', safeByDefault: true }],
+    remedies: [{ title: 'Watch the active attempt', command: 'berth deployment events <activeDeploymentId> --follow', safeByDefault: true }],
   },
 
   // --- recovery -------------------------------------------------------------------------------
@@ -289,33 +289,33 @@ export const CATALOGUE = {
     category: 'domain', phase: 'recovery', retryable: false, responsibility: 'user', actionability: 'run-diagnostic',
     summary: 'Recovery readiness forbids this action now; details.reasons says why.',
     detailKeys: ['action', 'reasons'],
-    remedies: [{ title: 'Read recovery readiness and follow its safe next actions', command: 'berth deployments recovery-readiness <deploymentId>', safeByDefault: true }],
+    remedies: [{ title: 'Read recovery readiness and follow its safe next actions', command: 'berth deployment recovery-readiness <deploymentId>', safeByDefault: true }],
   },
   recovery_readiness_stale: {
     category: 'conflict', phase: 'recovery', retryable: true, responsibility: 'user', actionability: 'wait-retry',
     summary: 'State changed since the readiness the caller based its decision on.',
     detailKeys: ['readinessGeneratedAt', 'changedAt'],
-    remedies: [{ title: 'Read recovery readiness again, then decide', command: 'berth deployments recovery-readiness <deploymentId>', safeByDefault: true }],
+    remedies: [{ title: 'Read recovery readiness again, then decide', command: 'berth deployment recovery-readiness <deploymentId>', safeByDefault: true }],
   },
   rollback_candidate_not_found: userFix('recovery', 'The rollback candidate is unknown or belongs to another resource.', ['candidateId'], [
-    { title: 'Pick a candidate listed by recovery readiness', command: 'berth deployments recovery-readiness <deploymentId>', safeByDefault: true },
+    { title: 'Pick a candidate listed by recovery readiness', command: 'berth deployment recovery-readiness <deploymentId>', safeByDefault: true },
   ], 'not-found'),
   rollback_candidate_not_ready: userFix('recovery', 'The candidate lacks its snapshot, artifact or target.', ['candidateId', 'missing'], [
-    { title: 'Choose another candidate, or redeploy', command: 'berth deployments recovery-readiness <deploymentId>', safeByDefault: true },
+    { title: 'Choose another candidate, or redeploy', command: 'berth deployment recovery-readiness <deploymentId>', safeByDefault: true },
   ], 'domain'),
   no_previous_revision: userFix('recovery', 'There is no earlier successful deployment to roll back to.', ['resourceId'], [
-    { title: 'Fix the profile and redeploy instead', command: 'berth deployments redeploy <resourceId>', safeByDefault: false },
+    { title: 'Fix the profile and redeploy instead', command: 'berth resource redeploy <resourceId>', safeByDefault: false },
   ], 'domain'),
   deployment_not_cancelable: {
     category: 'conflict', phase: 'recovery', retryable: false, responsibility: 'user', actionability: 'no-user-action',
     summary: 'The attempt is already terminal: there is nothing to cancel.',
     detailKeys: ['status'],
-    remedies: [{ title: 'Read the attempt', command: 'berth deployments show <deploymentId>', safeByDefault: true }],
+    remedies: [{ title: 'Read the attempt', command: 'berth deployment show <deploymentId>', safeByDefault: true }],
   },
   deployment_not_archivable: userFix('recovery', 'Only terminal attempts can be archived.', ['status'], [
-    { title: 'Cancel or wait for the attempt to end first', command: 'berth deployments show <deploymentId>', safeByDefault: true },
+    { title: 'Cancel or wait for the attempt to end first', command: 'berth deployment show <deploymentId>', safeByDefault: true },
   ], 'conflict'),
-  preview_not_found: notFound('preview', 'berth deployments list --resource-id <resourceId>'),
+  preview_not_found: notFound('preview', 'berth deployment list --resource-id <resourceId>'),
   // --- history and governance -----------------------------------------------------------------
   work_item_not_found: notFound('work item', 'berth work list'),
   audit_event_not_found: notFound('audit event', 'berth audit-event list --aggregate <id>'),

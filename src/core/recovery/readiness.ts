@@ -64,8 +64,8 @@ export function retryVerdict(f: ReadinessFacts): Verdict {
 /** Safe, read-only next steps, most useful first for the phase that failed (PRODUCT.md symptom table). */
 export function nextActions(d: Deployment): NextAction[] {
   const all: Record<NextAction['kind'], string> = {
-    detail: `berth deployments show ${d.id}`,
-    events: `berth deployments events ${d.id}`,
+    detail: `berth deployment show ${d.id}`,
+    events: `berth deployment events ${d.id}`,
     logs: `berth resource logs ${d.resourceId}`,
     diagnose: `berth resource diagnose ${d.resourceId}`,
   };

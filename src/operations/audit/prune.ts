@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineOperation } from '../operation.js';
-import { pruneInput, pruneOutBase, runPrune } from '../governance/prune-run.js';
+import { pruneInput, pruneOutBase, runPrune } from '../prune-run.js';
 import { utc } from './views.js';
 
 export const pruneAuditEvents = defineOperation({

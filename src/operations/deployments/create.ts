@@ -16,7 +16,7 @@ export const createDeployment = defineOperation({
   errors: ['resource_not_found', 'environment_not_found', 'deployment_in_progress'],
   destructive: false,
   http: { method: 'POST', path: '/api/deployments' },
-  cli: { words: ['deployments', 'create'] },
+  cli: { words: ['deployment', 'create'] },
   handler: async (input, ctx) => {
     const deployment = await ctx.store.transaction(async (tx) => {
       const resource = await upsertResource(tx, ctx.actor, ctx.now(), input);
@@ -42,7 +42,7 @@ export const showDeployment = defineOperation({
   errors: ['deployment_not_found'],
   destructive: false,
   http: { method: 'GET', path: '/api/deployments/{id}' },
-  cli: { words: ['deployments', 'show'], positionals: ['id'] },
+  cli: { words: ['deployment', 'show'], positionals: ['id'] },
   handler: async ({ id }, ctx) => {
     const d = (await ctx.store.deployments.get(id)) ?? fail('deployment_not_found', 'No deployment has this id.', { id });
     return deploymentView(d);
@@ -62,7 +62,7 @@ export const listDeployments = defineOperation({
   errors: [],
   destructive: false,
   http: { method: 'GET', path: '/api/deployments' },
-  cli: { words: ['deployments', 'list'] },
+  cli: { words: ['deployment', 'list'] },
   handler: async (input, ctx) => ({
     items: (await ctx.store.deployments.list({ resourceId: input.resourceId, includeArchived: input.includeArchived ?? false, limit: input.limit ?? 50 })).map(deploymentView),
   }),

@@ -17,7 +17,7 @@ export const deploymentEvents = defineOperation({
   errors: ['deployment_not_found'],
   destructive: false,
   http: { method: 'GET', path: '/api/deployments/{id}/events' },
-  cli: { words: ['deployments', 'events'], positionals: ['id'] },
+  cli: { words: ['deployment', 'events'], positionals: ['id'] },
   handler: async ({ id, cursor }, ctx) => {
     const envelopes: Envelope[] = [];
     for await (const e of deploymentEnvelopes(ctx, id, cursor ?? 0, false, new AbortController().signal)) envelopes.push(e);

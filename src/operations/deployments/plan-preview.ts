@@ -36,7 +36,7 @@ export const planPreview = defineOperation({
   errors: ['resource_not_found', 'environment_not_found'],
   destructive: false,
   http: { method: 'POST', path: '/api/deployments/plan' },
-  cli: { words: ['deployments', 'plan'] },
+  cli: { words: ['deployment', 'plan'] },
   handler: async (input, ctx): Promise<z.infer<typeof planOut>> => {
     const existing = await findResource(ctx.store, input).catch((err) => {
       if (err instanceof BerthError && err.code === 'validation_failed' && input.source) return undefined;

@@ -15,7 +15,7 @@ const entryOut = z.object({
 });
 
 export const deploymentProviderLog = defineOperation({
-  name: 'deployments.providerLog',
+  name: 'deployments.provider-log',
   kind: 'query',
   summary: "Show what the provider printed for one attempt's jobs (image pulls and builds), masked, newest lines.",
   input: z.strictObject({
@@ -26,7 +26,7 @@ export const deploymentProviderLog = defineOperation({
   errors: ['deployment_not_found'],
   destructive: false,
   http: { method: 'GET', path: '/api/deployments/{id}/provider-log' },
-  cli: { words: ['deployments', 'provider-log'], positionals: ['id'] },
+  cli: { words: ['deployment', 'provider-log'], positionals: ['id'] },
   handler: async ({ id, limit }, ctx) => {
     if (!(await ctx.store.deployments.get(id))) fail('deployment_not_found', 'No deployment has this id.', { id });
     const { entries, total } = await ctx.store.providerJobLogs.forDeployment(id, limit);

@@ -63,6 +63,6 @@ export const listErrors = defineOperation({
   errors: [],
   destructive: false,
   http: { method: 'GET', path: '/api/errors' },
-  cli: { words: ['errors', 'list'] },
+  cli: { words: ['error', 'list'] },
   handler: async () => ({ codes: ERROR_CODES.map(explain) }),
 });

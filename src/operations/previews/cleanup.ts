@@ -7,7 +7,7 @@ import { LABELS } from '../../ports/container-engine.js';
 import type { OperationContext } from '../../ports/context.js';
 import { defineOperation } from '../operation.js';
 import { previewKey } from '../deployments/deploy-input.js';
-import { previewCleanupOut } from '../recovery/views.js';
+import { previewCleanupOut } from '../deployments/recovery-views.js';
 
 type Preview = { type: string; id: string };
 

@@ -54,11 +54,23 @@ function renderEnvelope(e: Record<string, unknown>): string {
   return `[${String(e.cursor)}] ${ev.phase ?? '-'} ${ev.kind} ${JSON.stringify(ev.data)}`;
 }
 
+/**
+ * CLI nouns are singular (`berth deployment show`); the plural spellings of earlier releases stay
+ * as aliases so scripts keep working.
+ */
+const NOUN_ALIASES: Record<string, string[]> = { deployment: ['deployments'], error: ['errors'] };
+
 function groupFor(root: Command, words: string[]): Command {
   let parent = root;
   for (const word of words) {
-    const existing = parent.commands.find((c) => c.name() === word);
-    parent = existing ?? parent.command(word).description(`${word} commands`);
+    const existing = parent.commands.find((c) => c.name() === word || c.aliases().includes(word));
+    if (existing) {
+      parent = existing;
+      continue;
+    }
+    const group = parent.command(word).description(`${word} commands`);
+    if (parent === root) for (const alias of NOUN_ALIASES[word] ?? []) group.alias(alias);
+    parent = group;
   }
   return parent;
 }
@@ -91,6 +103,33 @@ export function inputFromArgs(op: Operation, positionals: string[], opts: Record
   return input;
 }
 
+function addCommand(deps: CliDeps, group: Command, name: string, op: Operation, hidden: boolean): void {
+  const cmd = new Command(name).description(op.summary).copyInheritedSettings(group);
+  group.addCommand(cmd, { hidden });
+  const positionals = op.cli.positionals ?? [];
+  for (const p of positionals) cmd.argument(`[${p}]`);
+  for (const f of fieldOptions(op.input)) {
+    if (positionals.includes(f.field)) continue;
+    const value = f.kind === 'boolean' ? '[true|false]' : f.kind === 'json' ? '<json>' : '<value>';
+    cmd.option(`--${f.flag} ${value}`, `${f.description || f.field}${f.required ? ' (required)' : ''}`);
+  }
+  cmd.option('--input <json>', 'raw operation input as a JSON object (merged under the options)');
+  cmd.option('--json', 'print the result or error as JSON');
+  cmd.action(async (...args: unknown[]) => {
+    const opts = (args[positionals.length] ?? {}) as Record<string, unknown>;
+    const json = opts.json === true;
+    let code: number;
+    try {
+      const input = inputFromArgs(op, args.slice(0, positionals.length) as string[], opts);
+      const client = await deps.connect();
+      code = op.stream && input.follow === true ? await followStream(deps.io, json, client, op, input) : emit(deps.io, json, await client.call(op, input));
+    } catch (err) {
+      code = emit(deps.io, json, errorResult(err));
+    }
+    deps.io.exit(code);
+  });
+}
+
 export function buildProgram(deps: CliDeps): Command {
   const program = new Command('berth')
     .description('Deploy a folder, git repository, image or compose file to Docker and prove it is live.')
@@ -101,29 +140,9 @@ export function buildProgram(deps: CliDeps): Command {
 
   for (const op of deps.operations) {
     const words = op.cli.words;
-    const cmd = groupFor(program, words.slice(0, -1)).command(words[words.length - 1]!).description(op.summary);
-    const positionals = op.cli.positionals ?? [];
-    for (const p of positionals) cmd.argument(`[${p}]`);
-    for (const f of fieldOptions(op.input)) {
-      if (positionals.includes(f.field)) continue;
-      const value = f.kind === 'boolean' ? '[true|false]' : f.kind === 'json' ? '<json>' : '<value>';
-      cmd.option(`--${f.flag} ${value}`, `${f.description || f.field}${f.required ? ' (required)' : ''}`);
-    }
-    cmd.option('--input <json>', 'raw operation input as a JSON object (merged under the options)');
-    cmd.option('--json', 'print the result or error as JSON');
-    cmd.action(async (...args: unknown[]) => {
-      const opts = (args[positionals.length] ?? {}) as Record<string, unknown>;
-      const json = opts.json === true;
-      let code: number;
-      try {
-        const input = inputFromArgs(op, args.slice(0, positionals.length) as string[], opts);
-        const client = await deps.connect();
-        code = op.stream && input.follow === true ? await followStream(deps.io, json, client, op, input) : emit(deps.io, json, await client.call(op, input));
-      } catch (err) {
-        code = emit(deps.io, json, errorResult(err));
-      }
-      deps.io.exit(code);
-    });
+    addCommand(deps, groupFor(program, words.slice(0, -1)), words[words.length - 1]!, op, false);
+    // An operation that moved to another noun keeps its old words, hidden from help.
+    for (const old of op.cli.aliases ?? []) addCommand(deps, groupFor(program, old.slice(0, -1)), old[old.length - 1]!, op, true);
   }
   return program;
 }

@@ -60,7 +60,7 @@ async function up(deps: UpDeps, source: string | undefined, flags: DeployFlags &
     if (!created.ok || flags.wait === false) return emit(deps.io, json, created);
     const d = created.data as Status;
     const stopWatching = () => {
-      deps.io.err(`\nStopped watching. Deployment ${d.id} continues: berth deployments events ${d.id} --follow`);
+      deps.io.err(`\nStopped watching. Deployment ${d.id} continues: berth deployment events ${d.id} --follow`);
       process.exit(130);
     };
     process.once('SIGINT', stopWatching);

@@ -2,8 +2,8 @@ import { z } from 'zod';
 import { isTerminal } from '../../core/deployments/status.js';
 import { fail } from '../../core/errors/berth-error.js';
 import { defineOperation } from '../operation.js';
-import { deploymentOut, deploymentView } from '../deployments/status-view.js';
-import { getDeployment } from './facts.js';
+import { deploymentOut, deploymentView } from './status-view.js';
+import { getDeployment } from './recovery-facts.js';
 
 /** Hides a terminal attempt from default history. Deletes nothing: logs, events, artifacts, route state and rollback candidacy stay. */
 export const archiveDeployment = defineOperation({
@@ -16,7 +16,7 @@ export const archiveDeployment = defineOperation({
   destructive: true,
   confirmationField: 'confirm',
   http: { method: 'POST', path: '/api/deployments/{id}/archive' },
-  cli: { words: ['deployments', 'archive'], positionals: ['id'] },
+  cli: { words: ['deployment', 'archive'], positionals: ['id'] },
   handler: async ({ id, confirm }, ctx) => {
     const d = await getDeployment(ctx, id);
     if (confirm !== id) fail('confirmation_mismatch', 'The confirmation does not equal the deployment id.', { field: 'confirm' });

@@ -5,11 +5,11 @@ import { evaluateCandidate, servingOf, type CandidateView } from '../../core/rec
 import { assessReadiness } from '../../core/recovery/readiness.js';
 import type { OperationContext } from '../../ports/context.js';
 import { defineOperation } from '../operation.js';
-import { createAttempt } from '../deployments/start-attempt.js';
-import { deploymentOut, deploymentView } from '../deployments/status-view.js';
-import { FactReader, getDeployment } from './facts.js';
-import { assertFresh } from './guard.js';
-import { readinessGeneratedAt } from './views.js';
+import { createAttempt } from './start-attempt.js';
+import { deploymentOut, deploymentView } from './status-view.js';
+import { FactReader, getDeployment } from './recovery-facts.js';
+import { assertFresh } from './recovery-guard.js';
+import { readinessGeneratedAt } from './recovery-views.js';
 
 const samePreview = (a: Deployment['preview'], b: Deployment['preview']) => (a?.type ?? null) === (b?.type ?? null) && (a?.id ?? null) === (b?.id ?? null);
 
@@ -49,7 +49,7 @@ export const rollbackDeployment = defineOperation({
   errors: ['deployment_not_found', 'resource_not_found', 'recovery_blocked', 'recovery_readiness_stale', 'deployment_in_progress', 'rollback_candidate_not_found', 'rollback_candidate_not_ready', 'no_previous_revision'],
   destructive: false,
   http: { method: 'POST', path: '/api/deployments/{id}/rollback' },
-  cli: { words: ['deployments', 'rollback'], positionals: ['id'] },
+  cli: { words: ['deployment', 'rollback'], positionals: ['id'] },
   handler: async ({ id, candidate, readinessGeneratedAt }, ctx) => {
     const d = await getDeployment(ctx, id);
     const reader = new FactReader(ctx);

@@ -3,7 +3,7 @@ import { toBerthError } from '../../core/errors/berth-error.js';
 import type { ErrorObject } from '../../core/errors/types.js';
 import type { OperationContext } from '../../ports/context.js';
 import { logSources, type LogSource } from './log-sources.js';
-import { resourceOf, servingOf, targetOf } from './lookup.js';
+import { resourceOf, servingOf, targetOf } from '../lookup.js';
 
 // `berth resource logs --follow`: the serving containers' lines as the same envelope kinds as
 // deployment event streams (event | heartbeat | closed | error), so one client reads both. A

@@ -6,13 +6,13 @@ import { defineOperation } from '../operation.js';
 import { previewKey } from '../deployments/deploy-input.js';
 import { createAttempt } from '../deployments/start-attempt.js';
 import { deploymentOut, deploymentView } from '../deployments/status-view.js';
-import { FactReader } from './facts.js';
-import { assertFresh, refuseBlocked } from './guard.js';
-import { readinessGeneratedAt } from './views.js';
+import { FactReader } from '../deployments/recovery-facts.js';
+import { assertFresh, refuseBlocked } from '../deployments/recovery-guard.js';
+import { readinessGeneratedAt } from '../deployments/recovery-views.js';
 
 /** A new attempt from the resource's *current* profile; no old snapshot is reused. */
 export const redeployResource = defineOperation({
-  name: 'deployments.redeploy',
+  name: 'resources.redeploy',
   kind: 'command',
   summary: "Redeploy: a new attempt from the resource's current profile (source, runtime, network, health, access); blocked when the profile is missing, drifted or inadmissible.",
   input: z.strictObject({ id: z.string().min(1).max(100).describe('resource id'), preview: previewKey.optional(), readinessGeneratedAt }),
@@ -20,7 +20,7 @@ export const redeployResource = defineOperation({
   errors: ['resource_not_found', 'recovery_blocked', 'recovery_readiness_stale', 'deployment_in_progress'],
   destructive: false,
   http: { method: 'POST', path: '/api/resources/{id}/redeploy' },
-  cli: { words: ['deployments', 'redeploy'], positionals: ['id'] },
+  cli: { words: ['resource', 'redeploy'], positionals: ['id'], aliases: [['deployment', 'redeploy']] },
   handler: async ({ id, preview, readinessGeneratedAt }, ctx) => {
     const resource = (await ctx.store.resources.get(id)) ?? fail('resource_not_found', 'No resource has this id.', { id });
     const key = preview ?? null;

@@ -4,8 +4,8 @@ import { ACTIVE_STATUSES, isTerminal } from '../../core/deployments/status.js';
 import { fail } from '../../core/errors/berth-error.js';
 import type { OperationContext } from '../../ports/context.js';
 import { defineOperation } from '../operation.js';
-import { deploymentOut, deploymentView } from '../deployments/status-view.js';
-import { getDeployment } from './facts.js';
+import { deploymentOut, deploymentView } from './status-view.js';
+import { getDeployment } from './recovery-facts.js';
 
 /** How long cancel waits for the runner to end the attempt before answering `cancel-requested`. */
 const SETTLE_MS = 15_000;
@@ -35,7 +35,7 @@ export const cancelDeployment = defineOperation({
   destructive: true,
   confirmationField: 'confirm',
   http: { method: 'POST', path: '/api/deployments/{id}/cancel' },
-  cli: { words: ['deployments', 'cancel'], positionals: ['id'] },
+  cli: { words: ['deployment', 'cancel'], positionals: ['id'] },
   handler: async ({ id, confirm }, ctx) => {
     const d = await getDeployment(ctx, id);
     if (confirm !== id) fail('confirmation_mismatch', 'The confirmation does not equal the deployment id.', { field: 'confirm' });

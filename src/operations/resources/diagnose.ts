@@ -5,13 +5,13 @@ import { logMask, maskStrings } from '../../core/diagnostics/log-mask.js';
 import type { OperationContext } from '../../ports/context.js';
 import { defineOperation } from '../operation.js';
 import { queryInt } from '../query-params.js';
-import { recoveryReadiness } from '../recovery/readiness.js';
-import { resourceStatus, resourceStatusOut } from '../resources/status.js';
+import { recoveryReadiness } from '../deployments/recovery-readiness.js';
+import { resourceStatus, resourceStatusOut } from './status.js';
 import { engineOf, engineSection, proxyOf, proxySection, recoveryOf, recoverySection } from './diagnose-sections.js';
 import { journalTail } from './journal-tail.js';
 import { secretNamesOf, storedSecretValues } from './log-sources.js';
 import { logsSnapshot } from './logs.js';
-import { resourceOf, servingOf, targetOf } from './lookup.js';
+import { resourceOf, servingOf, targetOf } from '../lookup.js';
 
 // `berth resource diagnose <id>`: one copy-safe bundle to paste into a ticket or hand to an
 // agent before choosing retry, redeploy or rollback. Read-only: every part is a read (status

@@ -1,10 +1,10 @@
 import { z } from 'zod';
-import type { AuditEventType } from '../../core/audit/event-types.js';
-import { newId } from '../../core/ids/ids.js';
-import { trackWork } from '../../core/work/track.js';
-import type { WorkKind } from '../../core/work/work-item.js';
-import type { OperationContext } from '../../ports/context.js';
-import { queryBool } from '../query-params.js';
+import type { AuditEventType } from '../core/audit/event-types.js';
+import { newId } from '../core/ids/ids.js';
+import { trackWork } from '../core/work/track.js';
+import type { WorkKind } from '../core/work/work-item.js';
+import type { OperationContext } from '../ports/context.js';
+import { queryBool } from './query-params.js';
 
 // Every prune is dry-run unless `dryRun: false` is explicit, takes an explicit cutoff, and a
 // destructive run is a work item plus an audit event on the category it pruned. A dry run

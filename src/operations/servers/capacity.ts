@@ -5,7 +5,7 @@ import { toBerthError } from '../../core/errors/berth-error.js';
 import { LABELS, type EngineUsage, type ImageUsage } from '../../ports/container-engine.js';
 import { defineOperation } from '../operation.js';
 import { queryInt } from '../query-params.js';
-import { serverOf, targetOf } from './lookup.js';
+import { serverOf, targetOf } from '../lookup.js';
 import { runtimeInventory } from './runtime-inventory.js';
 
 // `berth server capacity <id>`: what fills the target's disk, and what Berth could reclaim

@@ -2,9 +2,9 @@ import { z } from 'zod';
 import type { Deployment } from '../../core/deployments/deployment.js';
 import { planPrune, rollbackTarget } from '../../core/recovery/prune.js';
 import type { StoreRepos } from '../../ports/store.js';
-import { runPrune } from '../governance/prune-run.js';
+import { runPrune } from '../prune-run.js';
 import { defineOperation } from '../operation.js';
-import { pruneOut } from './views.js';
+import { pruneOut } from './recovery-views.js';
 
 /** One run handles at most this many archived attempts; run it again for the rest. */
 const BATCH = 1000;
@@ -40,7 +40,7 @@ export const pruneDeployments = defineOperation({
   errors: [],
   destructive: true,
   http: { method: 'POST', path: '/api/deployments/prune' },
-  cli: { words: ['deployments', 'prune'] },
+  cli: { words: ['deployment', 'prune'] },
   handler: async ({ before, dryRun }, ctx) => {
     const dry = dryRun !== false;
     const cutoff = new Date(before).toISOString();

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { utc } from '../audit/views.js';
+import { utc } from './views.js';
 import { defineOperation } from '../operation.js';
-import { pruneInput, pruneOutBase, runPrune } from './prune-run.js';
+import { pruneInput, pruneOutBase, runPrune } from '../prune-run.js';
 
 // Domain events are the retained deployment journal rows (event-stream observations). Rows of
 // active attempts are recovery evidence and stay; each pruned deployment keeps a watermark, so

@@ -1,11 +1,11 @@
 import { z } from 'zod';
 import { retryVerdict } from '../../core/recovery/readiness.js';
 import { defineOperation } from '../operation.js';
-import { createAttempt } from '../deployments/start-attempt.js';
-import { deploymentOut, deploymentView } from '../deployments/status-view.js';
-import { FactReader, getDeployment } from './facts.js';
-import { assertFresh, refuseBlocked } from './guard.js';
-import { readinessGeneratedAt } from './views.js';
+import { createAttempt } from './start-attempt.js';
+import { deploymentOut, deploymentView } from './status-view.js';
+import { FactReader, getDeployment } from './recovery-facts.js';
+import { assertFresh, refuseBlocked } from './recovery-guard.js';
+import { readinessGeneratedAt } from './recovery-views.js';
 
 /** A new attempt from the failed attempt's immutable snapshot: no event replay, no phase resumed. */
 export const retryDeployment = defineOperation({
@@ -17,7 +17,7 @@ export const retryDeployment = defineOperation({
   errors: ['deployment_not_found', 'resource_not_found', 'recovery_blocked', 'recovery_readiness_stale', 'deployment_in_progress'],
   destructive: false,
   http: { method: 'POST', path: '/api/deployments/{id}/retry' },
-  cli: { words: ['deployments', 'retry'], positionals: ['id'] },
+  cli: { words: ['deployment', 'retry'], positionals: ['id'] },
   handler: async ({ id, readinessGeneratedAt }, ctx) => {
     const d = await getDeployment(ctx, id);
     const facts = await new FactReader(ctx).readiness(d);

@@ -3,10 +3,10 @@ import { planCounts, type ReclaimPlan } from '../../core/diagnostics/reclaim-pla
 import type { Retention } from '../../core/diagnostics/retention.js';
 import { toBerthError } from '../../core/errors/berth-error.js';
 import type { ContainerEngine } from '../../ports/container-engine.js';
-import { runPrune } from '../governance/prune-run.js';
+import { runPrune } from '../prune-run.js';
 import { defineOperation } from '../operation.js';
 import { keepInput } from './capacity.js';
-import { serverOf, targetOf } from './lookup.js';
+import { serverOf, targetOf } from '../lookup.js';
 import { runtimeInventory } from './runtime-inventory.js';
 
 // `berth server prune-runtime <id> [--dry-run false]`: removes Berth-labelled runtime objects

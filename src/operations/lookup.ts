@@ -1,8 +1,8 @@
-import type { Deployment } from '../../core/deployments/deployment.js';
-import { BerthError, fail } from '../../core/errors/berth-error.js';
-import type { Resource, Server } from '../../core/model/records.js';
-import type { OperationContext } from '../../ports/context.js';
-import type { TargetRuntime } from '../../ports/deploy-runtime.js';
+import type { Deployment } from '../core/deployments/deployment.js';
+import { BerthError, fail } from '../core/errors/berth-error.js';
+import type { Resource, Server } from '../core/model/records.js';
+import type { OperationContext } from '../ports/context.js';
+import type { TargetRuntime } from '../ports/deploy-runtime.js';
 
 // Lookups shared by the diagnostic operations. None of them writes anything.
 

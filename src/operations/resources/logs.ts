@@ -4,7 +4,7 @@ import { defineOperation } from '../operation.js';
 import { queryBool, queryInt } from '../query-params.js';
 import { logSources, secretNamesOf, splitLines } from './log-sources.js';
 import { logEnvelopes } from './log-stream.js';
-import { resourceOf, servingOf, targetOf } from './lookup.js';
+import { resourceOf, servingOf, targetOf } from '../lookup.js';
 
 const input = z.strictObject({
   id: z.string().min(1).max(100),

@@ -5,7 +5,7 @@ import type { OperationContext } from '../../ports/context.js';
 import type { TargetRuntime } from '../../ports/deploy-runtime.js';
 import { defineOperation } from '../operation.js';
 import { queryInt } from '../query-params.js';
-import { serverOf, targetOf } from './lookup.js';
+import { serverOf, targetOf } from '../lookup.js';
 
 // `berth server test <id>`: connectivity checks of one target, each with a status and, when
 // failing, a catalogued error (like `berth doctor` for this machine). Read-only: the proxy is

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { utc } from '../audit/views.js';
 import { defineOperation } from '../operation.js';
-import { pruneInput, pruneOutBase, runPrune } from './prune-run.js';
+import { pruneInput, pruneOutBase, runPrune } from '../prune-run.js';
 
 export const pruneProviderJobLogs = defineOperation({
   name: 'provider-job-logs.prune',
