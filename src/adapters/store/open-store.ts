@@ -106,6 +106,9 @@ async function openPostgres(url: string): Promise<Store> {
   const pg = (await import('pg')).default;
   const { drizzle } = await import('drizzle-orm/node-postgres');
   const pool = new pg.Pool({ connectionString: url, max: 10 });
+  // An idle connection the server ended (restart, failover) is dropped from the pool and the next
+  // query opens a new one; unhandled, this event would end the process.
+  pool.on('error', () => undefined);
   try {
     const client = await pool.connect();
     try {
