@@ -350,6 +350,20 @@ export const CATALOGUE = {
       { title: 'Collect diagnostics and report the bug with details.correlationId', command: 'berth doctor --json', safeByDefault: true },
     ],
   },
+  // --- state store faults (issue 8, fault suite) ---------------------------------------------
+  state_store_full: {
+    category: 'infra',
+    phase: 'execute',
+    retryable: true,
+    responsibility: 'operator',
+    actionability: 'run-diagnostic',
+    summary: "The state store's disk is full: it refuses writes until space is freed. What it holds is kept.",
+    detailKeys: ['backend', 'reason'],
+    remedies: [
+      { title: 'Free space on the disk that holds the state store (BERTH_HOME, or the PostgreSQL data directory)', safeByDefault: true },
+      { title: 'Retry the deployment once the store accepts writes', command: 'berth deployments retry <deploymentId>', safeByDefault: true },
+    ],
+  },
 } satisfies Record<string, CodeSpec>;
 
 function userFix(phase: CodeSpec['phase'], summary: string, detailKeys: string[], remedies: CodeSpec['remedies'], category: CodeSpec['category'] = 'validation'): CodeSpec {
