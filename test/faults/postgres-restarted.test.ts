@@ -73,4 +73,35 @@ describe.skipIf(testStoreKind() === 'postgres')('PostgreSQL restarted during a d
     expect({ status: next.status, error: next.error ?? null }).toEqual({ status: 'succeeded', error: null });
     expect(await viaProxy(plane, next.accessUrl!)).toEqual({ status: 200, body: 'three' });
   });
+
+  it('an outage over the end of a build: failed with state_store_unavailable in execute once the server is back, never internal', async () => {
+    const marker = uid();
+    const dir = appDir({ Dockerfile: `FROM berth/static:1\nRUN sleep 2 && echo ${marker}\nCOPY index.html /srv/index.html\n`, 'index.html': 'four' });
+    const created = await api<DeploymentStatus>(plane, 'POST', '/api/deployments', { name: 'pg-fault', source: { kind: 'folder', location: dir }, network: { internalPort: 80 } });
+    expect(created.status).toBe(200);
+    const id = created.body.id;
+    await waitFor('the build step', async () => (await docker().listContainers({ all: true })).some((c) => c.Command.includes(marker)), 90_000, 200);
+    const before = (await plane.store.deployments.list({})).map((d) => d.id).sort();
+
+    stopFaultPostgres();
+    // The build ends while the server is down: the attempt's next write is refused.
+    await waitFor('the built image', () => docker().getImage(`berth/pg-fault-web:${id}`).inspect().then(() => true, () => false), 60_000, 200);
+    await new Promise((r) => setTimeout(r, 1_500));
+    const during = await api<{ error: { code: string } }>(plane, 'GET', `/api/deployments/${id}`);
+    expect({ status: during.status, code: during.body.error.code }).toEqual({ status: 503, code: 'state_store_unavailable' });
+    startFaultPostgres();
+
+    const ended = await waitTerminal(plane, id, 90_000);
+    expect({ status: ended.status, code: ended.error?.code, phase: ended.error?.phase, currentPhase: ended.currentPhase }).toEqual({
+      status: 'failed',
+      code: 'state_store_unavailable',
+      phase: 'execute',
+      currentPhase: 'execute',
+    });
+    expect(ended.error!.details).toMatchObject({ backend: 'postgres' });
+    expect((await plane.store.deployments.list({})).map((d) => d.id).sort()).toEqual(before);
+    const next = await deploy(plane, { name: 'pg-fault', source: { kind: 'folder', location: appDir({ 'index.html': 'five' }) } });
+    expect({ status: next.status, error: next.error ?? null }).toEqual({ status: 'succeeded', error: null });
+    expect(await viaProxy(plane, next.accessUrl!)).toEqual({ status: 200, body: 'five' });
+  });
 });
