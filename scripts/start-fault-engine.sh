@@ -57,6 +57,7 @@ start() {
   fi
   for _ in $(seq 1 120); do dk version >/dev/null 2>&1 && break; sleep 0.25; done
   dk version >/dev/null 2>&1 || { tail -20 $RUN/dockerd.log >&2; exit 1; }
+  reap_forgotten
   local have
   have=$(dk network ls -q --filter label=dev.berth.fault-placeholder | wc -l)
   if [ "$have" -lt 192 ]; then
@@ -76,6 +77,23 @@ wait_containerd() {
   local pid; pid=$(cat $f)
   for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.1; done
   kill -9 "$pid" 2>/dev/null || true
+}
+
+# A build container running when dockerd was killed is forgotten by the next dockerd, but its
+# containerd shim lives on: end the shims of this engine's containers that dockerd does not know.
+reap_forgotten() {
+  local tasks=$RUN/exec/containerd/daemon/io.containerd.runtime.v2.task/moby known id p
+  [ -d $tasks ] || return 0
+  known=$(dk ps -aq --no-trunc)
+  for dir in "$tasks"/*/; do
+    [ -d "$dir" ] || continue
+    id=$(basename "$dir")
+    grep -q "$id" <<<"$known" && continue
+    for p in /proc/[0-9]*; do
+      if { tr '\0' ' ' <"$p/cmdline"; } 2>/dev/null | grep -q -- "-id $id -address $RUN/exec/containerd/containerd.sock"; then kill -9 "${p#/proc/}" 2>/dev/null || true; fi
+    done
+    ctr -a $RUN/exec/containerd/containerd.sock -n moby containers rm "$id" >/dev/null 2>&1 || true
+  done
 }
 
 kill_engine() {
