@@ -123,6 +123,15 @@ export const CATALOGUE = {
       { title: 'Check that BERTH_DATABASE_URL points at a reachable PostgreSQL', safeByDefault: true },
       diagnose,
     ],
+    byPhase: {
+      execute: {
+        summary: 'The state store stopped answering while the control plane was working (server restarting or unreachable); the control plane reconnects on its own.',
+        remedies: [
+          diagnose,
+          { title: 'Retry the deployment once the store answers', command: 'berth deployments retry <deploymentId>', safeByDefault: true },
+        ],
+      },
+    },
   },
   control_plane_unreachable: {
     category: 'infra',
