@@ -12,12 +12,12 @@ describe('dockerd stopped during an attempt', () => {
   let engine: FaultEngine;
   let plane: TestControlPlane;
   beforeAll(async () => {
-    engine = startFaultEngine();
+    engine = await startFaultEngine();
     // A short reconcile period: the sweep of what the engine kept through its death runs soon.
     plane = await startTestControlPlane({ DOCKER_HOST: engine.dockerHost, BERTH_RECONCILE_EVERY_MS: '500' });
   });
   afterAll(async () => {
-    startFaultEngine();
+    await startFaultEngine();
     const resources = (await plane?.store.resources.list().catch(() => [])) ?? [];
     await plane?.close();
     if (engine) await removeFaultRuntimeOf(engine, resources.map((r) => r.id));
@@ -40,7 +40,7 @@ describe('dockerd stopped during an attempt', () => {
     await waitFor('the build step', async () => (await faultDocker(engine).listContainers({ all: true })).some((c) => c.Command.includes(marker)), 90_000, 200);
     const before = await storedIds();
     const pid = faultEnginePid(engine);
-    killFaultEngine();
+    await killFaultEngine();
 
     const ended = await waitTerminal(plane, id, 60_000);
     expect({ status: ended.status, code: ended.error?.code, phase: ended.error?.phase, currentPhase: ended.currentPhase }).toEqual({
@@ -52,7 +52,7 @@ describe('dockerd stopped during an attempt', () => {
     expect(ended.error!.details.operation).toBe('build');
     expect(ended.recoveryHint).toBeTruthy();
 
-    startFaultEngine();
+    await startFaultEngine();
     expect(faultEnginePid(engine)).not.toBe(pid);
     expect(await storedIds()).toEqual(before);
     const next = await deploy(plane, { name: 'build-fault', source: { kind: 'folder', location: appDir({ 'index.html': 'back' }) } });
@@ -71,7 +71,7 @@ describe('dockerd stopped during an attempt', () => {
     const started = await containersOf(id);
     expect(started.length).toBe(1);
     const before = await storedIds();
-    killFaultEngine();
+    await killFaultEngine();
 
     const ended = await waitTerminal(plane, id, 60_000);
     expect({ status: ended.status, code: ended.error?.code, phase: ended.error?.phase, currentPhase: ended.currentPhase }).toEqual({
@@ -82,7 +82,7 @@ describe('dockerd stopped during an attempt', () => {
     });
     expect(ended.recoveryHint).toBeTruthy();
 
-    startFaultEngine();
+    await startFaultEngine();
     expect(await storedIds()).toEqual(before);
     const next = await deploy(plane, {
       name: 'verify-fault',

@@ -21,7 +21,7 @@ describe.skipIf(testStoreKind() === 'postgres')('PostgreSQL restarted during a d
   let plane: TestControlPlane;
   let drop: () => Promise<void>;
   beforeAll(async () => {
-    const adminUrl = startFaultPostgres();
+    const adminUrl = await startFaultPostgres();
     const db = await faultDatabase(adminUrl);
     drop = db.drop;
     mkdirSync(TEST_ROOT, { recursive: true });
@@ -40,7 +40,7 @@ describe.skipIf(testStoreKind() === 'postgres')('PostgreSQL restarted during a d
     plane = { ...p, settings: { home, databaseUrl: db.url }, client: new ApiClient({ url: p.url, token: p.token }), cliEnv: {}, httpPort };
   });
   afterAll(async () => {
-    startFaultPostgres();
+    await startFaultPostgres();
     const resources = (await plane?.store.resources.list().catch(() => [])) ?? [];
     await plane?.close();
     await plane?.targets.local.proxy.stop().catch(() => undefined);
@@ -58,9 +58,9 @@ describe.skipIf(testStoreKind() === 'postgres')('PostgreSQL restarted during a d
     const id = created.body.id;
     await waitFor('the build step', async () => (await docker().listContainers({ all: true })).some((c) => c.Command.includes(marker)), 90_000, 200);
 
-    stopFaultPostgres();
+    await stopFaultPostgres();
     await new Promise((r) => setTimeout(r, 2_000));
-    startFaultPostgres();
+    await startFaultPostgres();
 
     // The outage fell inside the build, where only heartbeats and build log lines are written:
     // the attempt completes once the store is back.
@@ -83,13 +83,13 @@ describe.skipIf(testStoreKind() === 'postgres')('PostgreSQL restarted during a d
     await waitFor('the build step', async () => (await docker().listContainers({ all: true })).some((c) => c.Command.includes(marker)), 90_000, 200);
     const before = (await plane.store.deployments.list({})).map((d) => d.id).sort();
 
-    stopFaultPostgres();
+    await stopFaultPostgres();
     // The build ends while the server is down: the attempt's next write is refused.
     await waitFor('the built image', () => docker().getImage(`berth/pg-fault-web:${id}`).inspect().then(() => true, () => false), 60_000, 200);
     await new Promise((r) => setTimeout(r, 1_500));
     const during = await api<{ error: { code: string } }>(plane, 'GET', `/api/deployments/${id}`);
     expect({ status: during.status, code: during.body.error.code }).toEqual({ status: 503, code: 'state_store_unavailable' });
-    startFaultPostgres();
+    await startFaultPostgres();
 
     const ended = await waitTerminal(plane, id, 90_000);
     expect({ status: ended.status, code: ended.error?.code, phase: ended.error?.phase, currentPhase: ended.currentPhase }).toEqual({

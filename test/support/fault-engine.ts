@@ -1,4 +1,5 @@
-import { execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { readFileSync } from 'node:fs';
 import Docker from 'dockerode';
 import { ROOT } from './paths.js';
@@ -14,17 +15,18 @@ export interface FaultEngine {
   pidFile: string;
 }
 
-const run = (cmd: 'start' | 'kill' | 'teardown'): string => execFileSync(SCRIPT, [cmd], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 120_000 });
+// Asynchronous: the control plane under test shares this process, and its event loop must keep running.
+const run = async (cmd: 'start' | 'kill' | 'teardown'): Promise<string> => (await promisify(execFile)(SCRIPT, [cmd], { encoding: 'utf8', timeout: 120_000 })).stdout;
 
 /** Starts the private engine (or finds it running) and reads the environment the script prints. */
-export function startFaultEngine(): FaultEngine {
-  const env = Object.fromEntries([...run('start').matchAll(/^export (\w+)=(.*)$/gm)].map((m) => [m[1]!, m[2]!]));
+export async function startFaultEngine(): Promise<FaultEngine> {
+  const env = Object.fromEntries([...(await run('start')).matchAll(/^export (\w+)=(.*)$/gm)].map((m) => [m[1]!, m[2]!]));
   return { dockerHost: env.BERTH_FAULT_DOCKER_HOST!, pidFile: env.BERTH_FAULT_DOCKER_PIDFILE! };
 }
 
 /** SIGKILL of the private dockerd, by its pid: the fault. */
-export function killFaultEngine(): void {
-  run('kill');
+export async function killFaultEngine(): Promise<void> {
+  await run('kill');
 }
 
 export const faultEnginePid = (e: FaultEngine): number => Number(readFileSync(e.pidFile, 'utf8').trim());

@@ -1,4 +1,5 @@
-import { execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { withDatabase } from './global-setup.js';
@@ -8,16 +9,17 @@ import { ROOT } from './paths.js';
 // The shared test server (BERTH_TEST_DATABASE_URL) is never restarted.
 
 const SCRIPT = `${ROOT}scripts/start-fault-postgres.sh`;
-const run = (cmd: 'start' | 'stop' | 'restart'): string => execFileSync(SCRIPT, [cmd], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 120_000 });
+// Asynchronous: the control plane under test shares this process, and its event loop must keep running.
+const run = async (cmd: 'start' | 'stop' | 'restart'): Promise<string> => (await promisify(execFile)(SCRIPT, [cmd], { encoding: 'utf8', timeout: 120_000 })).stdout;
 
 /** Starts the private server (or finds it running); its admin URL. */
-export function startFaultPostgres(): string {
-  return /^export BERTH_FAULT_DATABASE_URL=(.*)$/m.exec(run('start'))![1]!;
+export async function startFaultPostgres(): Promise<string> {
+  return /^export BERTH_FAULT_DATABASE_URL=(.*)$/m.exec(await run('start'))![1]!;
 }
 
 /** Stops it (fast shutdown: every open connection is terminated). */
-export function stopFaultPostgres(): void {
-  run('stop');
+export async function stopFaultPostgres(): Promise<void> {
+  await run('stop');
 }
 
 /** A new, empty database on the private server (the control plane migrates it when it opens). */
