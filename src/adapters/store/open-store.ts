@@ -19,6 +19,7 @@ import { resourceSecretsRepo } from './repos/resource-secrets.js';
 import { retentionDefaultsRepo } from './repos/retention-defaults.js';
 import { workRepo } from './repos/work.js';
 import { sql } from 'drizzle-orm';
+import { guardRepos, guardStoreCall } from './store-faults.js';
 
 export interface StoreOptions {
   /** State directory; the embedded store lives in `<home>/pgdata`. */
@@ -53,8 +54,8 @@ function repos(db: Db): StoreRepos {
 function makeStore(backend: Store['backend'], db: Db, close: () => Promise<void>): Store {
   return {
     backend,
-    ...repos(db),
-    transaction: (fn) => db.transaction((tx) => fn(repos(tx as unknown as Db))),
+    ...guardRepos(repos(db), backend),
+    transaction: (fn) => guardStoreCall(() => db.transaction((tx) => fn(repos(tx as unknown as Db))), backend)(),
     ping: async () => {
       await db.execute(sql`SELECT 1`);
     },
@@ -106,6 +107,9 @@ async function openPostgres(url: string): Promise<Store> {
   const pg = (await import('pg')).default;
   const { drizzle } = await import('drizzle-orm/node-postgres');
   const pool = new pg.Pool({ connectionString: url, max: 10 });
+  // An idle connection the server ended (restart, failover) is dropped from the pool and the next
+  // query opens a new one; unhandled, this event would end the process.
+  pool.on('error', () => undefined);
   try {
     const client = await pool.connect();
     try {

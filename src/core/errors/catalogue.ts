@@ -123,6 +123,15 @@ export const CATALOGUE = {
       { title: 'Check that BERTH_DATABASE_URL points at a reachable PostgreSQL', safeByDefault: true },
       diagnose,
     ],
+    byPhase: {
+      execute: {
+        summary: 'The state store stopped answering while the control plane was working (server restarting or unreachable); the control plane reconnects on its own.',
+        remedies: [
+          diagnose,
+          { title: 'Retry the deployment once the store answers', command: 'berth deployments retry <deploymentId>', safeByDefault: true },
+        ],
+      },
+    },
   },
   control_plane_unreachable: {
     category: 'infra',
@@ -348,6 +357,20 @@ export const CATALOGUE = {
     detailKeys: ['reason', 'correlationId'],
     remedies: [
       { title: 'Collect diagnostics and report the bug with details.correlationId', command: 'berth doctor --json', safeByDefault: true },
+    ],
+  },
+  // --- state store faults (issue 8, fault suite) ---------------------------------------------
+  state_store_full: {
+    category: 'infra',
+    phase: 'execute',
+    retryable: true,
+    responsibility: 'operator',
+    actionability: 'run-diagnostic',
+    summary: "The state store's disk is full: it refuses writes until space is freed. What it holds is kept.",
+    detailKeys: ['backend', 'reason'],
+    remedies: [
+      { title: 'Free space on the disk that holds the state store (BERTH_HOME, or the PostgreSQL data directory)', safeByDefault: true },
+      { title: 'Retry the deployment once the store accepts writes', command: 'berth deployments retry <deploymentId>', safeByDefault: true },
     ],
   },
 } satisfies Record<string, CodeSpec>;

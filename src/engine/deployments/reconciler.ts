@@ -2,6 +2,7 @@ import { BerthError } from '../../core/errors/berth-error.js';
 import type { DeploymentRunnerPort, Targets } from '../../ports/deploy-runtime.js';
 import type { Store } from '../../ports/store.js';
 import { endOrphan } from './orphan.js';
+import { sweepRetiredLeftovers } from './leftovers.js';
 import { trackWork } from '../../core/work/track.js';
 
 export interface ReconcilerDeps {
@@ -37,7 +38,7 @@ export async function reconcileStale(deps: ReconcilerDeps): Promise<string[]> {
   return ended;
 }
 
-/** Runs the reconciler at start and then periodically; returns a stop function. */
+/** Runs the reconciler (stale attempts, then retired leftovers) at start and then periodically; returns a stop function. */
 export function startReconciler(deps: ReconcilerDeps, everyMs: number): () => void {
   let running = false;
   const tick = async () => {
@@ -45,9 +46,10 @@ export function startReconciler(deps: ReconcilerDeps, everyMs: number): () => vo
     running = true;
     try {
       // A tick is a work item when it ended something or failed (ticks are frequent).
-      await trackWork(deps.store.work, { kind: 'reconcile' }, () => reconcileStale(deps), {
-        recordSuccessIf: (ended) => ended.length > 0,
-        detailsOf: (ended) => ({ ended }),
+      const reconcile = async () => ({ ended: await reconcileStale(deps), swept: await sweepRetiredLeftovers(deps.store, deps.targets, deps.log) });
+      await trackWork(deps.store.work, { kind: 'reconcile' }, reconcile, {
+        recordSuccessIf: (r) => r.ended.length > 0 || r.swept.length > 0,
+        detailsOf: (r) => r,
       }).catch((err) => deps.log('reconcile tick failed', err));
     } finally {
       running = false;

@@ -29,8 +29,24 @@ async function assertAlive(engine: ContainerEngine, id: string, service: string)
   return state.status === 'running';
 }
 
+/**
+ * The engine failing while an attempt verifies is a verify failure: docker_error's catalogue
+ * phase is execute, where most engine calls happen.
+ */
+async function inVerify<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    if (err instanceof BerthError && err.code === 'docker_error' && err.phase !== 'verify') throw new BerthError(err.code, err.message, err.details, 'verify');
+    throw err;
+  }
+}
+
 /** Every service must be `running` for N consecutive polls (PRODUCT.md: 5 without a healthcheck). */
-export async function verifyRunning(engine: ContainerEngine, runtime: RuntimeRecord, s: EngineSettings, signal: AbortSignal): Promise<void> {
+export const verifyRunning = (engine: ContainerEngine, runtime: RuntimeRecord, s: EngineSettings, signal: AbortSignal): Promise<void> =>
+  inVerify(() => runningStreak(engine, runtime, s, signal));
+
+async function runningStreak(engine: ContainerEngine, runtime: RuntimeRecord, s: EngineSettings, signal: AbortSignal): Promise<void> {
   const streak = new Map(runtime.containers.map((c) => [c.id, 0]));
   while ([...streak.values()].some((n) => n < s.runningPolls)) {
     for (const c of runtime.containers) {
@@ -43,7 +59,9 @@ export async function verifyRunning(engine: ContainerEngine, runtime: RuntimeRec
 }
 
 /** Health policy over HTTP, straight to the container (before any traffic is switched). */
-export async function verifyHealth(x: {
+export const verifyHealth = (x: HealthInput): Promise<void> => inVerify(() => healthPolicy(x));
+
+interface HealthInput {
   engine: ContainerEngine;
   prober: HttpProber;
   containerId: string;
@@ -53,7 +71,9 @@ export async function verifyHealth(x: {
   health: HealthCheckPlan;
   journal: AttemptJournal;
   signal: AbortSignal;
-}): Promise<void> {
+}
+
+async function healthPolicy(x: HealthInput): Promise<void> {
   const deadline = Date.now() + x.health.timeoutSeconds * 1000;
   const url = `http://${x.upstream}${x.health.path}`;
   let mismatchSince: number | null = null;

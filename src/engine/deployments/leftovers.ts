@@ -1,0 +1,33 @@
+import { BerthError } from '../../core/errors/berth-error.js';
+import { isTerminal } from '../../core/deployments/status.js';
+import { LABELS } from '../../ports/container-engine.js';
+import type { Targets } from '../../ports/deploy-runtime.js';
+import type { Store } from '../../ports/store.js';
+import { teardownRuntime } from './teardown.js';
+
+/**
+ * Removes what ended attempts left on their engines: the containers and networks of a retired
+ * runtime (its teardown ran while the engine was down, so they outlived the attempt). A runtime
+ * that is not retired may still serve, and is never touched here. Returns the attempts swept.
+ */
+export async function sweepRetiredLeftovers(store: Store, targets: Targets, log: (msg: string, err?: unknown) => void): Promise<string[]> {
+  const swept: string[] = [];
+  for (const server of await store.servers.list()) {
+    try {
+      const engine = targets.forServer(server).engine;
+      const attempts = new Set((await engine.listContainers({ [LABELS.managed]: 'true' })).map((c) => c.labels[LABELS.deployment]).filter((id): id is string => Boolean(id)));
+      for (const id of attempts) {
+        const d = await store.deployments.get(id);
+        if (!d || !isTerminal(d.status) || !d.runtime?.retiredAt) continue;
+        const present = await engine.listContainers({ [LABELS.deployment]: id });
+        await teardownRuntime(engine, { ...d.runtime, containers: present.map((c) => ({ id: c.id, name: c.id, service: c.labels[LABELS.service] ?? '', ip: c.ip ?? '' })) }, 0);
+        swept.push(id);
+      }
+    } catch (err) {
+      // The engine is unreachable or the server has no target yet: the next tick tries again.
+      if (err instanceof BerthError) log(`leftover sweep skipped server ${server.id}: ${err.code}`);
+      else log(`leftover sweep failed on server ${server.id}`, err);
+    }
+  }
+  return swept;
+}
