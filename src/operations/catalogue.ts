@@ -11,6 +11,7 @@ import { createDeployment, listDeployments, showDeployment } from './deployments
 import { deploymentEvents } from './deployments/events.js';
 import { deploymentProviderLog } from './deployments/provider-log.js';
 import { planPreview } from './deployments/plan-preview.js';
+import { stopProxy } from './proxy/stop.js';
 import { doctor } from './system/doctor.js';
 import { health } from './system/health.js';
 import { issueTokenOp, listTokens, revokeToken } from './tokens/tokens.js';
@@ -43,6 +44,7 @@ export const OPERATIONS: readonly Operation[] = [
   listDeployments,
   deploymentEvents,
   deploymentProviderLog,
+  stopProxy,
   ...GOVERNANCE_OPERATIONS,
   ...RECOVERY_OPERATIONS,
   ...DIAGNOSTIC_OPERATIONS,
