@@ -42,9 +42,9 @@ describe('the edge proxy outside the control plane', () => {
     const orphanHome = proxyHome();
     const orphan = new CaddyEdgeProxy({ home: orphanHome, httpPort: plane.httpPort });
     await orphan.ensureRunning();
-    const orphanPid = orphan.pids().edge!;
-    cleanups.push(() => processAlive(orphanPid) && process.kill(orphanPid, 'SIGKILL'));
-    cleanups.push(() => orphan.stop());
+    const { edge: orphanPid, switch: orphanSwitch } = orphan.pids() as { edge: number; switch: number };
+    // Its pid files go with its home: only the pids can stop it now.
+    cleanups.push(() => [orphanPid, orphanSwitch].forEach((pid) => processAlive(pid) && process.kill(pid, 'SIGKILL')));
     rmSync(orphanHome, { recursive: true, force: true });
     expect(await doctorEdgePort(plane)).toMatchObject({
       status: 'failing',

@@ -103,8 +103,9 @@ describe('edge proxy: it owns its port', () => {
     const httpPort = await freePort();
     const orphanHome = proxyHome();
     const orphan = await started(new CaddyEdgeProxy({ home: orphanHome, httpPort }));
-    const orphanPid = orphan.pids().edge!;
-    cleanups.push(() => processAlive(orphanPid) && process.kill(orphanPid, 'SIGKILL'));
+    const { edge: orphanPid, switch: orphanSwitch } = orphan.pids() as { edge: number; switch: number };
+    // Its pid files go with its home: only the pids can stop it now.
+    cleanups.push(() => [orphanPid, orphanSwitch].forEach((pid) => processAlive(pid) && process.kill(pid, 'SIGKILL')));
     rmSync(orphanHome, { recursive: true, force: true }); // its control plane and home are gone
 
     const proxy = await testProxy({ httpPort });
