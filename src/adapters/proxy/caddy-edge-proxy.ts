@@ -191,10 +191,22 @@ export class CaddyEdgeProxy implements EdgeProxy {
 
   /** After the bind: a listener that slipped in beside a fresh edge means neither owns the port. */
   private async assertPortOwned(outcome: 'adopted' | 'started'): Promise<void> {
+    // Caddy's admin API answers a moment before its HTTP listener is bound: look once it is.
+    if (outcome === 'started') await this.untilEdgeListens();
     const others = this.otherListeners();
     if (!others?.length) return;
     if (outcome === 'started') await this.edge.stop(); // never left splitting the port's connections
     throw this.portTaken(others);
+  }
+
+  private async untilEdgeListens(): Promise<void> {
+    const own = this.edge.pid();
+    const deadline = Date.now() + this.startTimeoutMs;
+    while (own !== undefined && Date.now() < deadline) {
+      const listeners = listenersOn(this.port, [own]);
+      if (listeners === undefined || listeners.some((l) => l.pid === own)) return;
+      await new Promise((r) => setTimeout(r, 10));
+    }
   }
 
   private portTaken(others: PortListener[]): BerthError {
