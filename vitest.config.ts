@@ -18,7 +18,7 @@ export default defineConfig({
         ...(store === 'pglite' ? {} : { exclude: STORE_FREE }),
       },
     })),
-    globalSetup: ['test/support/global-setup.ts'],
+    globalSetup: ['test/support/global-setup.ts', 'test/support/proxy-leaks.ts'],
     include: ['test/**/*.test.ts'],
     sequence: { sequencer: LongestFirst },
     reporters: ['default', ['json', { outputFile: '.berth-test/results.json' }]],

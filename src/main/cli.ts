@@ -3,6 +3,7 @@ import { OPERATIONS } from '../operations/catalogue.js';
 import { connect } from '../surfaces/client/connect.js';
 import { buildProgram, emit, errorResult, type CliIo } from '../surfaces/cli/program.js';
 import { registerUp } from '../surfaces/cli/up.js';
+import { SERVE_STOPPING_HELP } from './serve-help.js';
 import { VERSION } from './version.js';
 
 const io: CliIo = {
@@ -23,7 +24,9 @@ program
   .option('--listen <host[:port]>', 'address to listen on (default 127.0.0.1:7420)')
   .option('--port <port>', 'port to listen on (0 picks a free one)')
   .option('--json', 'print errors as JSON')
-  .action(async (opts: { listen?: string; port?: string; json?: boolean }) => {
+  .option('--stop-proxy', 'also stop the edge proxy when the control plane stops (default: it keeps serving)')
+  .addHelpText('after', SERVE_STOPPING_HELP)
+  .action(async (opts: { listen?: string; port?: string; json?: boolean; stopProxy?: boolean }) => {
     const { runServe } = await import('./serve-command.js');
     const code = await runServe(opts);
     if (code !== 0) {

@@ -86,7 +86,7 @@ export async function startControlPlane(settings: ServeSettings, opts: { writeSt
       store,
       actor,
       now: () => new Date(),
-      diagnostics: { docker: () => probeDocker(targets.local.engine.docker), proxy: () => targets.local.proxy.probe() },
+      diagnostics: { docker: () => probeDocker(targets.local.engine.docker), proxy: () => targets.local.proxy.probe(), edgePort: async () => targets.local.proxy.probePort() },
       deploy: { runner, targets, sources, planner, prober: httpProber, workRoot, streamPollMs: 200, streamHeartbeatMs: 5_000 },
       secrets,
       settings: { home: settings.home, version: VERSION, listen: `${settings.host}:${settings.port}`, baseDomain: settings.baseDomain, httpPort: settings.httpPort },

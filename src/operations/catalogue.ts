@@ -31,6 +31,7 @@ import { serverCapacity } from './servers/capacity.js';
 import { pruneServerRuntime } from './servers/prune-runtime.js';
 import { serverTest } from './servers/server-test.js';
 import { listServers, registerServer, showServer } from './servers/servers.js';
+import { stopProxy } from './proxy/stop.js';
 import { doctor } from './system/doctor.js';
 import { health } from './system/health.js';
 import { issueTokenOp, listTokens, revokeToken } from './tokens/tokens.js';
@@ -102,6 +103,7 @@ export const OPERATIONS: readonly Operation[] = [
   serverTest,
   serverCapacity,
   pruneServerRuntime,
+  stopProxy,
 ] as unknown as readonly Operation[];
 
 export function findOperation(name: string): Operation | undefined {

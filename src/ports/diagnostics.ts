@@ -8,4 +8,6 @@ export interface ProbeResult {
 export interface Diagnostics {
   docker(): Promise<ProbeResult>;
   proxy(): Promise<ProbeResult>;
+  /** Listeners on the edge proxy's public port other than its own edge (foreign, orphaned). */
+  edgePort(): Promise<ProbeResult>;
 }

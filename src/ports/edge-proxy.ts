@@ -32,4 +32,9 @@ export interface EdgeProxy {
   listRoutes(): Promise<ObservedRoute[]>;
   /** The port clients reach (generated URLs use it). */
   httpPort(): number;
+  /**
+   * Stops the proxy processes (they outlive the control plane otherwise); routes are kept for
+   * the next start. Returns the pids that were running.
+   */
+  stop(): Promise<{ edge?: number; switch?: number }>;
 }

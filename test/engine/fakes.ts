@@ -54,6 +54,7 @@ export function fakeProxy(opts: { failUpstream?: string } = {}): EdgeProxy & { r
     getRoute: async (id) => routes.get(id),
     listRoutes: async () => [...routes.values()],
     httpPort: () => 8080,
+    stop: async () => ({}),
   };
 }
 

@@ -18,7 +18,7 @@ describe('berth doctor', () => {
     expect(res.code).toBe(0);
     const { ok, checks } = res.json<{ ok: boolean; checks: Check[] }>();
     const byName = Object.fromEntries(checks.map((c) => [c.name, c]));
-    expect(Object.keys(byName).sort()).toEqual(['control-plane', 'docker', 'proxy', 'state-store']);
+    expect(Object.keys(byName).sort()).toEqual(['control-plane', 'docker', 'edge-port', 'proxy', 'state-store']);
     expect(byName['state-store']!.status).toBe('ok');
     expect(byName['control-plane']!.status).toBe('ok');
     expect(byName.proxy!.status).toBe('failing');

@@ -72,15 +72,61 @@ function installSkeleton(root: string): void {
   chmodSync(join(root, 'root'), 0o700);
 }
 
-/** berth/static: busybox httpd serving /srv on `port`. Returns the image config. */
+/** Caddy's JSON for berth/static: /srv on `port`, no admin endpoint, no TLS, errors only. */
+export function staticServerConfig(port: number): Record<string, unknown> {
+  return {
+    admin: { disabled: true },
+    logging: { logs: { default: { level: 'ERROR' } } },
+    apps: {
+      http: {
+        servers: {
+          static: {
+            listen: [`:${port}`],
+            automatic_https: { disable: true },
+            // Longer than the edge switch keeps an idle upstream connection (caddy-config.ts), so
+            // the switch, not this server, always closes an idle one: a request never meets a
+            // connection this end has just closed.
+            idle_timeout: '5m',
+            routes: [{ handle: [{ handler: 'file_server', root: '/srv' }] }],
+          },
+        },
+      },
+    },
+  };
+}
+
+/** The host's Caddy (the one Berth runs as its edge proxy), by PATH like `spawn` finds it. */
+function hostCaddy(): string {
+  for (const dir of (process.env.PATH ?? '').split(':').filter(Boolean)) {
+    const candidate = join(dir, 'caddy');
+    if (existsSync(candidate)) return realpathSync(candidate);
+  }
+  throw new BaseImagePrerequisiteMissing('caddy is not installed (the static image serves files with it)');
+}
+
+/**
+ * berth/static: the host's Caddy as a file server of /srv on `port`, with busybox for /bin/sh.
+ * Not busybox httpd: it answers every request with `Connection: close` and listens with a
+ * backlog of 9, so under load each request costs the proxy a new connection and some dials
+ * time out (502). Caddy keeps connections alive and exits at once on SIGTERM as PID 1.
+ * Returns the image config.
+ */
 export function assembleStaticRoot(root: string, port: number): string[] {
+  const caddy = hostCaddy();
   installSkeleton(root);
   installBusybox(root);
+  copyHostFile(root, caddy, '/usr/local/bin/caddy');
+  chmodSync(join(root, 'usr/local/bin/caddy'), 0o755);
+  for (const lib of sharedLibraries(caddy)) copyHostFile(root, lib);
+  writeFile(root, '/etc/berth/static.json', `${JSON.stringify(staticServerConfig(port), null, 2)}\n`);
   mkdirSync(join(root, 'srv'), { recursive: true });
-  // httpd as PID 1 ignores SIGTERM, so every stop would wait out its whole timeout: a shell
-  // that exits on TERM ends it at once (the kernel kills the rest of the namespace).
-  const serve = `trap 'exit 0' TERM INT; busybox httpd -f -p ${port} -h /srv & wait`;
-  return [`ENV PATH=${PATH_ENV}`, 'WORKDIR /srv', `EXPOSE ${port}`, `CMD ${JSON.stringify(['/bin/sh', '-c', serve])}`];
+  // XDG_* point at /tmp: Caddy looks for its data and config directories even when it needs none.
+  return [
+    `ENV PATH=${PATH_ENV} HOME=/root XDG_DATA_HOME=/tmp XDG_CONFIG_HOME=/tmp`,
+    'WORKDIR /srv',
+    `EXPOSE ${port}`,
+    `CMD ${JSON.stringify(['/usr/local/bin/caddy', 'run', '--config', '/etc/berth/static.json'])}`,
+  ];
 }
 
 /** The shared libraries `ldd` resolves for a binary, the dynamic loader included. */

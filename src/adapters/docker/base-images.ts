@@ -23,7 +23,7 @@ const ASSEMBLERS: Record<BaseImageName, (root: string) => string[]> = {
  * app image built FROM it): bumped when an assembler changes, and for node it includes the
  * host's node version, so an upgraded host or a newer Berth replaces a stale image.
  */
-const ASSEMBLY_REVISION = '2';
+const ASSEMBLY_REVISION = '3';
 export const baseImageRevision = (name: BaseImageName): string =>
   `berth base image ${BASE_IMAGES[name]} r${ASSEMBLY_REVISION}${name === 'node' ? ` node ${process.version}` : ''}`;
 

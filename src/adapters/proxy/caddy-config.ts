@@ -91,6 +91,11 @@ export function switchConfig(input: SwitchConfigInput): Record<string, unknown> 
   };
 }
 
+const UPSTREAM_IDLE = '1s';
+const UPSTREAM_RETRY = '3s';
+/** Methods replayed after a failure past the dial (RFC 9110 idempotent and without a body). */
+export const RETRIED_METHODS = ['GET', 'HEAD', 'OPTIONS'];
+
 const FORWARDED = ['X-Forwarded-For', 'X-Forwarded-Proto', 'X-Forwarded-Host'];
 
 export function caddyRoute(route: RouteSpec): Record<string, unknown> {
@@ -101,6 +106,14 @@ export function caddyRoute(route: RouteSpec): Record<string, unknown> {
       {
         handler: 'reverse_proxy',
         upstreams: [{ dial: route.upstream }],
+        // Idle upstream connections close after UPSTREAM_IDLE, sooner than app servers close
+        // theirs (gunicorn 2 s, Node 5 s, Caddy 5 min), so the switch never sends a request on a
+        // connection the app has just closed.
+        transport: { protocol: 'http', keep_alive: { idle_timeout: UPSTREAM_IDLE } },
+        // A request that meets a dead connection anyway is retried on a fresh one: any request
+        // when the dial failed (nothing was sent), and the body-less idempotent methods when the
+        // connection died after sending. A POST that may have reached the app is never replayed.
+        load_balancing: { try_duration: UPSTREAM_RETRY, try_interval: '100ms', retry_match: [{ method: RETRIED_METHODS }] },
         // Caddy drops X-Forwarded-* when the client address is not an IP (a unix socket): pass
         // on the edge's, which is the only client of this socket.
         headers: { request: { set: Object.fromEntries(FORWARDED.map((h) => [h, [`{http.request.header.${h}}`]])) } },

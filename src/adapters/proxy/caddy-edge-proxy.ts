@@ -1,10 +1,11 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { BerthError } from '../../core/errors/berth-error.js';
 import type { ProbeResult } from '../../ports/diagnostics.js';
 import type { EdgeProxy, ObservedRoute, RouteSpec } from '../../ports/edge-proxy.js';
 import { caddyRoute, edgeConfig, invalidRoute, observedRoute, ROUTES_ID, sameConfig, sameRoute, switchConfig } from './caddy-config.js';
 import { CaddyProcess } from './caddy-process.js';
+import { classifyListeners, describeListeners, listenersOn, portBindable, type ClassifiedListener, type PortListener } from './port-listeners.js';
 import { withProxyLock } from './proxy-lock.js';
 import { RouteFile } from './route-file.js';
 
@@ -115,12 +116,15 @@ export class CaddyEdgeProxy implements EdgeProxy {
     return this.liveRoutes();
   }
 
-  /** Stops both Caddy processes (tests, uninstall); routes stay in the routes file. */
-  async stop(): Promise<void> {
-    await this.locked(async () => {
+  /** Stops both Caddy processes; routes stay in the routes file. Returns the pids that ran. */
+  async stop(): Promise<{ edge?: number; switch?: number }> {
+    return this.locked(async () => {
+      const running = this.pids();
+      // The edge first: clients are refused at once instead of waiting on a missing switch.
       await this.edge.stop();
       await this.switch.stop();
       this.reconciled = false;
+      return running;
     });
   }
 
@@ -148,8 +152,10 @@ export class CaddyEdgeProxy implements EdgeProxy {
     return withProxyLock(this.lockFile, 2 * this.startTimeoutMs + 2 * CHANGE_TIMEOUT_MS, fn);
   }
 
-  // The switch first: the edge's first requests then find it up.
+  // The switch first: the edge's first requests then find it up. The public port is checked
+  // before anything starts and again once the edge listens (see port-listeners.ts).
   private async ensureRunningLocked(): Promise<void> {
+    await this.assertPortFree();
     let desiredRoutes: RouteSpec[];
     try {
       desiredRoutes = this.routes.read();
@@ -161,9 +167,75 @@ export class CaddyEdgeProxy implements EdgeProxy {
       [this.edge, edgeConfig({ adminSocket: this.edge.admin.socketPath, httpPort: this.port, switchSocket: this.switchSocket, switchRetryMs: this.switchRetryMs })],
     ];
     for (const [proc, config] of desired) {
-      if ((await proc.ensure(() => config)) === 'adopted' && !this.reconciled) await this.reconcile(proc, config);
+      const outcome = await proc.ensure(() => config);
+      if (proc === this.edge) await this.assertPortOwned(outcome);
+      if (outcome === 'adopted' && !this.reconciled) await this.reconcile(proc, config);
     }
     this.reconciled = true;
+  }
+
+  /** Listeners on the public port other than this home's edge; undefined without /proc. */
+  private otherListeners(): PortListener[] | undefined {
+    const own = this.edge.pid();
+    return listenersOn(this.port, own === undefined ? [] : [own])?.filter((l) => l.pid === undefined || l.pid !== own);
+  }
+
+  private async assertPortFree(): Promise<void> {
+    const others = this.otherListeners();
+    if (others === undefined) {
+      if (this.edge.pid() === undefined && !(await portBindable(this.port))) throw this.portTaken([]);
+    } else if (others.length > 0) {
+      throw this.portTaken(others);
+    }
+  }
+
+  /** After the bind: a listener that slipped in beside a fresh edge means neither owns the port. */
+  private async assertPortOwned(outcome: 'adopted' | 'started'): Promise<void> {
+    // Caddy's admin API answers a moment before its HTTP listener is bound: look once it is.
+    if (outcome === 'started') await this.untilEdgeListens();
+    const others = this.otherListeners();
+    if (!others?.length) return;
+    if (outcome === 'started') await this.edge.stop(); // never left splitting the port's connections
+    throw this.portTaken(others);
+  }
+
+  private async untilEdgeListens(): Promise<void> {
+    const own = this.edge.pid();
+    const deadline = Date.now() + this.startTimeoutMs;
+    while (own !== undefined && Date.now() < deadline) {
+      const listeners = listenersOn(this.port, [own]);
+      if (listeners === undefined || listeners.some((l) => l.pid === own)) return;
+      await new Promise((r) => setTimeout(r, 10));
+    }
+  }
+
+  private portTaken(others: PortListener[]): BerthError {
+    const seen = others.find((l) => l.pid !== undefined);
+    return new BerthError('proxy_unavailable', `Another process listens on the edge proxy's port ${this.port}.`, {
+      adminUrl: this.edge.admin.adminUrl,
+      reason: `port ${this.port} is also bound by ${others.length ? describeListeners(others) : 'another process'}`,
+      port: this.port,
+      holderPid: seen?.pid ?? null,
+      holderCommand: seen?.command ?? null,
+    });
+  }
+
+  /** Every listener on the public port, this edge's or not. Never starts anything. */
+  portListeners(): ClassifiedListener[] | undefined {
+    const own = this.edge.pid();
+    const listeners = listenersOn(this.port, own === undefined ? [] : [own]);
+    return listeners && classifyListeners(listeners, own, existsSync);
+  }
+
+  /** For `berth doctor`: fails when anything but this home's edge listens on the public port. */
+  probePort(): ProbeResult {
+    const listeners = this.portListeners();
+    const detail = { httpPort: this.port, listeners: listeners ?? null };
+    if (listeners === undefined) return { ok: true, detail: { ...detail, reason: 'no /proc socket tables: listeners not checked' } };
+    const others = listeners.filter((l) => l.kind !== 'this-edge');
+    if (others.length === 0) return { ok: true, detail };
+    const named = others.map((l) => `${l.kind} ${l.pid ? `pid ${l.pid} (${l.command ?? 'unknown'})` : 'hidden process'}${l.home ? ` of ${l.home}` : ''}`);
+    return { ok: false, detail, reason: `port ${this.port} is also bound by ${named.join(', ')}` };
   }
 
   /** Loads the desired config into an adopted process only when it differs (a load is a reload). */

@@ -39,6 +39,7 @@ export const AUDIT_EVENT_TYPES = [
   'preview.cleaned-up',
   // edge proxy and certificates
   'proxy.configured',
+  'proxy.stopped',
   'certificate.issued',
   'certificate.renewed',
   'certificate.failed',

@@ -162,9 +162,13 @@ export const CATALOGUE = {
     retryable: true,
     responsibility: 'operator',
     actionability: 'run-diagnostic',
-    summary: 'The edge proxy (Caddy) admin API does not answer.',
-    detailKeys: ['adminUrl', 'reason'],
-    remedies: [diagnose, { title: 'Start Caddy with its admin API on the configured address', safeByDefault: true }],
+    summary: 'The edge proxy (Caddy) admin API does not answer, or another process listens on its port.',
+    detailKeys: ['adminUrl', 'reason', 'port', 'holderPid', 'holderCommand'],
+    remedies: [
+      diagnose,
+      { title: 'Start Caddy with its admin API on the configured address', safeByDefault: true },
+      { title: 'Stop the process named by details.holderPid, or set BERTH_HTTP_PORT to a free port', safeByDefault: false },
+    ],
   },
 
   // --- deploy lifecycle: detect -------------------------------------------------------------

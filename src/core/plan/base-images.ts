@@ -1,7 +1,7 @@
 // Base images the planners' generated Dockerfiles start FROM. Berth builds them locally when
 // missing (adapters/docker/base-images.ts), so planners work on a machine that reaches no registry.
 export const BASE_IMAGES = {
-  /** busybox httpd serving /srv on port 80. */
+  /** Caddy serving /srv on port 80 (busybox for the shell). */
   static: 'berth/static:1',
   /** The host's Node.js (and npm) with busybox as /bin/sh. */
   node: 'berth/node:20',

@@ -28,7 +28,7 @@ async function guarded(probe: () => Promise<ProbeResult>): Promise<ProbeResult> 
 export const doctor = defineOperation({
   name: 'system.doctor',
   kind: 'query',
-  summary: 'Check the state store, the Docker engine, the edge proxy and the control plane.',
+  summary: 'Check the state store, the Docker engine, the edge proxy (and who else listens on its port) and the control plane.',
   input: z.strictObject({}),
   output: z.object({ ok: z.boolean(), checks: z.array(check) }),
   errors: [],
@@ -45,6 +45,9 @@ export const doctor = defineOperation({
       toCheck('state-store', { ...store, detail: { backend: ctx.store.backend } }, 'state_store_unavailable'),
       toCheck('docker', await guarded(() => ctx.diagnostics.docker()), 'docker_error'),
       toCheck('proxy', await guarded(() => ctx.diagnostics.proxy()), 'proxy_unavailable'),
+      // Another listener on the edge port gets part of its connections (SO_REUSEPORT): a foreign
+      // process, or the orphaned edge of a deleted Berth home that nothing would ever stop.
+      toCheck('edge-port', await guarded(() => ctx.diagnostics.edgePort()), 'proxy_unavailable'),
     ];
     return { ok: checks.every((c) => c.status === 'ok'), checks };
   },
