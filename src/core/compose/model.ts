@@ -34,7 +34,7 @@ export type DependsOnCondition = 'service_started' | 'service_healthy' | 'servic
 export interface ComposeService {
   name: string;
   image?: string;
-  build?: { context: string; dockerfile: string; args: Record<string, string> };
+  build?: { context: string; dockerfile: string; args: Record<string, string>; target?: string };
   command?: string[];
   entrypoint?: string[];
   /** null = "take it from the deploying shell", which the control plane cannot see. */
@@ -51,6 +51,10 @@ export interface ComposeService {
   limits: { memoryMb?: number; cpus?: number };
   replicas?: number;
   logging?: { driver?: string; options: Record<string, string> };
+  hostname?: string;
+  user?: string;
+  stopSignal?: string;
+  stopGracePeriodMs?: number;
 }
 
 export interface ComposeNamedObject {

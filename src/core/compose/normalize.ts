@@ -38,6 +38,8 @@ function normalizeService(name: string, s: ComposeServiceDocument, issues: Issue
   const command = argv(s.command, `${at}.command`, issues);
   const entrypoint = argv(s.entrypoint, `${at}.entrypoint`, issues);
   const healthcheck = s.healthcheck ? normalizeHealthcheck(s.healthcheck, `${at}.healthcheck`, issues) : undefined;
+  const stopGracePeriodMs = s.stop_grace_period === undefined ? undefined : parseDurationMs(s.stop_grace_period);
+  if (s.stop_grace_period !== undefined && stopGracePeriodMs === undefined) issue(issues, `${at}.stop_grace_period`, 'Expected a duration such as 10s or 1m30s.');
   return {
     name,
     ...(s.image ? { image: s.image } : {}),
@@ -58,12 +60,16 @@ function normalizeService(name: string, s: ComposeServiceDocument, issues: Issue
     limits: { ...(memoryMb ? { memoryMb } : {}), ...(cpuLimit ? { cpus: cpuLimit } : {}) },
     ...(s.deploy?.replicas !== undefined ? { replicas: s.deploy.replicas } : {}),
     ...(s.logging ? { logging: { ...(s.logging.driver ? { driver: s.logging.driver } : {}), options: stringMap(s.logging.options) } } : {}),
+    ...(s.hostname !== undefined ? { hostname: s.hostname } : {}),
+    ...(s.user !== undefined ? { user: s.user } : {}),
+    ...(s.stop_signal !== undefined ? { stopSignal: s.stop_signal } : {}),
+    ...(stopGracePeriodMs !== undefined ? { stopGracePeriodMs } : {}),
   };
 }
 
 function normalizeBuild(build: NonNullable<ComposeServiceDocument['build']>): NonNullable<ComposeService['build']> {
   if (typeof build === 'string') return { context: build, dockerfile: 'Dockerfile', args: {} };
-  return { context: build.context ?? '.', dockerfile: build.dockerfile ?? 'Dockerfile', args: stringMap(build.args) };
+  return { context: build.context ?? '.', dockerfile: build.dockerfile ?? 'Dockerfile', args: stringMap(build.args), ...(build.target ? { target: build.target } : {}) };
 }
 
 function argv(value: string | string[] | undefined, path: string, issues: Issues): string[] | undefined {

@@ -350,6 +350,24 @@ export const CATALOGUE = {
       { title: 'Collect diagnostics and report the bug with details.correlationId', command: 'berth doctor --json', safeByDefault: true },
     ],
   },
+  // --- plan -> container mapping (issue 8: healthchecks, depends_on conditions) ---------------
+  container_unhealthy: userFix('verify', 'Docker ran the service healthcheck and reports the container unhealthy.', ['service', 'restartCount', 'logTail'], [
+    { title: 'Read the logs and the healthcheck of the service', command: 'berth resource logs <resourceId>', safeByDefault: true },
+    fixInput('Fix the app, or the healthcheck test, interval, retries or start_period of the service'),
+  ]),
+  dependency_unhealthy: {
+    category: 'timeout', phase: 'execute', retryable: true, responsibility: 'user', actionability: 'run-diagnostic',
+    summary: 'A service waits for a dependency to be healthy (depends_on condition service_healthy), and it did not become healthy in time.',
+    detailKeys: ['service', 'dependency', 'reason', 'health', 'exitCode', 'waitedSeconds'],
+    remedies: [
+      { title: 'Read the logs of the dependency (details.dependency)', command: 'berth resource logs <resourceId>', safeByDefault: true },
+      fixInput('Give the dependency a healthcheck that passes, or wait on service_started instead'),
+    ],
+  },
+  dependency_failed: userFix('execute', 'A service waits for a dependency to finish with exit 0 (depends_on condition service_completed_successfully), and it failed or did not finish in time.', ['service', 'dependency', 'reason', 'exitCode', 'waitedSeconds'], [
+    { title: 'Read the logs of the dependency (details.dependency)', command: 'berth resource logs <resourceId>', safeByDefault: true },
+    fixInput('Fix the command of the dependency so it exits 0'),
+  ]),
 } satisfies Record<string, CodeSpec>;
 
 function userFix(phase: CodeSpec['phase'], summary: string, detailKeys: string[], remedies: CodeSpec['remedies'], category: CodeSpec['category'] = 'validation'): CodeSpec {

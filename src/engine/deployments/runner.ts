@@ -21,7 +21,7 @@ import { retireRuntime } from './retire.js';
 import { teardownRuntime } from './teardown.js';
 import { servingDeployment } from './serving.js';
 import type { EngineSettings } from './settings.js';
-import { routedContainer, verifyAccess, verifyHealth, verifyRunning } from './verify.js';
+import { keepRunning, routedContainer, verifyAccess, verifyHealth, verifyRunning } from './verify.js';
 
 export interface RunnerDeps {
   store: Store;
@@ -158,7 +158,7 @@ export class DeploymentRunner implements DeploymentRunnerPort {
         const routed = routedContainer(plan, runtime!);
         // The running streak and the health policy are observed side by side; both must pass.
         await allOrAbort(s, [
-          (both) => verifyRunning(ctx.target.engine, runtime!, settings, both),
+          (both) => verifyRunning(ctx.target.engine, runtime!, settings, both, { plan, journal }),
           (both) => verifyHealth({ engine: ctx.target.engine, prober: this.deps.prober, containerId: routed.id, service: routed.service, upstream: routed.upstream, port: plan.internalPort, health: plan.health, journal, signal: both }),
         ]);
         runtime!.routedUpstream = routed.upstream;
@@ -169,7 +169,7 @@ export class DeploymentRunner implements DeploymentRunnerPort {
       });
 
       // Verified: from now on the engine keeps it running across crashes and daemon restarts.
-      for (const c of runtime.containers) await ctx.target.engine.setRestartPolicy(c.id, 'unless-stopped');
+      await keepRunning(ctx.target.engine, plan, runtime);
       const finishedAt = new Date().toISOString();
       // Canceled at the last moment: the failure path gives the route back and removes this version.
       if (!(await journal.transition(['verifying'], { status: 'succeeded', finishedAt, accessUrl: ctx.url, runtime, error: null, recoveryHint: null }))) throw new CancelRequested();
