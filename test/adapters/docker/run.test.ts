@@ -116,7 +116,7 @@ describe('DockerEngine.run and container queries', () => {
       volumes: [{ source: '', target: '/tmp/state', readOnly: false, type: 'tmpfs' }],
     });
     const raw = await run.engine.docker.getContainer(c.id).inspect();
-    const config = raw.Config as typeof raw.Config & { StopTimeout?: number; Healthcheck?: Record<string, unknown> };
+    const config = raw.Config as typeof raw.Config & { StopTimeout?: number; StopSignal?: string; Healthcheck?: Record<string, unknown> };
     expect(config.Entrypoint).toEqual(['/bin/sh', '-c']);
     expect(config.Labels).toMatchObject(labels);
     expect(config.Healthcheck).toEqual({ Test: ['CMD-SHELL', 'test -f /tmp/state/ready'], Interval: 500e6, Timeout: 2_000e6, Retries: 3, StartPeriod: 1_000e6 });
