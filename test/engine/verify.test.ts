@@ -27,7 +27,7 @@ describe('verify decisions', () => {
 
   it('no answer within the policy is health_check_timeout', async () => {
     const prober = fakeProber(() => ({ kind: 'error', code: 'ECONNREFUSED' }));
-    await expect(verifyHealth({ engine: fakeEngine(), prober, containerId: 'c1', service: 'web', upstream: '10.0.0.1:80', port: 80, health, journal, signal })).rejects.toMatchObject({
+    await expect(verifyHealth({ engine: fakeEngine(), prober, containerId: 'c1', service: 'web', port: 80, health, journal, signal })).rejects.toMatchObject({
       code: 'health_check_timeout',
       details: { path: '/', timeoutSeconds: 1, lastError: 'ECONNREFUSED' },
     });
@@ -35,7 +35,7 @@ describe('verify decisions', () => {
 
   it('an expected status other than 2xx is honoured', async () => {
     const prober = fakeProber(() => ({ kind: 'response', status: 401 }));
-    await expect(verifyHealth({ engine: fakeEngine(), prober, containerId: 'c1', service: 'web', upstream: '10.0.0.1:80', port: 80, health: { ...health, expectStatus: 401 }, journal, signal })).resolves.toBeUndefined();
+    await expect(verifyHealth({ engine: fakeEngine(), prober, containerId: 'c1', service: 'web', port: 80, health: { ...health, expectStatus: 401 }, journal, signal })).resolves.toBeUndefined();
   });
 
   it('an access URL that never answers through the proxy is access_url_unreachable', async () => {
@@ -60,7 +60,7 @@ describe('verify decisions', () => {
     await expect(verifyRunning(sick, runtime, settings, signal)).rejects.toMatchObject({ code: 'container_unhealthy', phase: 'verify', details: { service: 'web' } });
     // The routed service is checked the same way while its health path is probed.
     const prober = fakeProber(() => ({ kind: 'error', code: 'ECONNREFUSED' }));
-    await expect(verifyHealth({ engine: sequence([{ health: 'unhealthy' }]), prober, containerId: 'c1', service: 'web', upstream: '10.0.0.1:80', port: 80, health, journal, signal })).rejects.toMatchObject({ code: 'container_unhealthy' });
+    await expect(verifyHealth({ engine: sequence([{ health: 'unhealthy' }]), prober, containerId: 'c1', service: 'web', port: 80, health, journal, signal })).rejects.toMatchObject({ code: 'container_unhealthy' });
   });
 
   it('a restart within the budget is journaled and the running count starts again; exits after it are still container_exited', async () => {
@@ -76,7 +76,7 @@ describe('verify decisions', () => {
   it('a container between restarts when the health policy runs out has crashed: container_exited', async () => {
     const prober = fakeProber(() => ({ kind: 'error', code: 'ECONNREFUSED' }));
     const engine = sequence([{ status: 'restarting', exitCode: 2, restartCount: 1 }]);
-    await expect(verifyHealth({ engine, prober, containerId: 'c1', service: 'web', upstream: '10.0.0.1:80', port: 80, health, journal, signal })).rejects.toMatchObject({ code: 'container_exited', details: { exitCode: 2 } });
+    await expect(verifyHealth({ engine, prober, containerId: 'c1', service: 'web', port: 80, health, journal, signal })).rejects.toMatchObject({ code: 'container_exited', details: { exitCode: 2 } });
   });
 
   const plan = (services: Plan['services']): Plan => ({ planner: 'compose', supportTier: 'supported', artifactKind: 'compose', evidence: [], commands: {}, services, routedService: 'web', internalPort: 80, health, networks: [], warnings: [] });

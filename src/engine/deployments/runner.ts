@@ -21,7 +21,7 @@ import { retireRuntime } from './retire.js';
 import { teardownRuntime } from './teardown.js';
 import { servingDeployment } from './serving.js';
 import type { EngineSettings } from './settings.js';
-import { keepRunning, routedContainer, verifyAccess, verifyHealth, verifyRunning } from './verify.js';
+import { keepRunning, refreshAddresses, routedContainer, verifyAccess, verifyHealth, verifyRunning } from './verify.js';
 
 export interface RunnerDeps {
   store: Store;
@@ -155,12 +155,14 @@ export class DeploymentRunner implements DeploymentRunnerPort {
       d = { ...d, currentPhase: 'verify' };
       if (!(await journal.transition(['running'], { status: 'verifying', currentPhase: 'verify' }))) throw new CancelRequested();
       await withDeadline('verify', settings.deadlines.verify, signal, async (s) => {
-        const routed = routedContainer(plan, runtime!);
+        const verified = routedContainer(plan, runtime!);
         // The running streak and the health policy are observed side by side; both must pass.
         await allOrAbort(s, [
           (both) => verifyRunning(ctx.target.engine, runtime!, settings, both, { plan, journal }),
-          (both) => verifyHealth({ engine: ctx.target.engine, prober: this.deps.prober, containerId: routed.id, service: routed.service, upstream: routed.upstream, port: plan.internalPort, health: plan.health, journal, signal: both }),
+          (both) => verifyHealth({ engine: ctx.target.engine, prober: this.deps.prober, containerId: verified.id, service: verified.service, port: plan.internalPort, health: plan.health, journal, signal: both }),
         ]);
+        await refreshAddresses(ctx.target.engine, runtime!);
+        const routed = routedContainer(plan, runtime!);
         runtime!.routedUpstream = routed.upstream;
         await store.deployments.update(id, { runtime });
         await this.applyRoute(ctx, routed.upstream, journal);

@@ -123,45 +123,49 @@ export async function verifyRunning(
   }
 }
 
-/** Health policy over HTTP, straight to the container (before any traffic is switched). */
+/**
+ * Health policy over HTTP, straight to the container (before any traffic is switched), at its
+ * current address: a restarted container may have a new one.
+ */
 export async function verifyHealth(x: {
   engine: ContainerEngine;
   prober: HttpProber;
   containerId: string;
   service: string;
-  upstream: string;
   port: number;
   health: HealthCheckPlan;
   journal: AttemptJournal;
   signal: AbortSignal;
 }): Promise<void> {
   const deadline = Date.now() + x.health.timeoutSeconds * 1000;
-  const url = `http://${x.upstream}${x.health.path}`;
   let mismatchSince: number | null = null;
   let last: { status?: number; error?: string } = {};
   let ports: number[] | undefined;
   while (Date.now() < deadline) {
-    await assertAlive(x.engine, x.containerId, x.service);
-    const answer = await x.prober.get(url, { timeoutMs: Math.min(5_000, x.health.timeoutSeconds * 1000) });
-    if (answer.kind === 'response') {
-      last = { status: answer.status };
-      if (answer.status >= 300 && answer.status < 400) {
-        throw new BerthError('health_check_redirected', 'The health path answered a redirect.', { path: x.health.path, status: answer.status, location: answer.location ?? null });
-      }
-      const ok = x.health.expectStatus ? answer.status === x.health.expectStatus : answer.status >= 200 && answer.status < 300;
-      if (ok) {
-        await x.journal.event('health', 'verify', { service: x.service, path: x.health.path, status: answer.status });
-        return;
-      }
-    } else {
-      last = { error: answer.code };
-      ports = await x.engine.listeningPorts(x.containerId);
-      if (ports && ports.length > 0 && !ports.includes(x.port)) {
-        mismatchSince ??= Date.now();
-        if (Date.now() - mismatchSince >= MISMATCH_GRACE_MS) {
-          throw new BerthError('listener_port_mismatch', 'Nothing listens on the internal port.', { internalPort: x.port, listeningPorts: ports });
+    const look = await liveness(x.engine, x.containerId, x.service);
+    const ip = look.kind === 'done' ? null : look.state.ip;
+    if (ip) {
+      const answer = await x.prober.get(`http://${ip}:${x.port}${x.health.path}`, { timeoutMs: Math.min(5_000, x.health.timeoutSeconds * 1000) });
+      if (answer.kind === 'response') {
+        last = { status: answer.status };
+        if (answer.status >= 300 && answer.status < 400) {
+          throw new BerthError('health_check_redirected', 'The health path answered a redirect.', { path: x.health.path, status: answer.status, location: answer.location ?? null });
         }
-      } else mismatchSince = null;
+        const ok = x.health.expectStatus ? answer.status === x.health.expectStatus : answer.status >= 200 && answer.status < 300;
+        if (ok) {
+          await x.journal.event('health', 'verify', { service: x.service, path: x.health.path, status: answer.status });
+          return;
+        }
+      } else {
+        last = { error: answer.code };
+        ports = await x.engine.listeningPorts(x.containerId);
+        if (ports && ports.length > 0 && !ports.includes(x.port)) {
+          mismatchSince ??= Date.now();
+          if (Date.now() - mismatchSince >= MISMATCH_GRACE_MS) {
+            throw new BerthError('listener_port_mismatch', 'Nothing listens on the internal port.', { internalPort: x.port, listeningPorts: ports });
+          }
+        } else mismatchSince = null;
+      }
     }
     await sleep(x.health.intervalMs, x.signal);
   }
@@ -174,6 +178,14 @@ export async function verifyHealth(x: {
     throw new BerthError('listener_port_mismatch', 'Nothing listens on the internal port.', { internalPort: x.port, listeningPorts: ports });
   }
   throw new BerthError('health_check_timeout', 'The health path did not answer in time.', { path: x.health.path, timeoutSeconds: x.health.timeoutSeconds, lastError: last.error ?? null });
+}
+
+/** Reads every container's current address into the record: a restart may have changed it. */
+export async function refreshAddresses(engine: ContainerEngine, runtime: RuntimeRecord): Promise<void> {
+  for (const c of runtime.containers) {
+    const ip = (await engine.inspect(c.id))?.ip;
+    if (ip) c.ip = ip;
+  }
 }
 
 /** The routed service's container and its upstream address. */
