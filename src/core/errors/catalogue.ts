@@ -356,15 +356,15 @@ export const CATALOGUE = {
     fixInput('Fix the app, or the healthcheck test, interval, retries or start_period of the service'),
   ]),
   dependency_unhealthy: {
-    category: 'timeout', phase: 'execute', retryable: true, responsibility: 'user', actionability: 'run-diagnostic',
-    summary: 'A service waits for a dependency to be healthy (depends_on condition service_healthy), and it did not become healthy in time.',
+    category: 'domain', phase: 'execute', retryable: false, responsibility: 'user', actionability: 'run-diagnostic',
+    summary: 'A service waits for a dependency to be healthy (depends_on condition service_healthy), and it did not get there: Docker found it unhealthy, it exited, it has no healthcheck, or the wait ran out (details.reason).',
     detailKeys: ['service', 'dependency', 'reason', 'health', 'exitCode', 'waitedSeconds'],
     remedies: [
       { title: 'Read the logs of the dependency (details.dependency)', command: 'berth resource logs <resourceId>', safeByDefault: true },
       fixInput('Give the dependency a healthcheck that passes, or wait on service_started instead'),
     ],
   },
-  dependency_failed: userFix('execute', 'A service waits for a dependency to finish with exit 0 (depends_on condition service_completed_successfully), and it failed or did not finish in time.', ['service', 'dependency', 'reason', 'exitCode', 'waitedSeconds'], [
+  dependency_failed: userFix('execute', 'A service waits for a dependency to finish with exit 0 (depends_on condition service_completed_successfully), and it exited with another code or did not finish in time (details.reason).', ['service', 'dependency', 'reason', 'exitCode', 'waitedSeconds'], [
     { title: 'Read the logs of the dependency (details.dependency)', command: 'berth resource logs <resourceId>', safeByDefault: true },
     fixInput('Fix the command of the dependency so it exits 0'),
   ]),
