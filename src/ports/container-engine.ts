@@ -54,11 +54,13 @@ export interface RunRequest {
   aliases?: string[];
   /** Further networks joined, with the same aliases, before the container starts. */
   extraNetworks?: string[];
+  /** More aliases on one network only (engine network name -> names). */
+  networkAliases?: Record<string, string[]>;
   /** Bare `on-failure` retries without limit, as in compose; `on-failure:N` stops after N. */
   restartPolicy?: RestartPolicy;
   memoryMb?: number;
   cpus?: number;
-  publish?: { host: number; container: number; protocol: 'tcp' | 'udp' }[];
+  publish?: { host: number; container: number; protocol: 'tcp' | 'udp'; hostIp?: string }[];
   /** Ports the container declares without publishing them (compose `expose:`). */
   expose?: number[];
   /** Without a type, an absolute source is a bind mount and a name is a volume. */

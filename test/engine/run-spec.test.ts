@@ -14,8 +14,9 @@ const FULL: Required<ServicePlan> = {
   env: { MODE: 'prod', SHARED: 'plan' },
   secretEnv: ['TOKEN'],
   internalPort: 3000,
-  publish: [{ host: 8080, container: 3000, protocol: 'tcp' }],
+  publish: [{ host: 8080, container: 3000, protocol: 'tcp', hostIp: '127.0.0.1' }],
   networks: ['front', 'back'],
+  networkAliases: { back: ['api-internal'], undeclared: ['x'] },
   dependsOn: ['db'],
   dependsOnCondition: { db: 'service_healthy' },
   healthcheckDefined: true,
@@ -66,9 +67,10 @@ describe('ServicePlan -> run request', () => {
       entrypoint: ['/entry'],
       // Only the secrets the service names; PORT last.
       env: { MODE: 'prod', SHARED: 'plan', TOKEN: 't0ken', PORT: '3000' },
-      publish: [{ host: 8080, container: 3000, protocol: 'tcp' }],
+      publish: [{ host: 8080, container: 3000, protocol: 'tcp', hostIp: '127.0.0.1' }],
       network: 'net-front',
       extraNetworks: ['net-back'],
+      networkAliases: { 'net-back': ['api-internal'] },
       healthcheck: { test: ['CMD', 'true'], intervalMs: 1000, timeoutMs: 500, retries: 2, startPeriodMs: 100 },
       // Bounded while verifying; `always` is applied once verified (keepRunning).
       restartPolicy: 'on-failure:3',

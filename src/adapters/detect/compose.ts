@@ -108,6 +108,7 @@ function servicePlan(s: ComposeService, dir: string | undefined, internalPort: n
   const expose = [...new Set([...s.ports.filter((p) => p.host === undefined).map((p) => p.container), ...s.expose])];
   const conditions = Object.fromEntries(s.dependsOn.filter((d) => d.condition !== 'service_started').map((d) => [d.service, d.condition]));
   const hc = s.healthcheck;
+  dependsOnWarnings(s, warn);
   return {
     name: s.name,
     build: buildPlan(s, dir),
@@ -115,13 +116,14 @@ function servicePlan(s: ComposeService, dir: string | undefined, internalPort: n
     ...(s.entrypoint ? { entrypoint: s.entrypoint } : {}),
     ...(Object.keys(env).length ? { env } : {}),
     ...(internalPort !== undefined ? { internalPort } : {}),
-    ...(published.length ? { publish: published.map((p) => ({ host: p.host ?? 0, container: p.container, protocol: p.protocol })) } : {}),
+    ...(published.length ? { publish: published.map((p) => ({ host: p.host ?? 0, container: p.container, protocol: p.protocol, ...(p.hostIp ? { hostIp: p.hostIp } : {}) })) } : {}),
     ...(expose.length ? { expose } : {}),
     networks: s.networks,
+    ...(s.networkAliases ? { networkAliases: s.networkAliases } : {}),
     dependsOn: s.dependsOn.map((d) => d.service),
     ...(Object.keys(conditions).length ? { dependsOnCondition: conditions } : {}),
     healthcheckDefined: hc !== undefined && !hc.disabled,
-    ...(hc && !hc.disabled ? { healthcheck: { ...(hc.test ? { test: hc.test } : {}), ...pick(hc, ['intervalMs', 'timeoutMs', 'retries', 'startPeriodMs']) } } : {}),
+    ...healthcheckPlan(s, warn),
     // The schema accepts only compose's restart spellings.
     ...(s.restart ? { restart: s.restart as RestartPolicy } : {}),
     ...(s.replicas !== undefined ? { replicas: s.replicas } : {}),
@@ -146,6 +148,33 @@ function labelsPlan(s: ComposeService, warn: (w: PlanWarning) => void): Pick<Ser
     else warn({ reasonCode: 'label_reserved', field: `services.${s.name}.labels.${key}`, message: `services.${s.name}.labels.${key} is not applied: labels under ${BERTH_LABEL_PREFIX} are Berth's own. Use another prefix.` });
   }
   return Object.keys(labels).length ? { labels } : {};
+}
+
+/** Compose's healthcheck; `disable` turns off the image's own one too (Docker's NONE). */
+function healthcheckPlan(s: ComposeService, warn: (w: PlanWarning) => void): Pick<ServicePlan, 'healthcheck'> {
+  const hc = s.healthcheck;
+  if (!hc) return {};
+  if (hc.disabled) return { healthcheck: { test: ['NONE'] } };
+  if (hc.startIntervalMs !== undefined) {
+    warn({
+      reasonCode: 'healthcheck_start_interval_not_honoured',
+      field: `services.${s.name}.healthcheck.start_interval`,
+      message: `services.${s.name}.healthcheck.start_interval is not applied: the engine API Berth speaks predates it. The healthcheck probes at its interval from the start; shorten start_period or interval instead.`,
+    });
+  }
+  return { healthcheck: { ...(hc.test ? { test: hc.test } : {}), ...pick(hc, ['intervalMs', 'timeoutMs', 'retries', 'startPeriodMs']) } };
+}
+
+/** `depends_on.<svc>.restart: true` restarts the dependent when its dependency restarts: Berth does not. */
+function dependsOnWarnings(s: ComposeService, warn: (w: PlanWarning) => void): void {
+  for (const d of s.dependsOn) {
+    if (d.restart !== true) continue;
+    warn({
+      reasonCode: 'depends_on_restart_not_honoured',
+      field: `services.${s.name}.depends_on.${d.service}.restart`,
+      message: `services.${s.name}.depends_on.${d.service}.restart is not applied: Berth does not restart ${s.name} when ${d.service} restarts. Make ${s.name} reconnect on its own, or remove it.`,
+    });
+  }
 }
 
 /** A log driver the engine cannot read back would break `berth logs` and diagnose: warned, not applied. */

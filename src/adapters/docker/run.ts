@@ -28,6 +28,10 @@ function mounts(req: RunRequest): Docker.MountSettings[] {
   });
 }
 
+function aliasesOn(req: RunRequest, network: string): string[] {
+  return [...(req.aliases ?? []), ...(req.networkAliases?.[network] ?? [])];
+}
+
 function healthcheck(h: NonNullable<RunRequest['healthcheck']>): Docker.HealthConfig {
   const ns = (ms: number | undefined) => (ms === undefined ? undefined : ms * NS_PER_MS);
   const config = { Test: h.test ?? [], Interval: ns(h.intervalMs), Timeout: ns(h.timeoutMs), Retries: h.retries, StartPeriod: ns(h.startPeriodMs) };
@@ -37,11 +41,11 @@ function healthcheck(h: NonNullable<RunRequest['healthcheck']>): Docker.HealthCo
 export function containerSpec(req: RunRequest): Docker.ContainerCreateOptions {
   const exposed: Record<string, object> = {};
   for (const port of req.expose ?? []) exposed[`${port}/tcp`] = {};
-  const bindings: Record<string, { HostPort: string }[]> = {};
+  const bindings: Record<string, { HostPort: string; HostIp?: string }[]> = {};
   for (const p of req.publish ?? []) {
     const key = `${p.container}/${p.protocol}`;
     exposed[key] = {};
-    (bindings[key] ??= []).push({ HostPort: String(p.host) });
+    (bindings[key] ??= []).push({ HostPort: String(p.host), ...(p.hostIp ? { HostIp: p.hostIp } : {}) });
   }
   return {
     name: req.name,
@@ -65,7 +69,7 @@ export function containerSpec(req: RunRequest): Docker.ContainerCreateOptions {
       PortBindings: bindings,
       Mounts: mounts(req),
     },
-    NetworkingConfig: { EndpointsConfig: { [req.network]: { Aliases: req.aliases ?? [] } } },
+    NetworkingConfig: { EndpointsConfig: { [req.network]: { Aliases: aliasesOn(req, req.network) } } },
   };
 }
 
@@ -84,7 +88,7 @@ export async function runContainer(docker: Docker, req: RunRequest): Promise<Run
   try {
     // Engine API 1.41 takes one network at create; the others are joined before start.
     for (const network of req.extraNetworks ?? []) {
-      await engineCall('run', () => docker.getNetwork(network).connect({ Container: container.id, EndpointConfig: { Aliases: req.aliases ?? [] } }), (r) => startFailed(req, r));
+      await engineCall('run', () => docker.getNetwork(network).connect({ Container: container.id, EndpointConfig: { Aliases: aliasesOn(req, network) } }), (r) => startFailed(req, r));
     }
     await engineCall('run', () => container.start(), (r) => startFailed(req, r));
   } catch (err) {

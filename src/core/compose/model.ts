@@ -26,6 +26,8 @@ export interface ComposeHealthcheck {
   timeoutMs?: number;
   retries?: number;
   startPeriodMs?: number;
+  /** Not applied (the engine API Berth speaks predates it): the plan warns. */
+  startIntervalMs?: number;
   disabled: boolean;
 }
 
@@ -43,7 +45,10 @@ export interface ComposeService {
   expose: number[];
   /** Networks the service joins; `default` when the file names none. */
   networks: string[];
-  dependsOn: { service: string; condition: DependsOnCondition }[];
+  /** Extra DNS names per network (compose `networks.<n>.aliases`). */
+  networkAliases?: Record<string, string[]>;
+  /** `restart: true` (restart the dependent with its dependency) is not honoured: the plan warns. */
+  dependsOn: { service: string; condition: DependsOnCondition; restart?: boolean }[];
   healthcheck?: ComposeHealthcheck;
   restart?: string;
   volumes: ComposeVolumeMount[];

@@ -44,8 +44,11 @@ export interface ServicePlan {
   /** The port the process listens on inside the container; set for the routed service. */
   internalPort?: number;
   /** Host port publications (compose `ports:`), validated against reserved ports. */
-  publish?: { host: number; container: number; protocol: 'tcp' | 'udp' }[];
+  /** `hostIp` limits the publication to one host address (compose `127.0.0.1:5432:5432`). */
+  publish?: { host: number; container: number; protocol: 'tcp' | 'udp'; hostIp?: string }[];
   networks?: string[];
+  /** Extra DNS names per compose network, besides the service name. */
+  networkAliases?: Record<string, string[]>;
   dependsOn?: string[];
   /** Start condition per dependsOn entry (compose `depends_on.<svc>.condition`), when not plain start. */
   dependsOnCondition?: Record<string, 'service_started' | 'service_healthy' | 'service_completed_successfully'>;

@@ -157,6 +157,8 @@ export const SERVICE_FIELDS: ServiceFieldRules = {
     const names = networks && networks.length > 0 ? networks : ['default'];
     return { network: ctx.networks.get(names[0]!) ?? ctx.defaultNetwork, extraNetworks: names.slice(1).flatMap((n) => ctx.networks.get(n) ?? []) };
   },
+  networkAliases: (aliases, _s, ctx) =>
+    aliases ? { networkAliases: Object.fromEntries(Object.entries(aliases).flatMap(([n, names]) => (ctx.networks.has(n) ? [[ctx.networks.get(n)!, names]] : []))) } : {},
   // Start order and the waits of startServices.
   dependsOn: none,
   dependsOnCondition: none,

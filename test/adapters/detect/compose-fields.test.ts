@@ -76,4 +76,47 @@ describe('compose fields in the plan', () => {
       expect(err.details.validationIssuePaths, line).toContain(path);
     }
   });
+
+  it('a host address on a port, network aliases and healthcheck disable are planned as written', async () => {
+    const p = await plan(
+      [
+        'services:',
+        '  web:',
+        '    image: nginx',
+        '    ports: ["127.0.0.1:5433:5432"]',
+        '    expose: ["80"]',
+        '    networks: { back: { aliases: [api.internal] }, default: null }',
+        '    healthcheck: { disable: true }',
+        'networks: { back: {} }',
+        '',
+      ].join('\n'),
+    );
+    expect(p.services[0]).toMatchObject({
+      publish: [{ host: 5433, container: 5432, protocol: 'tcp', hostIp: '127.0.0.1' }],
+      networkAliases: { back: ['api.internal'] },
+      healthcheckDefined: false,
+      // Docker's spelling of "no healthcheck, not even the image's".
+      healthcheck: { test: ['NONE'] },
+    });
+  });
+
+  it('healthcheck.start_interval and depends_on restart are plan warnings with their reason codes', async () => {
+    const p = await plan(
+      [
+        'services:',
+        '  web:',
+        '    image: nginx',
+        '    expose: ["80"]',
+        '    depends_on: { db: { condition: service_started, restart: true } }',
+        '  db:',
+        '    image: postgres',
+        '    healthcheck: { test: [CMD, pg_isready], start_interval: 1s }',
+        '',
+      ].join('\n'),
+    );
+    expect(p.warningCodes?.map((w) => [w.reasonCode, w.field])).toEqual([
+      ['depends_on_restart_not_honoured', 'services.web.depends_on.db.restart'],
+      ['healthcheck_start_interval_not_honoured', 'services.db.healthcheck.start_interval'],
+    ]);
+  });
 });

@@ -142,6 +142,25 @@ describe('DockerEngine.run and container queries', () => {
     expect(out).toContain(`host-${run.id}`);
   });
 
+  it('publishes on the host address asked for, and adds per-network aliases', async () => {
+    const hostPort = await closedPort();
+    const c = await run.engine.run({
+      name: run.name('addr'),
+      image,
+      labels: run.labels(),
+      network,
+      aliases: ['svc'],
+      networkAliases: { [network]: [`extra-${run.id}`] },
+      publish: [{ host: hostPort, container: 80, protocol: 'tcp', hostIp: '127.0.0.1' }],
+    });
+    const raw = await run.engine.docker.getContainer(c.id).inspect();
+    expect(raw.HostConfig.PortBindings?.['80/tcp']).toEqual([{ HostIp: '127.0.0.1', HostPort: String(hostPort) }]);
+    expect(raw.NetworkSettings.Networks[network]?.Aliases).toEqual(expect.arrayContaining(['svc', `extra-${run.id}`]));
+    // Another container reaches its server by the extra name (an empty /srv answers 404).
+    const answer = () => run.exec(image, ['sh', '-c', `wget -O /dev/null http://extra-${run.id}/ 2>&1 | grep -q 'HTTP/1.[01] [0-9]'`], network);
+    await waitFor('alias answers', async () => (await answer()).exitCode === 0, 30_000, 500);
+  });
+
   it('a stop sends the stop signal and waits the container\'s own stop timeout, whatever the caller asks', async () => {
     // The process ignores SIGTERM and exits 7 on SIGUSR1; a second one ignores everything.
     const signalled = await run.engine.run({ name: run.name('sig'), image, command: ['sh', '-c', "trap 'exit 7' USR1; trap '' TERM; while true; do sleep 0.2; done"], labels: run.labels(), network, stopSignal: 'SIGUSR1' });
