@@ -114,6 +114,7 @@ export async function verifyRunning(
       }
       if (look.state.restartCount > restarts.get(c.id)!) {
         restarts.set(c.id, look.state.restartCount);
+        // The exit code is known only while Docker waits to restart it; once running again it is not.
         await opts.journal?.event('step', 'verify', { step: 'restart', service: c.service, restartCount: look.state.restartCount, exitCode: look.state.exitCode });
       }
       const healthy = look.kind === 'up' && look.state.health === 'healthy';
