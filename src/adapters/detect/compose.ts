@@ -23,6 +23,7 @@ export async function planCompose(req: PlanRequest): Promise<Plan> {
     warnings.push(w.message);
   };
   for (const s of model.services) blockUnsupported(s);
+  networkWarnings(model, warn);
   const services = model.services.map((s) => servicePlan(s, dir, s.name === route.service ? route.port : undefined, warnings, warn));
   return {
     planner: 'compose',
@@ -41,6 +42,27 @@ export async function planCompose(req: PlanRequest): Promise<Plan> {
 }
 
 const BERTH_LABEL_PREFIX = LABELS.managed.slice(0, LABELS.managed.lastIndexOf('.') + 1);
+
+/**
+ * Berth creates a bridge network per compose network and deployment, so versions run side by
+ * side: other drivers, internal-only networks and external ones are not what the file asked for.
+ */
+function networkWarnings(model: ComposeModel, warn: (w: PlanWarning) => void): void {
+  for (const n of model.networks) {
+    const unhonoured = [
+      ...(n.driver !== undefined && n.driver !== 'bridge' ? ['driver'] : []),
+      ...(n.internal ? ['internal'] : []),
+      ...(n.external ? ['external'] : []),
+    ];
+    for (const key of unhonoured) {
+      warn({
+        reasonCode: 'network_option_not_honoured',
+        field: `networks.${n.name}.${key}`,
+        message: `networks.${n.name}.${key} is not applied: Berth creates a bridge network of its own per deployment for ${n.name}. Remove it, or keep it knowing the services join that bridge.`,
+      });
+    }
+  }
+}
 
 /** Fields Berth cannot honour yet and must not drop: the plan is blocked, naming the field. */
 function blockUnsupported(s: ComposeService): void {

@@ -119,4 +119,13 @@ describe('compose fields in the plan', () => {
       ['healthcheck_start_interval_not_honoured', 'services.db.healthcheck.start_interval'],
     ]);
   });
+
+  it('network options Berth does not apply are plan warnings naming the field', async () => {
+    const p = await plan('services:\n  web:\n    image: nginx\n    expose: ["80"]\n    networks: [back, ext]\nnetworks:\n  back: { driver: overlay, internal: true }\n  ext: { external: true }\n');
+    expect(p.warningCodes?.map((w) => [w.reasonCode, w.field])).toEqual([
+      ['network_option_not_honoured', 'networks.back.driver'],
+      ['network_option_not_honoured', 'networks.back.internal'],
+      ['network_option_not_honoured', 'networks.ext.external'],
+    ]);
+  });
 });
