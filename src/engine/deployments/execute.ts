@@ -151,7 +151,7 @@ export const SERVICE_FIELDS: ServiceFieldRules = {
     },
   }),
   secretEnv: none, // folded into env above: only the names listed, when listed
-  internalPort: (port) => (port ? { expose: [port] } : {}),
+  internalPort: none, // PORT in env above, and an exposed port below
   publish: (publish) => (publish ? { publish } : {}),
   networks: (networks, _s, ctx) => {
     const names = networks && networks.length > 0 ? networks : ['default'];
@@ -180,7 +180,10 @@ export const SERVICE_FIELDS: ServiceFieldRules = {
     return {};
   },
   labels: (labels, _s, ctx) => ({ labels: { ...(labels ?? {}), ...ctx.labels } }),
-  expose: (expose, s) => (expose ? { expose: [...new Set([...expose, ...(s.internalPort ? [s.internalPort] : [])])] } : {}),
+  expose: (expose, s) => {
+    const ports = [...new Set([...(expose ?? []), ...(s.internalPort ? [s.internalPort] : [])])];
+    return ports.length ? { expose: ports } : {};
+  },
   memoryMb: (memoryMb) => (memoryMb !== undefined ? { memoryMb } : {}),
   cpus: (cpus) => (cpus !== undefined ? { cpus } : {}),
   volumes: (volumes) => (volumes ? { volumes } : {}),
