@@ -83,6 +83,8 @@ describe('compose fields reach Docker', () => {
     expect(raw.HostConfig.LogConfig).toEqual({ Type: 'json-file', Config: { 'max-size': '1m' } });
     // Verify waited for Docker's verdict; once verified, Berth's default restart policy applies.
     expect(raw.State.Health?.Status).toBe('healthy');
+    const events = await plane.store.journal.after(d.id, 0, 1000);
+    expect(events.map((e) => e.data)).toContainEqual({ service: 'web', source: 'docker', health: 'healthy' });
     expect(raw.HostConfig.RestartPolicy?.Name).toBe('unless-stopped');
   });
 

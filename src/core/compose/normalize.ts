@@ -94,6 +94,8 @@ function normalizeHealthcheck(h: NonNullable<ComposeServiceDocument['healthcheck
     return ms;
   };
   const test = h.test === undefined ? undefined : typeof h.test === 'string' ? ['CMD-SHELL', h.test] : h.test;
+  // Docker refuses any other first word when the container is created: say so at plan time.
+  if (test && !['CMD', 'CMD-SHELL', 'NONE'].includes(test[0] ?? '')) issue(issues, `${at}.test`, 'Expected ["CMD", ...], ["CMD-SHELL", "command"] or ["NONE"].');
   const intervalMs = duration('interval', h.interval);
   const timeoutMs = duration('timeout', h.timeout);
   const startPeriodMs = duration('start_period', h.start_period);

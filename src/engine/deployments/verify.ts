@@ -118,6 +118,7 @@ export async function verifyRunning(
         await opts.journal?.event('step', 'verify', { step: 'restart', service: c.service, restartCount: look.state.restartCount, exitCode: look.state.exitCode });
       }
       const healthy = look.kind === 'up' && look.state.health === 'healthy';
+      if (healthy) await opts.journal?.event('health', 'verify', { service: c.service, source: 'docker', health: 'healthy' });
       streak.set(c.id, healthy ? s.runningPolls : look.kind === 'up' ? streak.get(c.id)! + 1 : 0);
     }
     await sleep(s.pollMs, signal);

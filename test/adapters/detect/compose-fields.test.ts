@@ -63,12 +63,13 @@ describe('compose fields in the plan', () => {
     expect(one.services[0]!.replicas).toBe(1);
   });
 
-  it('bad hostname, user, stop_signal and stop_grace_period are validation_failed naming the field', async () => {
+  it('bad hostname, user, stop_signal, stop_grace_period and healthcheck test are validation_failed naming the field', async () => {
     const cases: [string, string][] = [
       ['hostname: "-bad-"', 'services.web.hostname'],
       ['user: "a b"', 'services.web.user'],
       ['stop_signal: "kill me"', 'services.web.stop_signal'],
       ['stop_grace_period: soon', 'services.web.stop_grace_period'],
+      ['healthcheck: { test: [curl, -f, localhost] }', 'services.web.healthcheck.test'],
     ];
     for (const [line, path] of cases) {
       const err = await rejection(plan(`services:\n  web:\n    image: nginx\n    expose: ["80"]\n    ${line}\n`));
