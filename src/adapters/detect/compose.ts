@@ -187,9 +187,19 @@ function healthcheckPlan(s: ComposeService, warn: (w: PlanWarning) => void): Pic
   return { healthcheck: { ...(hc.test ? { test: hc.test } : {}), ...pick(hc, ['intervalMs', 'timeoutMs', 'retries', 'startPeriodMs']) } };
 }
 
-/** `depends_on.<svc>.restart: true` restarts the dependent when its dependency restarts: Berth does not. */
+/**
+ * `depends_on.<svc>.restart: true` restarts the dependent when its dependency restarts, and
+ * `required: false` starts it even when the dependency fails: Berth does neither.
+ */
 function dependsOnWarnings(s: ComposeService, warn: (w: PlanWarning) => void): void {
   for (const d of s.dependsOn) {
+    if (d.required === false) {
+      warn({
+        reasonCode: 'depends_on_optional_not_honoured',
+        field: `services.${s.name}.depends_on.${d.service}.required`,
+        message: `services.${s.name}.depends_on.${d.service}.required is not applied: Berth starts ${d.service} like any service, and a failure of it fails the deployment. Remove it, or remove the dependency.`,
+      });
+    }
     if (d.restart !== true) continue;
     warn({
       reasonCode: 'depends_on_restart_not_honoured',

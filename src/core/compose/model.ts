@@ -47,8 +47,8 @@ export interface ComposeService {
   networks: string[];
   /** Extra DNS names per network (compose `networks.<n>.aliases`). */
   networkAliases?: Record<string, string[]>;
-  /** `restart: true` (restart the dependent with its dependency) is not honoured: the plan warns. */
-  dependsOn: { service: string; condition: DependsOnCondition; restart?: boolean }[];
+  /** `restart: true` and `required: false` are not honoured: the plan warns. */
+  dependsOn: { service: string; condition: DependsOnCondition; restart?: boolean; required?: boolean }[];
   healthcheck?: ComposeHealthcheck;
   restart?: string;
   volumes: ComposeVolumeMount[];

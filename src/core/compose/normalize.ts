@@ -53,7 +53,7 @@ function normalizeService(name: string, s: ComposeServiceDocument, issues: Issue
     ...networkAliases(s.networks),
     dependsOn: s.depends_on === undefined ? [] : Array.isArray(s.depends_on)
       ? s.depends_on.map((service) => ({ service, condition: 'service_started' as const }))
-      : Object.entries(s.depends_on).map(([service, d]) => ({ service, condition: d.condition ?? 'service_started', ...(d.restart !== undefined ? { restart: d.restart } : {}) })),
+      : Object.entries(s.depends_on).map(([service, d]) => ({ service, condition: d.condition ?? 'service_started', ...(d.restart !== undefined ? { restart: d.restart } : {}), ...(d.required !== undefined ? { required: d.required } : {}) })),
     ...(healthcheck ? { healthcheck } : {}),
     ...(s.restart ? { restart: s.restart } : {}),
     volumes: (s.volumes ?? []).flatMap((v, i) => normalizeVolume(v) ?? (issue(issues, `${at}.volumes.${i}`, 'Expected [SOURCE:]TARGET[:ro|rw].'), [])),

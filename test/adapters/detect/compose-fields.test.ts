@@ -101,14 +101,14 @@ describe('compose fields in the plan', () => {
     });
   });
 
-  it('healthcheck.start_interval and depends_on restart are plan warnings with their reason codes', async () => {
+  it('healthcheck.start_interval, depends_on restart and required: false are plan warnings with their reason codes', async () => {
     const p = await plan(
       [
         'services:',
         '  web:',
         '    image: nginx',
         '    expose: ["80"]',
-        '    depends_on: { db: { condition: service_started, restart: true } }',
+        '    depends_on: { db: { condition: service_started, restart: true, required: false } }',
         '  db:',
         '    image: postgres',
         '    healthcheck: { test: [CMD, pg_isready], start_interval: 1s }',
@@ -116,6 +116,7 @@ describe('compose fields in the plan', () => {
       ].join('\n'),
     );
     expect(p.warningCodes?.map((w) => [w.reasonCode, w.field])).toEqual([
+      ['depends_on_optional_not_honoured', 'services.web.depends_on.db.required'],
       ['depends_on_restart_not_honoured', 'services.web.depends_on.db.restart'],
       ['healthcheck_start_interval_not_honoured', 'services.db.healthcheck.start_interval'],
     ]);
