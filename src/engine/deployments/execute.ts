@@ -257,6 +257,7 @@ export async function startServices(x: ExecuteInput & { artifact: Artifact; env:
       const dep = runtime.containers.find((c) => c.service === dependency);
       if (!dep) continue; // startOrder started it first; a plan without it failed its compose checks
       await x.journal.event('step', 'execute', { step: 'wait-dependency', service: service.name, dependency, condition });
+      // Bounded like starting a container is (the `start` step deadline), with a code of its own.
       await awaitDependency(engine, { service: service.name, dependency, containerId: dep.id, condition, timeoutSeconds: x.settings.deadlines.start, pollMs: x.settings.pollMs, signal: x.signal });
     }
     const spec = runRequest(service, {
