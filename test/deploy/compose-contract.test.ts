@@ -15,10 +15,15 @@ const health = { path: '/', timeoutSeconds: 60, intervalMs: 200 };
 
 describe('compose fields reach Docker', () => {
   let plane: TestControlPlane;
+  /** Named volumes the stacks create: the plane's teardown removes containers and networks only. */
+  const volumes: string[] = [];
   beforeAll(async () => {
     plane = await startTestControlPlane();
   });
-  afterAll(async () => plane?.close());
+  afterAll(async () => {
+    await plane?.close();
+    for (const v of volumes) await docker().getVolume(v).remove().catch(() => undefined);
+  });
 
   const deployCompose = (name: string, compose: string, files: Record<string, string> = {}, extra: Record<string, unknown> = {}) => {
     const dir = appDir({ 'compose.yaml': compose, ...files });
@@ -138,6 +143,7 @@ describe('compose fields reach Docker', () => {
 
   it('service_completed_successfully: a one-shot job ends with exit 0 before the dependent starts, and verify accepts its exit', async () => {
     const volume = `shared-${uid()}`;
+    volumes.push(volume);
     const d = await deployCompose(
       'migrated',
       [
