@@ -4,6 +4,8 @@ import type { Readable } from 'node:stream';
 // Every object Berth creates carries BERTH_LABELS so pruning and crash recovery can find them.
 
 export { LABELS } from '../core/ownership/labels.js';
+import type { LogDriver, RestartPolicy } from '../core/plan/plan.js';
+export type { RestartPolicy } from '../core/plan/plan.js';
 
 export interface BuildRequest {
   /** Directory sent as the build context (streamed as tar, honouring .dockerignore). */
@@ -13,6 +15,8 @@ export interface BuildRequest {
   tag: string;
   labels: Record<string, string>;
   buildArgs?: Record<string, string>;
+  /** The stage of a multi-stage Dockerfile to stop at. */
+  target?: string;
   onLog?: (line: string) => void;
   signal?: AbortSignal;
 }
@@ -29,10 +33,20 @@ export interface PullRequest {
   signal?: AbortSignal;
 }
 
+/** Docker's HEALTHCHECK, durations in ms. An absent test keeps the image's own test. */
+export interface RunHealthcheck {
+  test?: string[];
+  intervalMs?: number;
+  timeoutMs?: number;
+  retries?: number;
+  startPeriodMs?: number;
+}
+
 export interface RunRequest {
   name: string;
   image: string;
   command?: string[];
+  entrypoint?: string[];
   env?: Record<string, string>;
   labels: Record<string, string>;
   network: string;
@@ -40,11 +54,24 @@ export interface RunRequest {
   aliases?: string[];
   /** Further networks joined, with the same aliases, before the container starts. */
   extraNetworks?: string[];
-  restartPolicy?: 'no' | 'on-failure' | 'unless-stopped';
+  /** More aliases on one network only (engine network name -> names). */
+  networkAliases?: Record<string, string[]>;
+  /** Bare `on-failure` retries without limit, as in compose; `on-failure:N` stops after N. */
+  restartPolicy?: RestartPolicy;
   memoryMb?: number;
   cpus?: number;
-  publish?: { host: number; container: number; protocol: 'tcp' | 'udp' }[];
-  volumes?: { source: string; target: string; readOnly: boolean }[];
+  publish?: { host: number; container: number; protocol: 'tcp' | 'udp'; hostIp?: string }[];
+  /** Ports the container declares without publishing them (compose `expose:`). */
+  expose?: number[];
+  /** Without a type, an absolute source is a bind mount and a name is a volume. */
+  volumes?: { source: string; target: string; readOnly: boolean; type?: 'bind' | 'volume' | 'tmpfs' }[];
+  healthcheck?: RunHealthcheck;
+  hostname?: string;
+  user?: string;
+  stopSignal?: string;
+  /** Seconds a stop waits before it kills; every later stop of this container honours it. */
+  stopTimeoutSeconds?: number;
+  logging?: { driver?: LogDriver; options: Record<string, string> };
 }
 
 export interface RunningContainer {
@@ -143,7 +170,8 @@ export interface ContainerEngine {
   /** From the first line, or only the last `tail` lines before going live. */
   followLogs(containerId: string, signal: AbortSignal, opts?: { tail?: number }): Readable | Promise<Readable>;
   /** Changes the restart policy of a container (verify runs without restarts, a verified one keeps running). */
-  setRestartPolicy(containerId: string, policy: NonNullable<RunRequest['restartPolicy']>): Promise<void>;
+  setRestartPolicy(containerId: string, policy: RestartPolicy): Promise<void>;
+  /** `timeoutSeconds` applies unless the container was created with its own stop timeout. */
   stop(containerId: string, timeoutSeconds: number): Promise<void>;
   remove(containerId: string): Promise<void>;
   /** Containers (running or not) carrying all the given labels. */

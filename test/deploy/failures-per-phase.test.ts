@@ -64,9 +64,15 @@ describe('each failure ends with its code, phase and status', () => {
     expect(d.error!.details.attempt).toBe(3);
   });
 
-  it('crash on start -> container_exited in verify', async () => {
-    const d = await expectFailure({ name: 'crasher', source: { kind: 'folder', location: nodeApp({}, { exitCode: 1 }) }, health: fastHealth }, 'container_exited', 'verify');
-    expect(d.error!.details.exitCode).toBe(1);
+  // Verify runs with a bounded on-failure policy: a crash on every start uses up 3 restarts.
+  it('crash on every start -> restart_exhausted in verify', async () => {
+    const d = await expectFailure({ name: 'crasher', source: { kind: 'folder', location: nodeApp({}, { exitCode: 1 }) }, health: { ...fastHealth, timeoutSeconds: 60 } }, 'restart_exhausted', 'verify');
+    expect(d.error!.details).toMatchObject({ service: 'web', restartCount: 3 });
+  });
+
+  it('a process that ends on its own (exit 0, not restarted) -> container_exited in verify', async () => {
+    const d = await expectFailure({ name: 'quitter', source: { kind: 'folder', location: nodeApp({}, { exitCode: 0 }) }, health: fastHealth }, 'container_exited', 'verify');
+    expect(d.error!.details.exitCode).toBe(0);
   });
 
   it('wrong internal port -> listener_port_mismatch in verify', async () => {

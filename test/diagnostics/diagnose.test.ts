@@ -29,12 +29,12 @@ type Bundle = {
   engine: { reachable: boolean; info: { version: string } | null };
 };
 
-// An app that prints its secret and exits: verify fails with container_exited, whose details
-// quote the log tail, and the previous version keeps serving.
+// An app that prints its secret and exits (0: not restarted): verify fails with container_exited,
+// whose details quote the log tail, and the previous version keeps serving.
 const leaky = () =>
   appDir({
     'package.json': JSON.stringify({ name: 'leaky', version: '1.0.0', scripts: { start: 'node server.js' } }),
-    'server.js': "console.log('token=' + process.env.API_TOKEN); console.log('using ' + process.env.API_TOKEN); process.exit(1);\n",
+    'server.js': "console.log('token=' + process.env.API_TOKEN); console.log('using ' + process.env.API_TOKEN); process.exit(0);\n",
   });
 
 describe('berth resource diagnose', () => {

@@ -10,6 +10,8 @@ let n = 0;
 
 export function fakeEngine(state: Partial<ContainerState> = {}, over: Partial<ContainerEngine> = {}): ContainerEngine & { removed: string[] } {
   const removed: string[] = [];
+  /** The address each container got from run, which inspect reports back. */
+  const ips = new Map<string, string>();
   const engine = {
     removed,
     ping: async () => undefined,
@@ -19,8 +21,12 @@ export function fakeEngine(state: Partial<ContainerState> = {}, over: Partial<Co
     pull: async () => ({ imageId: 'sha256:pulled' }),
     imageId: async () => 'sha256:present',
     tagImage: async () => undefined,
-    run: async (req: { name: string }) => ({ id: `c${++n}`, name: req.name, ip: `10.0.${Math.floor(n / 250)}.${n % 250}` }),
-    inspect: async (id: string) => ({ id, status: 'running', exitCode: null, restartCount: 0, health: null, labels: {}, ip: '10.0.0.1', ...state }) as ContainerState,
+    run: async (req: { name: string }) => {
+      const id = `c${++n}`;
+      ips.set(id, `10.0.${Math.floor(n / 250)}.${n % 250}`);
+      return { id, name: req.name, ip: ips.get(id)! };
+    },
+    inspect: async (id: string) => ({ id, status: 'running', exitCode: null, restartCount: 0, health: null, labels: {}, ip: ips.get(id) ?? '10.0.0.1', ...state }) as ContainerState,
     logsTail: async () => 'log tail',
     followLogs: async () => {
       throw new Error('not used');

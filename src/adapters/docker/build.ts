@@ -90,6 +90,7 @@ export async function buildImage(docker: Docker, req: BuildRequest): Promise<Bui
           dockerfile,
           labels: req.labels,
           buildargs: req.buildArgs ?? {},
+          ...(req.target ? { target: req.target } : {}),
           rm: true,
           forcerm: true,
           abortSignal: req.signal,

@@ -38,13 +38,17 @@ export async function listContainers(docker: Docker, labels: Record<string, stri
   return states.filter((s): s is ContainerState => s !== undefined);
 }
 
-/** Stopping a stopped (304) or vanished (404) container is already done. */
+/**
+ * Stopping a stopped (304) or vanished (404) container is already done. A container created
+ * with its own stop timeout (compose stop_grace_period) keeps it: Docker applies it when the
+ * request names none.
+ */
 export async function stopContainer(docker: Docker, id: string, timeoutSeconds: number): Promise<void> {
-  await engineCall(
-    'stop',
-    () => docker.getContainer(id).stop({ t: timeoutSeconds }),
-    (r) => (r.statusCode === 304 || r.statusCode === 404 ? { value: undefined } : undefined),
-  );
+  const done = (r: { statusCode: number | undefined }) => (r.statusCode === 304 || r.statusCode === 404 ? { value: undefined } : undefined);
+  const info = await engineCall('stop', () => docker.getContainer(id).inspect(), (r) => (r.statusCode === 404 ? { value: undefined } : undefined));
+  if (!info) return;
+  const own = (info.Config as { StopTimeout?: number | null }).StopTimeout;
+  await engineCall('stop', () => docker.getContainer(id).stop(typeof own === 'number' ? {} : { t: timeoutSeconds }), done);
 }
 
 /** Force-removes; a container already gone, or already being removed (409), is fine. */

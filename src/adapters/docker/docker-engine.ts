@@ -10,6 +10,7 @@ import type {
   EngineUsage,
   NetworkSummary,
   PullRequest,
+  RestartPolicy,
   RunRequest,
   RunningContainer,
 } from '../../ports/container-engine.js';
@@ -97,7 +98,7 @@ export class DockerEngine implements ContainerEngine {
     return followLogs(this.docker, containerId, signal, opts);
   }
 
-  setRestartPolicy(containerId: string, policy: NonNullable<RunRequest['restartPolicy']>): Promise<void> {
+  setRestartPolicy(containerId: string, policy: RestartPolicy): Promise<void> {
     return engineCall('update', async () => {
       await this.docker.getContainer(containerId).update({ RestartPolicy: restartPolicy(policy) });
     });

@@ -4,42 +4,64 @@ import { LABELS, type RunRequest, type RunningContainer } from '../../ports/cont
 import { engineCall, type EngineRefusal } from './errors.js';
 
 const MB = 1024 * 1024;
-/** on-failure retries are bounded so a crash loop ends (verify reports restart_exhausted). */
-const ON_FAILURE_RETRIES = 3;
+/** Docker's durations are nanoseconds. */
+const NS_PER_MS = 1_000_000;
 
+/** Compose spelling -> Docker's; `on-failure:N` stops retrying after N restarts (0 = no limit). */
 export function restartPolicy(policy: RunRequest['restartPolicy']): Docker.HostRestartPolicy {
-  if (policy === 'on-failure') return { Name: 'on-failure', MaximumRetryCount: ON_FAILURE_RETRIES };
+  const bounded = /^on-failure:(\d+)$/.exec(policy ?? '');
+  if (bounded) return { Name: 'on-failure', MaximumRetryCount: Number(bounded[1]) };
   return { Name: policy ?? 'no' };
 }
 
-/** Absolute sources are bind mounts; names are volumes, labelled on creation like everything Berth makes. */
+/** Bind mounts, tmpfs, and volumes labelled on creation like everything Berth makes. */
 function mounts(req: RunRequest): Docker.MountSettings[] {
   const volumeLabels: Record<string, string> = { [LABELS.managed]: 'true' };
   const resource = req.labels[LABELS.resource];
   if (resource) volumeLabels[LABELS.resource] = resource;
-  return (req.volumes ?? []).map((v) =>
-    v.source.startsWith('/')
-      ? { Type: 'bind', Source: v.source, Target: v.target, ReadOnly: v.readOnly }
-      : { Type: 'volume', Source: v.source, Target: v.target, ReadOnly: v.readOnly, VolumeOptions: { NoCopy: false, Labels: volumeLabels, DriverConfig: { Name: 'local', Options: {} } } },
-  );
+  return (req.volumes ?? []).map((v): Docker.MountSettings => {
+    const type = v.type ?? (v.source.startsWith('/') ? 'bind' : 'volume');
+    if (type === 'tmpfs') return { Type: 'tmpfs', Source: '', Target: v.target, ReadOnly: v.readOnly };
+    if (type === 'bind') return { Type: 'bind', Source: v.source, Target: v.target, ReadOnly: v.readOnly };
+    // An empty source is an anonymous volume: Docker names it.
+    return { Type: 'volume', Source: v.source, Target: v.target, ReadOnly: v.readOnly, VolumeOptions: { NoCopy: false, Labels: volumeLabels, DriverConfig: { Name: 'local', Options: {} } } };
+  });
+}
+
+function aliasesOn(req: RunRequest, network: string): string[] {
+  return [...(req.aliases ?? []), ...(req.networkAliases?.[network] ?? [])];
+}
+
+function healthcheck(h: NonNullable<RunRequest['healthcheck']>): Docker.HealthConfig {
+  const ns = (ms: number | undefined) => (ms === undefined ? undefined : ms * NS_PER_MS);
+  const config = { Test: h.test ?? [], Interval: ns(h.intervalMs), Timeout: ns(h.timeoutMs), Retries: h.retries, StartPeriod: ns(h.startPeriodMs) };
+  return Object.fromEntries(Object.entries(config).filter(([, v]) => v !== undefined)) as Docker.HealthConfig;
 }
 
 export function containerSpec(req: RunRequest): Docker.ContainerCreateOptions {
   const exposed: Record<string, object> = {};
-  const bindings: Record<string, { HostPort: string }[]> = {};
+  for (const port of req.expose ?? []) exposed[`${port}/tcp`] = {};
+  const bindings: Record<string, { HostPort: string; HostIp?: string }[]> = {};
   for (const p of req.publish ?? []) {
     const key = `${p.container}/${p.protocol}`;
     exposed[key] = {};
-    (bindings[key] ??= []).push({ HostPort: String(p.host) });
+    (bindings[key] ??= []).push({ HostPort: String(p.host), ...(p.hostIp ? { HostIp: p.hostIp } : {}) });
   }
   return {
     name: req.name,
     Image: req.image,
     ...(req.command ? { Cmd: req.command } : {}),
+    ...(req.entrypoint ? { Entrypoint: req.entrypoint } : {}),
     Env: Object.entries(req.env ?? {}).map(([k, v]) => `${k}=${v}`),
     Labels: req.labels,
     ExposedPorts: exposed,
+    ...(req.healthcheck ? { Healthcheck: healthcheck(req.healthcheck) } : {}),
+    ...(req.hostname !== undefined ? { Hostname: req.hostname } : {}),
+    ...(req.user !== undefined ? { User: req.user } : {}),
+    ...(req.stopSignal !== undefined ? { StopSignal: req.stopSignal } : {}),
+    ...(req.stopTimeoutSeconds !== undefined ? { StopTimeout: req.stopTimeoutSeconds } : {}),
     HostConfig: {
+      ...(req.logging ? { LogConfig: { Type: req.logging.driver ?? '', Config: req.logging.options } } : {}),
       NetworkMode: req.network,
       RestartPolicy: restartPolicy(req.restartPolicy),
       ...(req.memoryMb ? { Memory: Math.round(req.memoryMb * MB) } : {}),
@@ -47,7 +69,7 @@ export function containerSpec(req: RunRequest): Docker.ContainerCreateOptions {
       PortBindings: bindings,
       Mounts: mounts(req),
     },
-    NetworkingConfig: { EndpointsConfig: { [req.network]: { Aliases: req.aliases ?? [] } } },
+    NetworkingConfig: { EndpointsConfig: { [req.network]: { Aliases: aliasesOn(req, req.network) } } },
   };
 }
 
@@ -66,7 +88,7 @@ export async function runContainer(docker: Docker, req: RunRequest): Promise<Run
   try {
     // Engine API 1.41 takes one network at create; the others are joined before start.
     for (const network of req.extraNetworks ?? []) {
-      await engineCall('run', () => docker.getNetwork(network).connect({ Container: container.id, EndpointConfig: { Aliases: req.aliases ?? [] } }), (r) => startFailed(req, r));
+      await engineCall('run', () => docker.getNetwork(network).connect({ Container: container.id, EndpointConfig: { Aliases: aliasesOn(req, network) } }), (r) => startFailed(req, r));
     }
     await engineCall('run', () => container.start(), (r) => startFailed(req, r));
   } catch (err) {

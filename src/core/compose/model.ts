@@ -26,6 +26,8 @@ export interface ComposeHealthcheck {
   timeoutMs?: number;
   retries?: number;
   startPeriodMs?: number;
+  /** Not applied (the engine API Berth speaks predates it): the plan warns. */
+  startIntervalMs?: number;
   disabled: boolean;
 }
 
@@ -34,7 +36,7 @@ export type DependsOnCondition = 'service_started' | 'service_healthy' | 'servic
 export interface ComposeService {
   name: string;
   image?: string;
-  build?: { context: string; dockerfile: string; args: Record<string, string> };
+  build?: { context: string; dockerfile: string; args: Record<string, string>; target?: string };
   command?: string[];
   entrypoint?: string[];
   /** null = "take it from the deploying shell", which the control plane cannot see. */
@@ -43,7 +45,10 @@ export interface ComposeService {
   expose: number[];
   /** Networks the service joins; `default` when the file names none. */
   networks: string[];
-  dependsOn: { service: string; condition: DependsOnCondition }[];
+  /** Extra DNS names per network (compose `networks.<n>.aliases`). */
+  networkAliases?: Record<string, string[]>;
+  /** `restart: true` and `required: false` are not honoured: the plan warns. */
+  dependsOn: { service: string; condition: DependsOnCondition; restart?: boolean; required?: boolean }[];
   healthcheck?: ComposeHealthcheck;
   restart?: string;
   volumes: ComposeVolumeMount[];
@@ -51,6 +56,10 @@ export interface ComposeService {
   limits: { memoryMb?: number; cpus?: number };
   replicas?: number;
   logging?: { driver?: string; options: Record<string, string> };
+  hostname?: string;
+  user?: string;
+  stopSignal?: string;
+  stopGracePeriodMs?: number;
 }
 
 export interface ComposeNamedObject {

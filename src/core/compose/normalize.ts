@@ -38,6 +38,8 @@ function normalizeService(name: string, s: ComposeServiceDocument, issues: Issue
   const command = argv(s.command, `${at}.command`, issues);
   const entrypoint = argv(s.entrypoint, `${at}.entrypoint`, issues);
   const healthcheck = s.healthcheck ? normalizeHealthcheck(s.healthcheck, `${at}.healthcheck`, issues) : undefined;
+  const stopGracePeriodMs = s.stop_grace_period === undefined ? undefined : parseDurationMs(s.stop_grace_period);
+  if (s.stop_grace_period !== undefined && stopGracePeriodMs === undefined) issue(issues, `${at}.stop_grace_period`, 'Expected a duration such as 10s or 1m30s.');
   return {
     name,
     ...(s.image ? { image: s.image } : {}),
@@ -48,9 +50,10 @@ function normalizeService(name: string, s: ComposeServiceDocument, issues: Issue
     ports: (s.ports ?? []).flatMap((p, i) => parsePortEntry(p) ?? (issue(issues, `${at}.ports.${i}`, 'Expected [HOST_IP:][HOST:]CONTAINER[/PROTOCOL].'), [] as ComposePort[])),
     expose: (s.expose ?? []).flatMap((p, i) => parseExposeEntry(p) ?? (issue(issues, `${at}.expose.${i}`, 'Expected a port or port range.'), [] as number[])),
     networks: s.networks === undefined ? [DEFAULT_NETWORK] : Array.isArray(s.networks) ? s.networks : Object.keys(s.networks),
+    ...networkAliases(s.networks),
     dependsOn: s.depends_on === undefined ? [] : Array.isArray(s.depends_on)
       ? s.depends_on.map((service) => ({ service, condition: 'service_started' as const }))
-      : Object.entries(s.depends_on).map(([service, d]) => ({ service, condition: d.condition ?? 'service_started' })),
+      : Object.entries(s.depends_on).map(([service, d]) => ({ service, condition: d.condition ?? 'service_started', ...(d.restart !== undefined ? { restart: d.restart } : {}), ...(d.required !== undefined ? { required: d.required } : {}) })),
     ...(healthcheck ? { healthcheck } : {}),
     ...(s.restart ? { restart: s.restart } : {}),
     volumes: (s.volumes ?? []).flatMap((v, i) => normalizeVolume(v) ?? (issue(issues, `${at}.volumes.${i}`, 'Expected [SOURCE:]TARGET[:ro|rw].'), [])),
@@ -58,12 +61,22 @@ function normalizeService(name: string, s: ComposeServiceDocument, issues: Issue
     limits: { ...(memoryMb ? { memoryMb } : {}), ...(cpuLimit ? { cpus: cpuLimit } : {}) },
     ...(s.deploy?.replicas !== undefined ? { replicas: s.deploy.replicas } : {}),
     ...(s.logging ? { logging: { ...(s.logging.driver ? { driver: s.logging.driver } : {}), options: stringMap(s.logging.options) } } : {}),
+    ...(s.hostname !== undefined ? { hostname: s.hostname } : {}),
+    ...(s.user !== undefined ? { user: s.user } : {}),
+    ...(s.stop_signal !== undefined ? { stopSignal: s.stop_signal } : {}),
+    ...(stopGracePeriodMs !== undefined ? { stopGracePeriodMs } : {}),
   };
+}
+
+function networkAliases(networks: ComposeServiceDocument['networks']): Pick<ComposeService, 'networkAliases'> {
+  if (networks === undefined || Array.isArray(networks)) return {};
+  const aliases = Object.fromEntries(Object.entries(networks).flatMap(([n, d]) => (d?.aliases?.length ? [[n, d.aliases]] : [])));
+  return Object.keys(aliases).length ? { networkAliases: aliases } : {};
 }
 
 function normalizeBuild(build: NonNullable<ComposeServiceDocument['build']>): NonNullable<ComposeService['build']> {
   if (typeof build === 'string') return { context: build, dockerfile: 'Dockerfile', args: {} };
-  return { context: build.context ?? '.', dockerfile: build.dockerfile ?? 'Dockerfile', args: stringMap(build.args) };
+  return { context: build.context ?? '.', dockerfile: build.dockerfile ?? 'Dockerfile', args: stringMap(build.args), ...(build.target ? { target: build.target } : {}) };
 }
 
 function argv(value: string | string[] | undefined, path: string, issues: Issues): string[] | undefined {
@@ -74,22 +87,26 @@ function argv(value: string | string[] | undefined, path: string, issues: Issues
 }
 
 function normalizeHealthcheck(h: NonNullable<ComposeServiceDocument['healthcheck']>, at: string, issues: Issues): ComposeHealthcheck {
-  const duration = (key: 'interval' | 'timeout' | 'start_period', text: string | undefined) => {
+  const duration = (key: 'interval' | 'timeout' | 'start_period' | 'start_interval', text: string | undefined) => {
     if (text === undefined) return undefined;
     const ms = parseDurationMs(text);
     if (ms === undefined) issue(issues, `${at}.${key}`, 'Expected a duration such as 10s or 1m30s.');
     return ms;
   };
   const test = h.test === undefined ? undefined : typeof h.test === 'string' ? ['CMD-SHELL', h.test] : h.test;
+  // Docker refuses any other first word when the container is created: say so at plan time.
+  if (test && !['CMD', 'CMD-SHELL', 'NONE'].includes(test[0] ?? '')) issue(issues, `${at}.test`, 'Expected ["CMD", ...], ["CMD-SHELL", "command"] or ["NONE"].');
   const intervalMs = duration('interval', h.interval);
   const timeoutMs = duration('timeout', h.timeout);
   const startPeriodMs = duration('start_period', h.start_period);
+  const startIntervalMs = duration('start_interval', h.start_interval);
   return {
     ...(test ? { test } : {}),
     ...(intervalMs !== undefined ? { intervalMs } : {}),
     ...(timeoutMs !== undefined ? { timeoutMs } : {}),
     ...(h.retries !== undefined ? { retries: h.retries } : {}),
     ...(startPeriodMs !== undefined ? { startPeriodMs } : {}),
+    ...(startIntervalMs !== undefined ? { startIntervalMs } : {}),
     // `test: ["NONE"]` is compose's other spelling of disable.
     disabled: h.disable === true || test?.[0] === 'NONE',
   };

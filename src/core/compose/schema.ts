@@ -18,6 +18,7 @@ const build = z.union([
     context: z.string().min(1).optional(),
     dockerfile: z.string().min(1).optional(),
     args: mapOrList.optional(),
+    target: z.string().min(1).optional(),
   }),
 ]);
 
@@ -81,6 +82,11 @@ export const composeServiceSchema = z.strictObject({
     }).optional(),
   }).optional(),
   logging: z.strictObject({ driver: z.string().optional(), options: z.record(z.string(), scalar).optional() }).optional(),
+  hostname: z.string().regex(/^[a-zA-Z0-9]([a-zA-Z0-9.-]{0,251}[a-zA-Z0-9])?$/, 'a host name: letters, digits, "." and "-"').optional(),
+  user: z.string().regex(/^[a-zA-Z0-9_][a-zA-Z0-9_.-]*(:[a-zA-Z0-9_][a-zA-Z0-9_.-]*)?$/, 'user[:group], names or numeric ids').optional(),
+  stop_signal: z.string().regex(/^(SIG)?[A-Z0-9+-]+$|^\d+$/, 'a signal name such as SIGTERM, or its number').optional(),
+  /** A duration string (checked in normalize.ts). */
+  stop_grace_period: z.string().optional(),
   /** Tolerated and ignored with a warning: see normalize.ts for why Berth names containers itself. */
   container_name: z.string().optional(),
 });

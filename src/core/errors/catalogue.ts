@@ -128,7 +128,7 @@ export const CATALOGUE = {
         summary: 'The state store stopped answering while the control plane was working (server restarting or unreachable); the control plane reconnects on its own.',
         remedies: [
           diagnose,
-          { title: 'Retry the deployment once the store answers', command: 'berth deployments retry <deploymentId>', safeByDefault: true },
+          { title: 'Retry the deployment once the store answers', command: 'berth deployment retry <deploymentId>', safeByDefault: true },
         ],
       },
     },
@@ -374,9 +374,27 @@ export const CATALOGUE = {
     detailKeys: ['backend', 'reason'],
     remedies: [
       { title: 'Free space on the disk that holds the state store (BERTH_HOME, or the PostgreSQL data directory)', safeByDefault: true },
-      { title: 'Retry the deployment once the store accepts writes', command: 'berth deployments retry <deploymentId>', safeByDefault: true },
+      { title: 'Retry the deployment once the store accepts writes', command: 'berth deployment retry <deploymentId>', safeByDefault: true },
     ],
   },
+  // --- plan -> container mapping (issue 8: healthchecks, depends_on conditions) ---------------
+  container_unhealthy: userFix('verify', 'Docker ran the service healthcheck and reports the container unhealthy.', ['service', 'restartCount', 'logTail'], [
+    { title: 'Read the logs and the healthcheck of the service', command: 'berth resource logs <resourceId>', safeByDefault: true },
+    fixInput('Fix the app, or the healthcheck test, interval, retries or start_period of the service'),
+  ]),
+  dependency_unhealthy: {
+    category: 'domain', phase: 'execute', retryable: false, responsibility: 'user', actionability: 'run-diagnostic',
+    summary: 'A service waits for a dependency to be healthy (depends_on condition service_healthy), and it did not get there: Docker found it unhealthy, it exited, it has no healthcheck, or the wait ran out (details.reason).',
+    detailKeys: ['service', 'dependency', 'reason', 'health', 'exitCode', 'waitedSeconds'],
+    remedies: [
+      { title: 'Read the logs of the dependency (details.dependency)', command: 'berth resource logs <resourceId>', safeByDefault: true },
+      fixInput('Give the dependency a healthcheck that passes, or wait on service_started instead'),
+    ],
+  },
+  dependency_failed: userFix('execute', 'A service waits for a dependency to finish with exit 0 (depends_on condition service_completed_successfully), and it exited with another code or did not finish in time (details.reason).', ['service', 'dependency', 'reason', 'exitCode', 'waitedSeconds'], [
+    { title: 'Read the logs of the dependency (details.dependency)', command: 'berth resource logs <resourceId>', safeByDefault: true },
+    fixInput('Fix the command of the dependency so it exits 0'),
+  ]),
 } satisfies Record<string, CodeSpec>;
 
 function userFix(phase: CodeSpec['phase'], summary: string, detailKeys: string[], remedies: CodeSpec['remedies'], category: CodeSpec['category'] = 'validation'): CodeSpec {

@@ -20,7 +20,15 @@ export interface HealthCheckPlan {
 
 /** How to produce the image of one service. */
 export type BuildPlan =
-  | { kind: 'dockerfile'; contextDir: string; dockerfile: string; /** Build arguments (compose build.args). */ args?: Record<string, string> }
+  | {
+      kind: 'dockerfile';
+      contextDir: string;
+      dockerfile: string;
+      /** Build arguments (compose build.args). */
+      args?: Record<string, string>;
+      /** The multi-stage build stage to stop at (compose build.target). */
+      target?: string;
+    }
   /** Berth writes this Dockerfile text itself (static and node planners). */
   | { kind: 'generated'; contextDir: string; dockerfileText: string }
   | { kind: 'image'; image: string };
@@ -36,8 +44,11 @@ export interface ServicePlan {
   /** The port the process listens on inside the container; set for the routed service. */
   internalPort?: number;
   /** Host port publications (compose `ports:`), validated against reserved ports. */
-  publish?: { host: number; container: number; protocol: 'tcp' | 'udp' }[];
+  /** `hostIp` limits the publication to one host address (compose `127.0.0.1:5432:5432`). */
+  publish?: { host: number; container: number; protocol: 'tcp' | 'udp'; hostIp?: string }[];
   networks?: string[];
+  /** Extra DNS names per compose network, besides the service name. */
+  networkAliases?: Record<string, string[]>;
   dependsOn?: string[];
   /** Start condition per dependsOn entry (compose `depends_on.<svc>.condition`), when not plain start. */
   dependsOnCondition?: Record<string, 'service_started' | 'service_healthy' | 'service_completed_successfully'>;
@@ -45,7 +56,9 @@ export interface ServicePlan {
   /** The compose healthcheck itself, for the engine's HEALTHCHECK (durations in ms). */
   healthcheck?: { test?: string[]; intervalMs?: number; timeoutMs?: number; retries?: number; startPeriodMs?: number };
   entrypoint?: string[];
-  restart?: string;
+  /** Compose `restart`, applied once the service is verified (Berth's default: unless-stopped). */
+  restart?: RestartPolicy;
+  /** Only 1 runs today: compose planning blocks any other count (replicas_unsupported). */
   replicas?: number;
   labels?: Record<string, string>;
   /** Container ports the service listens on without publishing them (compose `expose:`). */
@@ -54,6 +67,31 @@ export interface ServicePlan {
   cpus?: number;
   /** `source` is '' for anonymous volumes and tmpfs; `type` tells a host path from a named volume. */
   volumes?: { source: string; target: string; readOnly: boolean; type?: 'bind' | 'volume' | 'tmpfs' }[];
+  /** Compose `hostname`. */
+  hostname?: string;
+  /** Compose `user`: `uid[:gid]` or a name known to the image. */
+  user?: string;
+  /** Compose `stop_signal`: what Docker sends when Berth stops the container. */
+  stopSignal?: string;
+  /** Compose `stop_grace_period`, whole seconds: how long a stop waits before it kills. */
+  stopGraceSeconds?: number;
+  /** Compose `logging`, for the drivers `berth logs` can still read (others: a plan warning). */
+  logging?: { driver?: LogDriver; options: Record<string, string> };
+}
+
+/** Log drivers the engine can read back, so Berth's log and diagnose commands keep working. */
+export const READABLE_LOG_DRIVERS = ['json-file', 'local'] as const;
+export type LogDriver = (typeof READABLE_LOG_DRIVERS)[number];
+
+/** Compose's restart spellings. */
+export type RestartPolicy = 'no' | 'always' | 'unless-stopped' | 'on-failure' | `on-failure:${number}`;
+
+/** A compose field Berth accepts but does not honour: shown, with a code a client can branch on. */
+export interface PlanWarning {
+  reasonCode: string;
+  /** Where in the compose file, e.g. `services.web.logging`. */
+  field: string;
+  message: string;
 }
 
 export interface Plan {
@@ -70,6 +108,11 @@ export interface Plan {
   /** Compose networks declared at top level (compose plans). */
   networks: string[];
   warnings: string[];
+  /**
+   * Warnings with a reason code (fields accepted but not honoured). Each message is also in
+   * `warnings`, so readers of the plain list see it too.
+   */
+  warningCodes?: PlanWarning[];
 }
 
 /** Why a plan could not be made, with where to fix it (PRODUCT.md "blocked preview"). */

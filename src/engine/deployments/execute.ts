@@ -1,12 +1,14 @@
 import { BerthError } from '../../core/errors/berth-error.js';
 import type { Artifact, Deployment, RuntimeRecord } from '../../core/deployments/deployment.js';
 import type { Plan, ServicePlan } from '../../core/plan/plan.js';
+import type { ContainerEngine, RunRequest } from '../../ports/container-engine.js';
 import type { TargetRuntime } from '../../ports/deploy-runtime.js';
-import { withDeadline } from './deadline.js';
+import { sleep, withDeadline } from './deadline.js';
 import type { AttemptJournal } from './journal.js';
 import { containerName, imageTag, networkName, ownershipLabels } from './labels.js';
 import type { ProviderJobLog } from './provider-job-log.js';
 import type { EngineSettings } from './settings.js';
+import { oneShotServices, verifyRestartPolicy } from './verify.js';
 
 interface ExecuteInput {
   deployment: Deployment;
@@ -74,6 +76,8 @@ export async function produceArtifact(x: ExecuteInput): Promise<Artifact> {
         engine.build({
           contextDir: build.contextDir,
           dockerfile: build.kind === 'dockerfile' ? { path: build.dockerfile } : { text: build.dockerfileText },
+          ...(build.kind === 'dockerfile' && build.args ? { buildArgs: build.args } : {}),
+          ...(build.kind === 'dockerfile' && build.target ? { target: build.target } : {}),
           tag,
           labels,
           signal,
@@ -108,6 +112,132 @@ export function startOrder(services: ServicePlan[]): ServicePlan[] {
   return out;
 }
 
+/** What a service's container needs besides its plan: this attempt's names, image, networks and secrets. */
+export interface RunContext {
+  containerName: string;
+  image: string;
+  /** Ownership labels; they win over a service's own labels of the same name. */
+  labels: Record<string, string>;
+  /** Compose network name -> engine network name. */
+  networks: ReadonlyMap<string, string>;
+  defaultNetwork: string;
+  /** The resource's secrets, resolved for this attempt. */
+  secrets: Record<string, string>;
+  /** Other services wait for this one to finish (service_completed_successfully). */
+  oneShot: boolean;
+}
+
+type FieldRule<K extends keyof ServicePlan> = (value: ServicePlan[K], service: ServicePlan, ctx: RunContext) => Partial<RunRequest>;
+/** One rule per ServicePlan field. */
+export type ServiceFieldRules = { [K in keyof ServicePlan]-?: FieldRule<K> };
+const none = (): Partial<RunRequest> => ({});
+
+/**
+ * Where each ServicePlan field goes in the container. Every field has a rule, so a new field
+ * does not compile until it is mapped here, or refused by the planner: none is dropped.
+ */
+export const SERVICE_FIELDS: ServiceFieldRules = {
+  name: (name) => ({ aliases: [name] }),
+  // Built or pulled by produceArtifact: the container runs ctx.image.
+  build: none,
+  command: (command) => (command ? { command } : {}),
+  entrypoint: (entrypoint) => (entrypoint ? { entrypoint } : {}),
+  // The service's own values, then its secrets, then PORT (the routed service's internal port).
+  env: (env, s, ctx) => ({
+    env: {
+      ...(env ?? {}),
+      ...(s.secretEnv ? Object.fromEntries(s.secretEnv.flatMap((k) => (k in ctx.secrets ? [[k, ctx.secrets[k]!]] : []))) : ctx.secrets),
+      ...(s.internalPort ? { PORT: String(s.internalPort) } : {}),
+    },
+  }),
+  secretEnv: none, // folded into env above: only the names listed, when listed
+  internalPort: none, // PORT in env above, and an exposed port below
+  publish: (publish) => (publish ? { publish } : {}),
+  networks: (networks, _s, ctx) => {
+    const names = networks && networks.length > 0 ? networks : ['default'];
+    return { network: ctx.networks.get(names[0]!) ?? ctx.defaultNetwork, extraNetworks: names.slice(1).flatMap((n) => ctx.networks.get(n) ?? []) };
+  },
+  networkAliases: (aliases, _s, ctx) =>
+    aliases ? { networkAliases: Object.fromEntries(Object.entries(aliases).flatMap(([n, names]) => (ctx.networks.has(n) ? [[ctx.networks.get(n)!, names]] : []))) } : {},
+  // Start order and the waits of startServices.
+  dependsOn: none,
+  dependsOnCondition: none,
+  // Shown by the plan; the healthcheck itself is the next field.
+  healthcheckDefined: none,
+  healthcheck: (healthcheck) => (healthcheck ? { healthcheck } : {}),
+  // While verifying: bounded restarts; once verified, keepRunning applies the service's policy.
+  restart: (_restart, s, ctx) => ({ restartPolicy: verifyRestartPolicy(s, ctx.oneShot) }),
+  replicas: (replicas, s) => {
+    // The compose planner blocks other counts; an older snapshot may still carry one.
+    if (replicas !== undefined && replicas !== 1) {
+      throw new BerthError('plan_blocked', `Service ${s.name} asks for ${replicas} replicas: Berth runs exactly one container per service today.`, {
+        reasonCode: 'replicas_unsupported',
+        evidence: [{ kind: 'config', detail: `services.${s.name}.deploy.replicas` }],
+        fixPath: `services.${s.name}.deploy.replicas`,
+        overridePath: `services.${s.name}.deploy.replicas`,
+      });
+    }
+    return {};
+  },
+  labels: (labels, _s, ctx) => ({ labels: { ...(labels ?? {}), ...ctx.labels } }),
+  expose: (expose, s) => {
+    const ports = [...new Set([...(expose ?? []), ...(s.internalPort ? [s.internalPort] : [])])];
+    return ports.length ? { expose: ports } : {};
+  },
+  memoryMb: (memoryMb) => (memoryMb !== undefined ? { memoryMb } : {}),
+  cpus: (cpus) => (cpus !== undefined ? { cpus } : {}),
+  volumes: (volumes) => (volumes ? { volumes } : {}),
+  hostname: (hostname) => (hostname !== undefined ? { hostname } : {}),
+  user: (user) => (user !== undefined ? { user } : {}),
+  stopSignal: (stopSignal) => (stopSignal !== undefined ? { stopSignal } : {}),
+  stopGraceSeconds: (seconds) => (seconds !== undefined ? { stopTimeoutSeconds: seconds } : {}),
+  logging: (logging) => (logging ? { logging } : {}),
+};
+
+/** The container of one service, every plan field applied by its rule. */
+export function runRequest(service: ServicePlan, ctx: RunContext): RunRequest {
+  let spec: RunRequest = { name: ctx.containerName, image: ctx.image, labels: ctx.labels, network: ctx.defaultNetwork };
+  for (const key of Object.keys(SERVICE_FIELDS) as (keyof ServicePlan)[]) {
+    const rule = SERVICE_FIELDS[key] as FieldRule<typeof key>;
+    spec = { ...spec, ...rule(service[key], service, ctx) };
+  }
+  return spec;
+}
+
+/**
+ * Waits until a dependency meets the condition its dependent starts on, within `timeoutSeconds`.
+ * service_healthy needs Docker's health `healthy`; service_completed_successfully needs exit 0.
+ */
+export async function awaitDependency(
+  engine: ContainerEngine,
+  x: { service: string; dependency: string; containerId: string; condition: 'service_healthy' | 'service_completed_successfully'; timeoutSeconds: number; pollMs: number; signal: AbortSignal },
+): Promise<void> {
+  const started = Date.now();
+  const waited = () => Math.round((Date.now() - started) / 1000);
+  const healthy = x.condition === 'service_healthy';
+  const fail = (reason: string, extra: Record<string, unknown>) =>
+    healthy
+      ? new BerthError('dependency_unhealthy', `Service ${x.service} waits for ${x.dependency} to be healthy (${reason}).`, { service: x.service, dependency: x.dependency, reason, waitedSeconds: waited(), ...extra })
+      : new BerthError('dependency_failed', `Service ${x.service} waits for ${x.dependency} to finish with exit 0 (${reason}).`, { service: x.service, dependency: x.dependency, reason, waitedSeconds: waited(), ...extra });
+  for (;;) {
+    const state = await engine.inspect(x.containerId);
+    if (!state) throw fail('gone', { exitCode: null });
+    const ended = state.status === 'exited' || state.status === 'dead';
+    if (healthy) {
+      if (state.health === 'healthy') return;
+      if (state.health === 'unhealthy') throw fail('unhealthy', { health: state.health });
+      if (ended) throw fail('exited', { exitCode: state.exitCode });
+      // Docker reports `starting` from the first moment a container has a healthcheck.
+      if (state.health === null && state.status === 'running') throw fail('no-healthcheck', { health: null });
+    } else if (ended) {
+      if (state.exitCode === 0) return;
+      throw fail('exited', { exitCode: state.exitCode });
+    }
+    if (Date.now() - started >= x.timeoutSeconds * 1000) throw fail('timeout', healthy ? { health: state.health } : { exitCode: null });
+    await sleep(x.pollMs, x.signal);
+  }
+}
+
 /** Starts the new version beside the old one, on networks of its own. */
 export async function startServices(x: ExecuteInput & { artifact: Artifact; env: Record<string, string>; onStarted: (r: RuntimeRecord) => Promise<void> }): Promise<RuntimeRecord> {
   const { engine } = x.target;
@@ -120,29 +250,28 @@ export async function startServices(x: ExecuteInput & { artifact: Artifact; env:
   }
   const runtime: RuntimeRecord = { network: netNames.get('default')!, networks: [...netNames.values()], containers: [] };
   await x.onStarted(runtime);
+  const oneShot = oneShotServices(x.plan);
   for (const service of startOrder(x.plan.services)) {
-    const image = x.artifact.services.find((s) => s.name === service.name)!.image;
-    const networks = service.networks && service.networks.length > 0 ? service.networks : ['default'];
-    const primary = netNames.get(networks[0]!) ?? runtime.network;
-    const env = { ...(service.env ?? {}), ...x.env, ...(service.internalPort ? { PORT: String(service.internalPort) } : {}) };
+    for (const [dependency, condition] of Object.entries(service.dependsOnCondition ?? {})) {
+      if (condition === 'service_started') continue;
+      const dep = runtime.containers.find((c) => c.service === dependency);
+      if (!dep) continue; // startOrder started it first; a plan without it failed its compose checks
+      await x.journal.event('step', 'execute', { step: 'wait-dependency', service: service.name, dependency, condition });
+      // Bounded like starting a container is (the `start` step deadline), with a code of its own.
+      await awaitDependency(engine, { service: service.name, dependency, containerId: dep.id, condition, timeoutSeconds: x.settings.deadlines.start, pollMs: x.settings.pollMs, signal: x.signal });
+    }
+    const spec = runRequest(service, {
+      containerName: containerName(x.resourceName, service.name, x.deployment.id),
+      image: x.artifact.services.find((s) => s.name === service.name)!.image,
+      labels: ownershipLabels(x.deployment, service.name),
+      networks: netNames,
+      defaultNetwork: runtime.network,
+      secrets: x.env,
+      oneShot: oneShot.has(service.name),
+    });
     await x.journal.event('step', 'execute', { step: 'start', service: service.name });
     const started = await withDeadline('start', x.settings.deadlines.start, x.signal, (signal) =>
-      engine.run({
-        name: containerName(x.resourceName, service.name, x.deployment.id),
-        image,
-        command: service.command,
-        env,
-        labels: ownershipLabels(x.deployment, service.name),
-        network: primary,
-        extraNetworks: networks.slice(1).flatMap((n) => netNames.get(n) ?? []),
-        aliases: [service.name],
-        // No restarts while verifying: a crash is reported as one (container_exited), not masked.
-        restartPolicy: 'no',
-        memoryMb: service.memoryMb,
-        cpus: service.cpus,
-        publish: service.publish,
-        volumes: service.volumes,
-      }).then(async (c) => {
+      engine.run(spec).then(async (c) => {
         // Started after the attempt was canceled or overran: the failure path never saw it.
         if (signal.aborted) await engine.remove(c.id).catch(() => undefined);
         return c;
@@ -153,3 +282,4 @@ export async function startServices(x: ExecuteInput & { artifact: Artifact; env:
   }
   return runtime;
 }
+

@@ -21,7 +21,7 @@ import { retireRuntime } from './retire.js';
 import { teardownRuntime } from './teardown.js';
 import { servingDeployment } from './serving.js';
 import type { EngineSettings } from './settings.js';
-import { routedContainer, verifyAccess, verifyHealth, verifyRunning } from './verify.js';
+import { keepRunning, refreshAddresses, routedContainer, verifyAccess, verifyHealth, verifyRunning } from './verify.js';
 
 export interface RunnerDeps {
   store: Store;
@@ -155,12 +155,14 @@ export class DeploymentRunner implements DeploymentRunnerPort {
       d = { ...d, currentPhase: 'verify' };
       if (!(await journal.transition(['running'], { status: 'verifying', currentPhase: 'verify' }))) throw new CancelRequested();
       await withDeadline('verify', settings.deadlines.verify, signal, async (s) => {
-        const routed = routedContainer(plan, runtime!);
+        const verified = routedContainer(plan, runtime!);
         // The running streak and the health policy are observed side by side; both must pass.
         await allOrAbort(s, [
-          (both) => verifyRunning(ctx.target.engine, runtime!, settings, both),
-          (both) => verifyHealth({ engine: ctx.target.engine, prober: this.deps.prober, containerId: routed.id, service: routed.service, upstream: routed.upstream, port: plan.internalPort, health: plan.health, journal, signal: both }),
+          (both) => verifyRunning(ctx.target.engine, runtime!, settings, both, { plan, journal }),
+          (both) => verifyHealth({ engine: ctx.target.engine, prober: this.deps.prober, containerId: verified.id, service: verified.service, port: plan.internalPort, health: plan.health, journal, signal: both }),
         ]);
+        await refreshAddresses(ctx.target.engine, runtime!);
+        const routed = routedContainer(plan, runtime!);
         runtime!.routedUpstream = routed.upstream;
         await store.deployments.update(id, { runtime });
         await this.applyRoute(ctx, routed.upstream, journal);
@@ -169,7 +171,7 @@ export class DeploymentRunner implements DeploymentRunnerPort {
       });
 
       // Verified: from now on the engine keeps it running across crashes and daemon restarts.
-      for (const c of runtime.containers) await ctx.target.engine.setRestartPolicy(c.id, 'unless-stopped');
+      await keepRunning(ctx.target.engine, plan, runtime);
       const finishedAt = new Date().toISOString();
       // Canceled at the last moment: the failure path gives the route back and removes this version.
       if (!(await journal.transition(['verifying'], { status: 'succeeded', finishedAt, accessUrl: ctx.url, runtime, error: null, recoveryHint: null }))) throw new CancelRequested();

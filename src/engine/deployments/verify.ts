@@ -1,32 +1,87 @@
 import { BerthError } from '../../core/errors/berth-error.js';
 import type { RuntimeRecord } from '../../core/deployments/deployment.js';
-import type { HealthCheckPlan, Plan } from '../../core/plan/plan.js';
-import type { ContainerEngine } from '../../ports/container-engine.js';
+import type { HealthCheckPlan, Plan, RestartPolicy, ServicePlan } from '../../core/plan/plan.js';
+import type { ContainerEngine, ContainerState } from '../../ports/container-engine.js';
 import type { HttpProber } from '../../ports/http-prober.js';
 import { sleep } from './deadline.js';
 import type { AttemptJournal } from './journal.js';
 import type { EngineSettings } from './settings.js';
 
-const RESTART_BUDGET = 3;
+/**
+ * Restarts a service may use while it is verified (PRODUCT.md: 3 consecutive restarts, then
+ * failed). Containers run with `on-failure:<budget>` meanwhile, so Docker counts them.
+ */
+export const VERIFY_RESTART_BUDGET = 3;
 /** How long the app may listen on other ports only, before that counts as a port mismatch. */
 const MISMATCH_GRACE_MS = 3_000;
 
-async function exitedError(engine: ContainerEngine, id: string, service: string, exitCode: number | null): Promise<BerthError> {
-  const logTail = (await engine.logsTail(id, 20).catch(() => '')).slice(-2000);
-  return new BerthError('container_exited', `Service ${service} exited during verification.`, { service, exitCode, logTail });
+/** Services that others wait on to finish (`service_completed_successfully`): exit 0 is their success. */
+export function oneShotServices(plan: Plan): Set<string> {
+  const names = new Set<string>();
+  for (const s of plan.services) {
+    for (const [dep, condition] of Object.entries(s.dependsOnCondition ?? {})) if (condition === 'service_completed_successfully') names.add(dep);
+  }
+  return names;
 }
 
-/** Fails when a container exited or burned its restart budget. */
-async function assertAlive(engine: ContainerEngine, id: string, service: string): Promise<boolean> {
+/**
+ * The restart policy while verifying: bounded, so a crash loop ends in restart_exhausted. A
+ * service that asked for no restarts, or a one-shot one that asked for nothing, gets none: its
+ * first exit is final (container_exited).
+ */
+export function verifyRestartPolicy(service: ServicePlan, oneShot: boolean): RestartPolicy {
+  if (service.restart === 'no' || (oneShot && service.restart === undefined)) return 'no';
+  return `on-failure:${VERIFY_RESTART_BUDGET}`;
+}
+
+/** The restart policy once verified: the compose one as written, else Berth's (keep it running). */
+export function servingRestartPolicy(service: ServicePlan, oneShot: boolean): RestartPolicy {
+  return service.restart ?? (oneShot ? 'no' : 'unless-stopped');
+}
+
+/** Verified: from now on the engine restarts each container as its service asked. */
+export async function keepRunning(engine: ContainerEngine, plan: Plan, runtime: RuntimeRecord): Promise<void> {
+  const oneShot = oneShotServices(plan);
+  for (const c of runtime.containers) {
+    const service = plan.services.find((s) => s.name === c.service);
+    await engine.setRestartPolicy(c.id, service ? servingRestartPolicy(service, oneShot.has(service.name)) : 'unless-stopped');
+  }
+}
+
+async function logTailOf(engine: ContainerEngine, id: string): Promise<string> {
+  return (await engine.logsTail(id, 20).catch(() => '')).slice(-2000);
+}
+
+async function exitedError(engine: ContainerEngine, id: string, service: string, exitCode: number | null): Promise<BerthError> {
+  return new BerthError('container_exited', `Service ${service} exited during verification.`, { service, exitCode, logTail: await logTailOf(engine, id) });
+}
+
+/** What one look at a container says: up (running), waiting (starting, or between restarts), or done (a one-shot that succeeded). */
+type Liveness = { kind: 'up'; state: ContainerState } | { kind: 'waiting'; state: ContainerState } | { kind: 'done' };
+
+/**
+ * Fails when a container exited for good, burned its restart budget, or Docker found it
+ * unhealthy. `final` is the last look: a container still between restarts has crashed.
+ */
+async function liveness(engine: ContainerEngine, id: string, service: string, opts: { oneShot?: boolean; final?: boolean } = {}): Promise<Liveness> {
   const state = await engine.inspect(id);
   if (!state) throw await exitedError(engine, id, service, null);
-  if (state.restartCount >= RESTART_BUDGET) {
-    const logTail = (await engine.logsTail(id, 20).catch(() => '')).slice(-2000);
-    throw new BerthError('restart_exhausted', `Service ${service} restarted ${state.restartCount} times.`, { service, restartCount: state.restartCount, logTail });
+  if (state.restartCount >= VERIFY_RESTART_BUDGET) {
+    throw new BerthError('restart_exhausted', `Service ${service} restarted ${state.restartCount} times.`, { service, restartCount: state.restartCount, logTail: await logTailOf(engine, id) });
   }
-  // `restarting` means the process exited and the restart policy is waiting to start it again.
-  if (state.status === 'exited' || state.status === 'dead' || state.status === 'restarting') throw await exitedError(engine, id, service, state.exitCode);
-  return state.status === 'running';
+  // Docker decides a restart as the process ends: `exited` is final, `restarting` waits for the next start.
+  if (state.status === 'exited' || state.status === 'dead') {
+    if (opts.oneShot && state.exitCode === 0) return { kind: 'done' };
+    throw await exitedError(engine, id, service, state.exitCode);
+  }
+  if (state.status === 'restarting') {
+    if (opts.final) throw await exitedError(engine, id, service, state.exitCode);
+    return { kind: 'waiting', state };
+  }
+  if (state.health === 'unhealthy') {
+    throw new BerthError('container_unhealthy', `Docker reports service ${service} unhealthy.`, { service, restartCount: state.restartCount, logTail: await logTailOf(engine, id) });
+  }
+  return { kind: state.status === 'running' && state.health !== 'starting' ? 'up' : 'waiting', state };
 }
 
 /**
@@ -42,23 +97,50 @@ async function inVerify<T>(fn: () => Promise<T>): Promise<T> {
   }
 }
 
-/** Every service must be `running` for N consecutive polls (PRODUCT.md: 5 without a healthcheck). */
-export const verifyRunning = (engine: ContainerEngine, runtime: RuntimeRecord, s: EngineSettings, signal: AbortSignal): Promise<void> =>
-  inVerify(() => runningStreak(engine, runtime, s, signal));
+/** Fails like liveness; true while the process runs. */
+async function assertAlive(engine: ContainerEngine, id: string, service: string, final = false): Promise<boolean> {
+  return (await liveness(engine, id, service, { final })).kind === 'up';
+}
 
-async function runningStreak(engine: ContainerEngine, runtime: RuntimeRecord, s: EngineSettings, signal: AbortSignal): Promise<void> {
+/**
+ * Every service must be up: `healthy` when Docker runs a healthcheck for it, else `running` for
+ * N consecutive polls (PRODUCT.md: 5). A one-shot service passes by exiting 0. A restart within
+ * the budget is journaled and starts the count again.
+ */
+export const verifyRunning = (engine: ContainerEngine, runtime: RuntimeRecord, s: EngineSettings, signal: AbortSignal, opts: RunningOpts = {}): Promise<void> =>
+  inVerify(() => runningStreak(engine, runtime, s, signal, opts));
+
+type RunningOpts = { plan?: Plan; journal?: AttemptJournal };
+
+async function runningStreak(engine: ContainerEngine, runtime: RuntimeRecord, s: EngineSettings, signal: AbortSignal, opts: RunningOpts): Promise<void> {
+  const oneShot = opts.plan ? oneShotServices(opts.plan) : new Set<string>();
   const streak = new Map(runtime.containers.map((c) => [c.id, 0]));
+  const restarts = new Map(runtime.containers.map((c) => [c.id, 0]));
   while ([...streak.values()].some((n) => n < s.runningPolls)) {
     for (const c of runtime.containers) {
       if (streak.get(c.id)! >= s.runningPolls) continue;
-      const running = await assertAlive(engine, c.id, c.service);
-      streak.set(c.id, running ? streak.get(c.id)! + 1 : 0);
+      const look = await liveness(engine, c.id, c.service, { oneShot: oneShot.has(c.service) });
+      if (look.kind === 'done') {
+        streak.set(c.id, s.runningPolls);
+        continue;
+      }
+      if (look.state.restartCount > restarts.get(c.id)!) {
+        restarts.set(c.id, look.state.restartCount);
+        // The exit code is known only while Docker waits to restart it; once running again it is not.
+        await opts.journal?.event('step', 'verify', { step: 'restart', service: c.service, restartCount: look.state.restartCount, exitCode: look.state.exitCode });
+      }
+      const healthy = look.kind === 'up' && look.state.health === 'healthy';
+      if (healthy) await opts.journal?.event('health', 'verify', { service: c.service, source: 'docker', health: 'healthy' });
+      streak.set(c.id, healthy ? s.runningPolls : look.kind === 'up' ? streak.get(c.id)! + 1 : 0);
     }
     await sleep(s.pollMs, signal);
   }
 }
 
-/** Health policy over HTTP, straight to the container (before any traffic is switched). */
+/**
+ * Health policy over HTTP, straight to the container (before any traffic is switched), at its
+ * current address: a restarted container may have a new one.
+ */
 export const verifyHealth = (x: HealthInput): Promise<void> => inVerify(() => healthPolicy(x));
 
 interface HealthInput {
@@ -66,7 +148,6 @@ interface HealthInput {
   prober: HttpProber;
   containerId: string;
   service: string;
-  upstream: string;
   port: number;
   health: HealthCheckPlan;
   journal: AttemptJournal;
@@ -75,37 +156,39 @@ interface HealthInput {
 
 async function healthPolicy(x: HealthInput): Promise<void> {
   const deadline = Date.now() + x.health.timeoutSeconds * 1000;
-  const url = `http://${x.upstream}${x.health.path}`;
   let mismatchSince: number | null = null;
   let last: { status?: number; error?: string } = {};
   let ports: number[] | undefined;
   while (Date.now() < deadline) {
-    await assertAlive(x.engine, x.containerId, x.service);
-    const answer = await x.prober.get(url, { timeoutMs: Math.min(5_000, x.health.timeoutSeconds * 1000) });
-    if (answer.kind === 'response') {
-      last = { status: answer.status };
-      if (answer.status >= 300 && answer.status < 400) {
-        throw new BerthError('health_check_redirected', 'The health path answered a redirect.', { path: x.health.path, status: answer.status, location: answer.location ?? null });
-      }
-      const ok = x.health.expectStatus ? answer.status === x.health.expectStatus : answer.status >= 200 && answer.status < 300;
-      if (ok) {
-        await x.journal.event('health', 'verify', { service: x.service, path: x.health.path, status: answer.status });
-        return;
-      }
-    } else {
-      last = { error: answer.code };
-      ports = await x.engine.listeningPorts(x.containerId);
-      if (ports && ports.length > 0 && !ports.includes(x.port)) {
-        mismatchSince ??= Date.now();
-        if (Date.now() - mismatchSince >= MISMATCH_GRACE_MS) {
-          throw new BerthError('listener_port_mismatch', 'Nothing listens on the internal port.', { internalPort: x.port, listeningPorts: ports });
+    const look = await liveness(x.engine, x.containerId, x.service);
+    const ip = look.kind === 'done' ? null : look.state.ip;
+    if (ip) {
+      const answer = await x.prober.get(`http://${ip}:${x.port}${x.health.path}`, { timeoutMs: Math.min(5_000, x.health.timeoutSeconds * 1000) });
+      if (answer.kind === 'response') {
+        last = { status: answer.status };
+        if (answer.status >= 300 && answer.status < 400) {
+          throw new BerthError('health_check_redirected', 'The health path answered a redirect.', { path: x.health.path, status: answer.status, location: answer.location ?? null });
         }
-      } else mismatchSince = null;
+        const ok = x.health.expectStatus ? answer.status === x.health.expectStatus : answer.status >= 200 && answer.status < 300;
+        if (ok) {
+          await x.journal.event('health', 'verify', { service: x.service, path: x.health.path, status: answer.status });
+          return;
+        }
+      } else {
+        last = { error: answer.code };
+        ports = await x.engine.listeningPorts(x.containerId);
+        if (ports && ports.length > 0 && !ports.includes(x.port)) {
+          mismatchSince ??= Date.now();
+          if (Date.now() - mismatchSince >= MISMATCH_GRACE_MS) {
+            throw new BerthError('listener_port_mismatch', 'Nothing listens on the internal port.', { internalPort: x.port, listeningPorts: ports });
+          }
+        } else mismatchSince = null;
+      }
     }
     await sleep(x.health.intervalMs, x.signal);
   }
   // A process that died while we waited is a crash, not a slow health path.
-  await assertAlive(x.engine, x.containerId, x.service);
+  await assertAlive(x.engine, x.containerId, x.service, true);
   if (last.status !== undefined) {
     throw new BerthError('health_check_failed', 'The health path did not answer with success.', { path: x.health.path, status: last.status });
   }
@@ -113,6 +196,14 @@ async function healthPolicy(x: HealthInput): Promise<void> {
     throw new BerthError('listener_port_mismatch', 'Nothing listens on the internal port.', { internalPort: x.port, listeningPorts: ports });
   }
   throw new BerthError('health_check_timeout', 'The health path did not answer in time.', { path: x.health.path, timeoutSeconds: x.health.timeoutSeconds, lastError: last.error ?? null });
+}
+
+/** Reads every container's current address into the record: a restart may have changed it. */
+export async function refreshAddresses(engine: ContainerEngine, runtime: RuntimeRecord): Promise<void> {
+  for (const c of runtime.containers) {
+    const ip = (await engine.inspect(c.id))?.ip;
+    if (ip) c.ip = ip;
+  }
 }
 
 /** The routed service's container and its upstream address. */

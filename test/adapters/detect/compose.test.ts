@@ -20,7 +20,7 @@ services:
     networks: [front, back]
     depends_on: { db: { condition: service_healthy } }
     healthcheck: { test: [CMD, wget, -q, localhost:3000], interval: 10s }
-    deploy: { replicas: 2, resources: { limits: { memory: 256m, cpus: 0.5 } } }
+    deploy: { replicas: 1, resources: { limits: { memory: 256m, cpus: 0.5 } } }
     restart: always
   db:
     image: postgres:16
@@ -63,7 +63,7 @@ describe('compose planner', () => {
       healthcheckDefined: true,
       healthcheck: { test: ['CMD', 'wget', '-q', 'localhost:3000'], intervalMs: 10_000 },
       restart: 'always',
-      replicas: 2,
+      replicas: 1,
       memoryMb: 256,
       cpus: 0.5,
     });

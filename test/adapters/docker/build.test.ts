@@ -74,6 +74,23 @@ describe('DockerEngine.build', () => {
     expect(lines.some((l) => l.includes('s3cr3t-value'))).toBe(false);
   });
 
+  it('stops at the target stage of a multi-stage build, with the build args', async () => {
+    const dir = run.context({
+      Dockerfile: [
+        `FROM ${BASE_IMAGES.static} AS base`,
+        'ARG GREETING=unset',
+        'RUN echo "base:$GREETING" > /srv/stage',
+        'FROM base AS prod',
+        'RUN echo prod > /srv/stage',
+        '',
+      ].join('\n'),
+    });
+    const tag = run.image('target');
+    await run.engine.build({ contextDir: dir, dockerfile: { path: 'Dockerfile' }, tag, labels: run.labels(), buildArgs: { GREETING: `hi-${run.id}` }, target: 'base' });
+    const { output } = await run.exec(tag, ['cat', '/srv/stage'], network);
+    expect(output.trim()).toBe(`base:hi-${run.id}`);
+  });
+
   // One RUN straight after FROM: a failed build then leaves no intermediate image behind.
   it('a failing step is image_build_failed with the step, exit code and log tail', async () => {
     const dir = run.context({ 'a.txt': 'a' });

@@ -97,6 +97,96 @@ describe('DockerEngine.run and container queries', () => {
     await run.engine.stop(c.id, 1);
   });
 
+  it('passes entrypoint, healthcheck, hostname, user, stop signal and timeout, logging, expose and tmpfs to Docker', async () => {
+    const labels = run.labels({ 'com.example.tier': 'front' });
+    const c = await run.engine.run({
+      name: run.name('spec'),
+      image,
+      entrypoint: ['/bin/sh', '-c'],
+      command: ['id -u > /tmp/state/uid; hostname > /tmp/state/host; touch /tmp/state/ready; exec sleep 300'],
+      labels,
+      network,
+      healthcheck: { test: ['CMD-SHELL', 'test -f /tmp/state/ready'], intervalMs: 500, timeoutMs: 2_000, retries: 3, startPeriodMs: 1_000 },
+      hostname: `host-${run.id}`,
+      user: '1234:1234',
+      stopSignal: 'SIGUSR1',
+      stopTimeoutSeconds: 7,
+      logging: { driver: 'json-file', options: { 'max-size': '1m' } },
+      expose: [9000],
+      volumes: [{ source: '', target: '/tmp/state', readOnly: false, type: 'tmpfs' }],
+    });
+    const raw = await run.engine.docker.getContainer(c.id).inspect();
+    const config = raw.Config as typeof raw.Config & { StopTimeout?: number; StopSignal?: string; Healthcheck?: Record<string, unknown> };
+    expect(config.Entrypoint).toEqual(['/bin/sh', '-c']);
+    expect(config.Labels).toMatchObject(labels);
+    expect(config.Healthcheck).toEqual({ Test: ['CMD-SHELL', 'test -f /tmp/state/ready'], Interval: 500e6, Timeout: 2_000e6, Retries: 3, StartPeriod: 1_000e6 });
+    expect(config.Hostname).toBe(`host-${run.id}`);
+    expect(config.User).toBe('1234:1234');
+    expect(config.StopSignal).toBe('SIGUSR1');
+    expect(config.StopTimeout).toBe(7);
+    expect(Object.keys(config.ExposedPorts ?? {})).toContain('9000/tcp');
+    expect(raw.HostConfig.LogConfig).toEqual({ Type: 'json-file', Config: { 'max-size': '1m' } });
+    expect(raw.Mounts.map((m) => [m.Type, m.Destination])).toContainEqual(['tmpfs', '/tmp/state']);
+    // Docker runs the healthcheck: the state says healthy once it passes.
+    await waitFor('healthy', async () => (await run.engine.inspect(c.id))?.health === 'healthy', 30_000, 200);
+    const probe = await run.engine.docker.getContainer(c.id).exec({ Cmd: ['cat', '/tmp/state/uid', '/tmp/state/host'], AttachStdout: true });
+    const out = await new Promise<string>((resolve, reject) => {
+      probe.start({ hijack: true, stdin: false }, (err, stream) => {
+        if (err || !stream) return reject(err ?? new Error('no stream'));
+        let text = '';
+        stream.on('data', (d: Buffer) => (text += d.toString('latin1')));
+        stream.on('end', () => resolve(text));
+      });
+    });
+    expect(out).toContain('1234');
+    expect(out).toContain(`host-${run.id}`);
+  });
+
+  it('publishes on the host address asked for, and adds per-network aliases', async () => {
+    const hostPort = await closedPort();
+    const c = await run.engine.run({
+      name: run.name('addr'),
+      image,
+      labels: run.labels(),
+      network,
+      aliases: ['svc'],
+      networkAliases: { [network]: [`extra-${run.id}`] },
+      publish: [{ host: hostPort, container: 80, protocol: 'tcp', hostIp: '127.0.0.1' }],
+    });
+    const raw = await run.engine.docker.getContainer(c.id).inspect();
+    expect(raw.HostConfig.PortBindings?.['80/tcp']).toEqual([{ HostIp: '127.0.0.1', HostPort: String(hostPort) }]);
+    expect(raw.NetworkSettings.Networks[network]?.Aliases).toEqual(expect.arrayContaining(['svc', `extra-${run.id}`]));
+    // Another container reaches its server by the extra name (an empty /srv answers 404).
+    const answer = () => run.exec(image, ['sh', '-c', `wget -O /dev/null http://extra-${run.id}/ 2>&1 | grep -q 'HTTP/1.[01] [0-9]'`], network);
+    await waitFor('alias answers', async () => (await answer()).exitCode === 0, 30_000, 500);
+  });
+
+  it('a stop sends the stop signal and waits the container\'s own stop timeout, whatever the caller asks', async () => {
+    // The process ignores SIGTERM and exits 7 on SIGUSR1; a second one ignores everything.
+    const signalled = await run.engine.run({ name: run.name('sig'), image, command: ['sh', '-c', "trap 'exit 7' USR1; trap '' TERM; while true; do sleep 0.2; done"], labels: run.labels(), network, stopSignal: 'SIGUSR1' });
+    await waitFor('running', async () => (await run.engine.inspect(signalled.id))?.status === 'running');
+    await run.engine.stop(signalled.id, 10);
+    expect(await run.engine.inspect(signalled.id)).toMatchObject({ status: 'exited', exitCode: 7 });
+
+    const stubborn = await run.engine.run({ name: run.name('grace'), image, command: ['sh', '-c', "trap '' TERM; while true; do sleep 0.2; done"], labels: run.labels(), network, stopTimeoutSeconds: 3 });
+    await waitFor('running', async () => (await run.engine.inspect(stubborn.id))?.status === 'running');
+    const started = Date.now();
+    await run.engine.stop(stubborn.id, 0);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(2_500);
+    expect(await run.engine.inspect(stubborn.id)).toMatchObject({ status: 'exited', exitCode: 137 });
+  });
+
+  it('on-failure:N restarts a crashing container N times, then leaves it exited with RestartCount N', async () => {
+    const c = await run.engine.run({ name: run.name('crashloop'), image, command: ['sh', '-c', 'echo crash; exit 3'], labels: run.labels(), network, restartPolicy: 'on-failure:3' });
+    const raw = await run.engine.docker.getContainer(c.id).inspect();
+    expect(raw.HostConfig.RestartPolicy).toEqual({ Name: 'on-failure', MaximumRetryCount: 3 });
+    const end = await waitFor('restarts used up', async () => {
+      const s = await run.engine.inspect(c.id);
+      return s?.status === 'exited' && s.restartCount === 3 ? s : undefined;
+    }, 60_000, 100);
+    expect(end).toMatchObject({ exitCode: 3, restartCount: 3 });
+  });
+
   it('listeningPorts reads the LISTEN sockets inside the container', async () => {
     const c = await run.engine.run({
       name: run.name('ports'),

@@ -103,7 +103,6 @@ volumes: { data: }
   it('schema violations are validation_failed naming the field path', () => {
     const cases: [string, string, string][] = [
       ['services:\n  web:\n    image: nginx\n    privileged: true\n', 'services.web.privileged', 'unsupported_field'],
-      ['services:\n  web:\n    build: { context: ., target: prod }\n', 'services.web.build.target', 'unsupported_field'],
       ['services:\n  web:\n    image: nginx\n    restart: sometimes\n', 'services.web.restart', 'invalid_input'],
       ['services:\n  web:\n    image: nginx\n    ports: ["80:80:80:80"]\n', 'services.web.ports.0', 'invalid_input'],
       ['services:\n  web:\n    image: nginx\n    healthcheck: { interval: soon }\n', 'services.web.healthcheck.interval', 'invalid_input'],
