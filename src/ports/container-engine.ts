@@ -45,6 +45,8 @@ export interface RunRequest {
   cpus?: number;
   publish?: { host: number; container: number; protocol: 'tcp' | 'udp' }[];
   volumes?: { source: string; target: string; readOnly: boolean }[];
+  /** Files written into the container before it starts and made read-only there (compose secrets); never in an image. */
+  secretFiles?: { target: string; content: string; uid?: number; gid?: number; mode?: number }[];
 }
 
 export interface RunningContainer {

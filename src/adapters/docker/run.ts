@@ -2,6 +2,7 @@ import type Docker from 'dockerode';
 import { BerthError } from '../../core/errors/berth-error.js';
 import { LABELS, type RunRequest, type RunningContainer } from '../../ports/container-engine.js';
 import { engineCall, type EngineRefusal } from './errors.js';
+import { readonlyPaths, secretFilesTar } from './secret-files.js';
 
 const MB = 1024 * 1024;
 /** on-failure retries are bounded so a crash loop ends (verify reports restart_exhausted). */
@@ -46,6 +47,7 @@ export function containerSpec(req: RunRequest): Docker.ContainerCreateOptions {
       ...(req.cpus ? { NanoCpus: Math.round(req.cpus * 1e9) } : {}),
       PortBindings: bindings,
       Mounts: mounts(req),
+      ...(req.secretFiles?.length ? { ReadonlyPaths: readonlyPaths(req.secretFiles) } : {}),
     },
     NetworkingConfig: { EndpointsConfig: { [req.network]: { Aliases: req.aliases ?? [] } } },
   };
@@ -64,6 +66,10 @@ function startFailed(req: RunRequest, refusal: EngineRefusal): BerthError {
 export async function runContainer(docker: Docker, req: RunRequest): Promise<RunningContainer> {
   const container = await engineCall('run', () => docker.createContainer(containerSpec(req)), (r) => startFailed(req, r));
   try {
+    if (req.secretFiles?.length) {
+      const tar = secretFilesTar(req.secretFiles);
+      await engineCall('run', () => container.putArchive(tar, { path: '/' }), (r) => startFailed(req, r));
+    }
     // Engine API 1.41 takes one network at create; the others are joined before start.
     for (const network of req.extraNetworks ?? []) {
       await engineCall('run', () => docker.getNetwork(network).connect({ Container: container.id, EndpointConfig: { Aliases: req.aliases ?? [] } }), (r) => startFailed(req, r));

@@ -1,6 +1,6 @@
 import type { ValidationIssue } from '../errors/validation.js';
 import type { ComposeDocument, ComposeServiceDocument } from './schema.js';
-import { DEFAULT_NETWORK, type ComposeHealthcheck, type ComposeModel, type ComposeNamedObject, type ComposePort, type ComposeService, type ComposeVolumeMount } from './model.js';
+import { DEFAULT_NETWORK, SECRETS_DIR, type ComposeHealthcheck, type ComposeSecret, type ComposeSecretMount, type ComposeModel, type ComposeNamedObject, type ComposePort, type ComposeService, type ComposeVolumeMount } from './model.js';
 import { parseExposeEntry, parsePortEntry } from './ports.js';
 import { shellWords } from './shell-words.js';
 import { parseCpus, parseDurationMs, parseMemoryMb } from './units.js';
@@ -19,6 +19,7 @@ export function normalizeCompose(doc: ComposeDocument, issues: Issues): ComposeM
     services,
     networks: namedObjects(doc.networks),
     volumes: namedObjects(doc.volumes),
+    secrets: Object.entries(doc.secrets ?? {}).map(([name, d]): ComposeSecret => ({ name, source: d.external ? 'external' : d.file ? 'file' : d.environment ? 'environment' : 'none' })),
     warnings,
   };
 }
@@ -58,7 +59,24 @@ function normalizeService(name: string, s: ComposeServiceDocument, issues: Issue
     limits: { ...(memoryMb ? { memoryMb } : {}), ...(cpuLimit ? { cpus: cpuLimit } : {}) },
     ...(s.deploy?.replicas !== undefined ? { replicas: s.deploy.replicas } : {}),
     ...(s.logging ? { logging: { ...(s.logging.driver ? { driver: s.logging.driver } : {}), options: stringMap(s.logging.options) } } : {}),
+    secrets: (s.secrets ?? []).flatMap((ref, i) => secretMount(ref, `${at}.secrets.${i}`, issues)),
   };
+}
+
+function secretMount(ref: NonNullable<ComposeServiceDocument['secrets']>[number], at: string, issues: Issues): ComposeSecretMount[] {
+  if (typeof ref === 'string') return [{ source: ref, target: `${SECRETS_DIR}/${ref}` }];
+  const target = ref.target === undefined ? `${SECRETS_DIR}/${ref.source}` : ref.target.startsWith('/') ? ref.target : `${SECRETS_DIR}/${ref.target}`;
+  if (target.split('/').includes('..')) return (issue(issues, `${at}.target`, 'A secret target cannot climb out with "..".'), []);
+  const id = (key: 'uid' | 'gid') => {
+    const v = ref[key];
+    if (v === undefined) return undefined;
+    if (/^\d+$/.test(v)) return Number(v);
+    issue(issues, `${at}.${key}`, 'Expected a numeric id.');
+    return undefined;
+  };
+  const uid = id('uid');
+  const gid = id('gid');
+  return [{ source: ref.source, target, ...(uid !== undefined ? { uid } : {}), ...(gid !== undefined ? { gid } : {}), ...(ref.mode !== undefined ? { mode: ref.mode } : {}) }];
 }
 
 function normalizeBuild(build: NonNullable<ComposeServiceDocument['build']>): NonNullable<ComposeService['build']> {
@@ -137,5 +155,6 @@ function namedObjects(defs: ComposeDocument['networks'] | ComposeDocument['volum
     external: d?.external ?? false,
     ...(d?.driver ? { driver: d.driver } : {}),
     ...(d && 'internal' in d && typeof d.internal === 'boolean' ? { internal: d.internal } : {}),
+    ...(d?.name ? { fixedName: d.name } : {}),
   }));
 }

@@ -46,6 +46,12 @@ const volumeLong = z.strictObject({
   read_only: z.boolean().optional(),
 });
 
+/** `- name` (mounted at /run/secrets/name) or the long syntax (target relative to /run/secrets). */
+const serviceSecret = z.union([
+  name,
+  z.strictObject({ source: name, target: z.string().min(1).optional(), uid: z.string().optional(), gid: z.string().optional(), mode: z.number().int().min(0).max(0o7777).optional() }),
+]);
+
 const envFileEntry = z.union([z.string().min(1), z.strictObject({ path: z.string().min(1), required: z.boolean().optional() })]);
 
 export const composeServiceSchema = z.strictObject({
@@ -81,6 +87,7 @@ export const composeServiceSchema = z.strictObject({
     }).optional(),
   }).optional(),
   logging: z.strictObject({ driver: z.string().optional(), options: z.record(z.string(), scalar).optional() }).optional(),
+  secrets: z.array(serviceSecret).optional(),
   /** Tolerated and ignored with a warning: see normalize.ts for why Berth names containers itself. */
   container_name: z.string().optional(),
 });
@@ -109,8 +116,17 @@ const volumeDef = z.union([
   }),
 ]);
 
+/** A file source becomes a resource secret (the CLI uploads it); environment and external are refused at plan. */
+const secretDef = z.strictObject({
+  file: z.string().min(1).optional(),
+  environment: z.string().min(1).optional(),
+  external: z.boolean().optional(),
+  name: z.string().optional(),
+});
+
 export const composeDocumentSchema = z.strictObject({
   name: z.string().optional(),
+  secrets: z.record(name, secretDef).optional(),
   services: z.record(name, composeServiceSchema).refine((s) => Object.keys(s).length > 0, 'At least one service is required.'),
   networks: z.record(name, networkDef).optional(),
   volumes: z.record(name, volumeDef).optional(),

@@ -4,7 +4,7 @@ import type { Plan, ServicePlan } from '../../core/plan/plan.js';
 import type { TargetRuntime } from '../../ports/deploy-runtime.js';
 import { withDeadline } from './deadline.js';
 import type { AttemptJournal } from './journal.js';
-import { containerName, imageTag, networkName, ownershipLabels } from './labels.js';
+import { containerName, imageTag, networkName, ownershipLabels, volumeName } from './labels.js';
 import type { ProviderJobLog } from './provider-job-log.js';
 import type { EngineSettings } from './settings.js';
 
@@ -89,6 +89,23 @@ export async function produceArtifact(x: ExecuteInput): Promise<Artifact> {
   return { kind: x.plan.artifactKind, services };
 }
 
+/** Resource secrets as environment variables, except those the plan mounts as files: a file secret is a file. */
+function secretEnv(secrets: Record<string, string>, plan: Plan): Record<string, string> {
+  const files = new Set(plan.services.flatMap((s) => (s.secretFiles ?? []).map((f) => f.secret)));
+  return Object.fromEntries(Object.entries(secrets).filter(([name]) => !files.has(name)));
+}
+
+/** The file contents of a service's secret mounts, opened only here, for the engine call. */
+function secretFiles(service: ServicePlan, secrets: Record<string, string>) {
+  return service.secretFiles?.map((f) => {
+    const content = secrets[f.secret];
+    if (content === undefined) {
+      throw new BerthError('compose_secret_missing', `Service ${service.name} mounts secret ${f.secret}, which the resource does not have.`, { service: service.name, secret: f.secret });
+    }
+    return { target: f.target, content, ...(f.uid !== undefined ? { uid: f.uid } : {}), ...(f.gid !== undefined ? { gid: f.gid } : {}), ...(f.mode !== undefined ? { mode: f.mode } : {}) };
+  });
+}
+
 /** Orders services so each starts after what it depends on (compose depends_on). */
 export function startOrder(services: ServicePlan[]): ServicePlan[] {
   const byName = new Map(services.map((s) => [s.name, s]));
@@ -124,7 +141,7 @@ export async function startServices(x: ExecuteInput & { artifact: Artifact; env:
     const image = x.artifact.services.find((s) => s.name === service.name)!.image;
     const networks = service.networks && service.networks.length > 0 ? service.networks : ['default'];
     const primary = netNames.get(networks[0]!) ?? runtime.network;
-    const env = { ...(service.env ?? {}), ...x.env, ...(service.internalPort ? { PORT: String(service.internalPort) } : {}) };
+    const env = { ...(service.env ?? {}), ...secretEnv(x.env, x.plan), ...(service.internalPort ? { PORT: String(service.internalPort) } : {}) };
     await x.journal.event('step', 'execute', { step: 'start', service: service.name });
     const started = await withDeadline('start', x.settings.deadlines.start, x.signal, (signal) =>
       engine.run({
@@ -141,7 +158,8 @@ export async function startServices(x: ExecuteInput & { artifact: Artifact; env:
         memoryMb: service.memoryMb,
         cpus: service.cpus,
         publish: service.publish,
-        volumes: service.volumes,
+        volumes: service.volumes?.map((v) => ({ ...v, source: v.name ?? (v.type === 'volume' && v.source ? volumeName(x.deployment, v.source) : v.source) })),
+        secretFiles: secretFiles(service, x.env),
       }).then(async (c) => {
         // Started after the attempt was canceled or overran: the failure path never saw it.
         if (signal.aborted) await engine.remove(c.id).catch(() => undefined);

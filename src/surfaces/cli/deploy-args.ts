@@ -2,13 +2,16 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { BerthError } from '../../core/errors/berth-error.js';
 import { BERTH_CONFIG_FILE, parseBerthConfig, type BerthConfig } from '../../core/config/berth-config.js';
-import { foldEnvFiles } from '../../core/compose/env-file.js';
+import { DOT_ENV_FILE, foldEnvFiles, stackVariables } from '../../core/compose/env-file.js';
+import type { ComposeDocument } from '../../core/compose/schema.js';
+import type { Variables } from '../../core/compose/interpolate.js';
 import { parseComposeDocument, stringifyComposeDocument } from '../../core/compose/parse.js';
 import type { SourceProfile } from '../../core/model/profiles.js';
 
 // What `berth up` and `berth plan` send: the source named on the command line (or in berth.yml)
-// made absolute, berth.yml's profiles, and a compose document with env_file folded in here,
-// where the env files are.
+// made absolute, berth.yml's profiles, and a compose document interpolated (the shell and the
+// stack's .env) with env_file folded in here, where the files are, plus the contents of its
+// `file:` secrets, which the control plane stores as resource secrets.
 
 export interface DeployFlags {
   config?: string;
@@ -70,7 +73,7 @@ export function defaultName(source: SourceProfile): string {
   return sanitize(name);
 }
 
-export function buildDeployInput(sourceArg: string | undefined, flags: DeployFlags, cwd = process.cwd()): Record<string, unknown> {
+export function buildDeployInput(sourceArg: string | undefined, flags: DeployFlags, cwd = process.cwd(), shell: Variables = process.env): Record<string, unknown> {
   const loaded = loadConfig(sourceArg, cwd, flags);
   const config = loaded?.config ?? {};
   let source: SourceProfile | undefined;
@@ -93,22 +96,42 @@ export function buildDeployInput(sourceArg: string | undefined, flags: DeployFla
     const [type, ...rest] = flags.preview.split(':');
     input.preview = { type, id: rest.join(':') };
   }
-  if (source.kind === 'compose') input.composeDocument = foldedCompose(source.location);
+  if (source.kind === 'compose') {
+    const folded = foldedCompose(source.location, shell);
+    if (folded) {
+      input.composeDocument = folded.text;
+      if (Object.keys(folded.secrets).length) input.composeSecrets = folded.secrets;
+    }
+  }
   return input;
 }
 
-/** Reads the compose file and folds env_file into environment, relative to the file. */
-function foldedCompose(file: string): string | undefined {
+/** Reads the compose file, interpolates it, folds env_file into environment and reads its secret files, relative to the file. */
+function foldedCompose(file: string, shell: Variables): { text: string; secrets: Record<string, string> } | undefined {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
   } catch {
     return undefined; // detect reports the unreadable source
   }
-  const { document } = parseComposeDocument(text, file);
-  const folded = foldEnvFiles(document, (p) => {
+  const read = (p: string) => {
     const full = isAbsolute(p) ? p : join(dirname(file), p);
-    return existsSync(full) ? readFileSync(full, 'utf8') : undefined;
-  });
-  return stringifyComposeDocument(folded);
+    return existsSync(full) && statSync(full).isFile() ? readFileSync(full, 'utf8') : undefined;
+  };
+  const variables = stackVariables(read(DOT_ENV_FILE), shell);
+  const { document } = parseComposeDocument(text, file, undefined, variables);
+  const folded = foldEnvFiles(document, read, variables);
+  return { text: stringifyComposeDocument(folded), secrets: secretFiles(folded, read) };
+}
+
+/** The contents of the top-level secrets with a `file:` source (other sources are refused at plan). */
+function secretFiles(doc: ComposeDocument, read: (p: string) => string | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, def] of Object.entries(doc.secrets ?? {})) {
+    if (!def.file || def.external) continue;
+    const content = read(def.file);
+    if (content === undefined) throw new BerthError('source_unreadable', `Secret ${name}: file ${def.file} does not exist.`, { location: def.file, reason: 'secret_file_missing' }, 'command-validation');
+    out[name] = content;
+  }
+  return out;
 }
