@@ -74,13 +74,26 @@ function bestPort(ports: number[]): number | undefined {
   return WEB_PORTS.find((p) => ports.includes(p)) ?? ports.find((p) => !DATA_STORE_PORTS.has(p)) ?? ports[0];
 }
 
+/**
+ * A service's claim to the route. Without a wanted port: an HTTP service that listens at all,
+ * scored by publishing, web port and name. With network.internalPort: every service, the ones
+ * listening on it first; a data store only when it does listen on it (the user asked for it).
+ */
 function candidate(s: ComposeService, wanted: number | undefined): Candidate[] {
-  if (isDataStore(s)) return [];
   const ports = listens(s);
-  if (ports.length === 0 || (wanted !== undefined && !ports.includes(wanted))) return [];
-  const port = wanted ?? bestPort(ports)!;
+  const store = isDataStore(s);
   const why: string[] = [];
   let score = 0;
+  let port: number;
+  if (wanted === undefined) {
+    if (store || ports.length === 0) return [];
+    port = bestPort(ports)!;
+  } else {
+    port = wanted;
+    if (ports.includes(wanted)) (score += 16), why.push('listens on it');
+    else if (store) return [];
+    if (store) score -= 8;
+  }
   if (s.ports.some((p) => p.container === port)) (score += 4), why.push('publishes it');
   if (WEB_PORTS.includes(port)) (score += 2), why.push('web port');
   if (WEB_NAMES.test(s.name)) (score += 1), why.push('web name');

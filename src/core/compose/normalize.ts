@@ -76,7 +76,19 @@ function secretMount(ref: NonNullable<ComposeServiceDocument['secrets']>[number]
   };
   const uid = id('uid');
   const gid = id('gid');
-  return [{ source: ref.source, target, ...(uid !== undefined ? { uid } : {}), ...(gid !== undefined ? { gid } : {}), ...(ref.mode !== undefined ? { mode: ref.mode } : {}) }];
+  const mode = ref.mode === undefined ? undefined : octalMode(ref.mode);
+  if (ref.mode !== undefined && mode === undefined) issue(issues, `${at}.mode`, 'Expected an octal file mode such as 0440.');
+  return [{ source: ref.source, target, ...(uid !== undefined ? { uid } : {}), ...(gid !== undefined ? { gid } : {}), ...(mode !== undefined ? { mode } : {}) }];
+}
+
+/**
+ * Compose writes modes in octal (`mode: 0440`), which YAML 1.2 reads as the decimal 440: the
+ * digits are read back as octal, as compose does. A value with an 8 or 9 was already a number.
+ */
+function octalMode(value: number): number | undefined {
+  const digits = String(value);
+  const mode = /^[0-7]+$/.test(digits) ? parseInt(digits, 8) : value;
+  return mode <= 0o7777 ? mode : undefined;
 }
 
 function normalizeBuild(build: NonNullable<ComposeServiceDocument['build']>): NonNullable<ComposeService['build']> {

@@ -49,7 +49,7 @@ const volumeLong = z.strictObject({
 /** `- name` (mounted at /run/secrets/name) or the long syntax (target relative to /run/secrets). */
 const serviceSecret = z.union([
   name,
-  z.strictObject({ source: name, target: z.string().min(1).optional(), uid: z.string().optional(), gid: z.string().optional(), mode: z.number().int().min(0).max(0o7777).optional() }),
+  z.strictObject({ source: name, target: z.string().min(1).optional(), uid: z.string().optional(), gid: z.string().optional(), mode: z.number().int().min(0).max(7777).optional() }),
 ]);
 
 const envFileEntry = z.union([z.string().min(1), z.strictObject({ path: z.string().min(1), required: z.boolean().optional() })]);
