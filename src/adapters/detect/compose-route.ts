@@ -84,18 +84,22 @@ function candidate(s: ComposeService, wanted: number | undefined): Candidate[] {
   const store = isDataStore(s);
   const why: string[] = [];
   let score = 0;
+  const add = (points: number, reason?: string) => {
+    score += points;
+    if (reason) why.push(reason);
+  };
   let port: number;
   if (wanted === undefined) {
     if (store || ports.length === 0) return [];
     port = bestPort(ports)!;
   } else {
     port = wanted;
-    if (ports.includes(wanted)) (score += 16), why.push('listens on it');
+    if (ports.includes(wanted)) add(16, 'listens on it');
     else if (store) return [];
-    if (store) score -= 8;
+    if (store) add(-8);
   }
-  if (s.ports.some((p) => p.container === port)) (score += 4), why.push('publishes it');
-  if (WEB_PORTS.includes(port)) (score += 2), why.push('web port');
-  if (WEB_NAMES.test(s.name)) (score += 1), why.push('web name');
+  if (s.ports.some((p) => p.container === port)) add(4, 'publishes it');
+  if (WEB_PORTS.includes(port)) add(2, 'web port');
+  if (WEB_NAMES.test(s.name)) add(1, 'web name');
   return [{ service: s, port, score, why }];
 }

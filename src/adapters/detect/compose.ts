@@ -2,7 +2,6 @@ import { parseCompose } from '../../core/compose/parse.js';
 import type { ComposeModel, ComposeService } from '../../core/compose/model.js';
 import { DEFAULT_EDGE_HTTP_PORT, edgePorts } from '../../core/compose/checks.js';
 import type { Evidence, Plan, ServicePlan } from '../../core/plan/plan.js';
-import type { NetworkProfile } from '../../core/model/profiles.js';
 import type { PlanRequest } from '../../ports/sources.js';
 import { COMPOSE_FILE_NAMES } from '../sources/compose.js';
 import { blocked, healthPlan, inside, isFile, readText, unusedCommands } from './context.js';

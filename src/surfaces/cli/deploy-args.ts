@@ -73,15 +73,20 @@ export function defaultName(source: SourceProfile): string {
   return sanitize(name);
 }
 
-export function buildDeployInput(sourceArg: string | undefined, flags: DeployFlags, cwd = process.cwd(), shell: Variables = process.env): Record<string, unknown> {
+/** The source the command line (or berth.yml) names, and the berth.yml it came with. */
+export function deploySource(sourceArg: string | undefined, flags: DeployFlags, cwd = process.cwd()): { config: BerthConfig; source: SourceProfile } {
   const loaded = loadConfig(sourceArg, cwd, flags);
   const config = loaded?.config ?? {};
-  let source: SourceProfile | undefined;
-  if (sourceArg) source = inferSource(sourceArg, cwd, flags);
-  else if (config.source) {
+  if (sourceArg) return { config, source: inferSource(sourceArg, cwd, flags) };
+  if (config.source) {
     const loc = config.source.kind === 'image' || /^[a-z]+:\/\//.test(config.source.location) ? config.source.location : resolve(loaded!.dir, config.source.location);
-    source = { ...config.source, location: loc };
-  } else source = inferSource(cwd, cwd, flags);
+    return { config, source: { ...config.source, location: loc } };
+  }
+  return { config, source: inferSource(cwd, cwd, flags) };
+}
+
+export function buildDeployInput(sourceArg: string | undefined, flags: DeployFlags, cwd = process.cwd(), shell: Variables = process.env): Record<string, unknown> {
+  const { config, source } = deploySource(sourceArg, flags, cwd);
   const input: Record<string, unknown> = {
     name: flags.name ?? config.name ?? defaultName(source),
     source,
