@@ -133,6 +133,15 @@ describe('the compose corpus, deployed', () => {
     }
   }, 180_000);
 
+  it('a file secret the resource does not have fails the start with compose_secret_missing, naming it', async () => {
+    const dir = join(FIXTURES, 'secrets');
+    const { composeSecrets: _sent, ...input } = buildDeployInput(join(dir, 'compose.yaml'), { name: `nosecret-${run}` }, dir, {});
+    const d = await deploy(plane, input);
+    expect(d.status).toBe('failed');
+    expect(d.error).toMatchObject({ code: 'compose_secret_missing', phase: 'execute' });
+    expect(['db_password', 'api_token']).toContain(d.error!.details.secretName);
+  }, 120_000);
+
   it('volumes: named volumes are per resource, name: and external: true are used as written', async () => {
     const shell = { UPLOADS_VOLUME: `corpus-uploads-${run}`, ARCHIVE_VOLUME: `corpus-archive-${run}` };
     volumes.add(shell.UPLOADS_VOLUME).add(shell.ARCHIVE_VOLUME);

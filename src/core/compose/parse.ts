@@ -3,6 +3,7 @@ import { BerthError } from '../errors/berth-error.js';
 import type { Phase } from '../errors/types.js';
 import { issuesFromZod, validationError, type ValidationIssue } from '../errors/validation.js';
 import { isMapping, parseYamlText } from '../config/yaml-text.js';
+import { withAlternatives } from './alternatives.js';
 import { checkCompose, type ComposeCheckOptions } from './checks.js';
 import { escapeTree, interpolateTree, type Variables } from './interpolate.js';
 import { rejectLegacyFields } from './legacy.js';
@@ -39,7 +40,7 @@ export function parseComposeDocument(text: string, file: string, phase?: Phase, 
   if (version !== undefined) warnings.push('The top-level `version` field is obsolete and ignored.');
   rejectLegacyFields(rest);
   const result = composeDocumentSchema.safeParse(rest, { reportInput: true });
-  if (!result.success) throw withPhase(validationError(issuesFromZod(result.error)), phase);
+  if (!result.success) throw withPhase(validationError(withAlternatives(issuesFromZod(result.error))), phase);
   return { document: result.data, warnings };
 }
 

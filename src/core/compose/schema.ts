@@ -105,16 +105,14 @@ const networkDef = z.union([
   }),
 ]);
 
-const volumeDef = z.union([
-  z.null(),
-  z.strictObject({
-    driver: z.string().optional(),
-    driver_opts: z.record(z.string(), scalar).optional(),
+/** Berth makes local volumes and labels them itself: driver options and labels are refused, not dropped. */
+const volumeDef = z
+  .strictObject({
+    driver: z.literal('local').optional(),
     external: z.boolean().optional(),
-    name: z.string().optional(),
-    labels: mapOrList.optional(),
-  }),
-]);
+    name: z.string().min(1).optional(),
+  })
+  .nullable();
 
 /** A file source becomes a resource secret (the CLI uploads it); environment and external are refused at plan. */
 const secretDef = z.strictObject({

@@ -357,10 +357,10 @@ export const CATALOGUE = {
   compose_secret_missing: {
     category: 'validation', phase: 'execute', retryable: false, responsibility: 'user', actionability: 'fix-input',
     summary: 'A compose service mounts a secret the resource does not have: `berth up` stores each `secrets.<name>.file` as a resource secret before deploying.',
-    detailKeys: ['service', 'secret'],
+    detailKeys: ['service', 'secretName'],
     remedies: [
       { title: 'Deploy the compose file with `berth up`, which uploads its secret files', safeByDefault: true },
-      { title: 'Or set it yourself', command: 'berth resource secret set <resourceId> <secret>', safeByDefault: true },
+      { title: 'Or set it yourself', command: 'berth resource secret set <resourceId> <secretName>', safeByDefault: true },
     ],
   },
 } satisfies Record<string, CodeSpec>;

@@ -100,7 +100,7 @@ function secretFiles(service: ServicePlan, secrets: Record<string, string>) {
   return service.secretFiles?.map((f) => {
     const content = secrets[f.secret];
     if (content === undefined) {
-      throw new BerthError('compose_secret_missing', `Service ${service.name} mounts secret ${f.secret}, which the resource does not have.`, { service: service.name, secret: f.secret });
+      throw new BerthError('compose_secret_missing', `Service ${service.name} mounts secret ${f.secret}, which the resource does not have.`, { service: service.name, secretName: f.secret });
     }
     return { target: f.target, content, ...(f.uid !== undefined ? { uid: f.uid } : {}), ...(f.gid !== undefined ? { gid: f.gid } : {}), ...(f.mode !== undefined ? { mode: f.mode } : {}) };
   });
