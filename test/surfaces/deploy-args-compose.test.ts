@@ -26,7 +26,10 @@ describe('the compose document the CLI sends', () => {
   });
 
   it('a secret file that does not exist is source_unreadable naming it; an unset variable names the variable', () => {
-    const missing = thrown(() => buildDeployInput(stack({ 'compose.yaml': 'services:\n  web:\n    image: x\nsecrets:\n  key: { file: ./nope.txt }\n' }), {}, process.cwd(), {}));
+    // Only what a service mounts, with a source the plan accepts, is read and sent.
+    const unused = stack({ 'compose.yaml': 'services:\n  web:\n    image: x\n    secrets: [used, my-key]\nsecrets:\n  used: { file: u.txt }\n  unused: { file: nope.txt }\n  my-key: { file: nope.txt }\n', 'u.txt': 'u' });
+    expect(buildDeployInput(unused, {}, process.cwd(), {}).composeSecrets).toEqual({ used: 'u' });
+    const missing = thrown(() => buildDeployInput(stack({ 'compose.yaml': 'services:\n  web:\n    image: x\n    secrets: [key]\nsecrets:\n  key: { file: ./nope.txt }\n' }), {}, process.cwd(), {}));
     expect(missing.code).toBe('source_unreadable');
     expect(missing.details).toEqual({ location: './nope.txt', reason: 'secret_file_missing' });
     const unset = thrown(() => buildDeployInput(stack({ 'compose.yaml': 'services:\n  web:\n    image: x:${TAG:?pick a tag}\n', '.env': 'OTHER=1\n' }), {}, process.cwd(), {}));

@@ -12,6 +12,8 @@ import { blocked, portMissing } from './context.js';
 const DATA_STORE_IMAGES = /(^|\/)(postgres|postgis|timescaledb|mysql|mariadb|percona|redis|valkey|keydb|mongo|memcached|rabbitmq|elasticsearch|opensearch|cassandra|scylla|couchdb|couchbase|neo4j|influxdb|clickhouse|cockroach|zookeeper|kafka|nats|etcd|minio)([-:@/]|$)/i;
 /** Ports of data stores and brokers. */
 const DATA_STORE_PORTS = new Set([5432, 3306, 6379, 27017, 27018, 11211, 5672, 15672, 9200, 9300, 9042, 5984, 7687, 8086, 2181, 9092, 4222, 2379, 26257, 1433, 1521]);
+/** Service names authors give data stores and brokers. */
+const DATA_STORE_NAMES = /^(db|database|postgres|postgresql|pg|mysql|mariadb|redis|cache|memcached|mongo|mongodb|rabbitmq|kafka|zookeeper|elasticsearch|etcd)$/i;
 /** Well-known HTTP ports, best first. */
 const WEB_PORTS = [80, 8080, 3000, 8000, 5000, 4000, 8081, 8888, 5173, 4200, 3001, 8008];
 /** Service names authors give the entry point. */
@@ -67,7 +69,9 @@ function explicitService(model: ComposeModel, network: NetworkProfile, evidence:
 
 const listens = (s: ComposeService) => [...new Set([...s.ports.map((p) => p.container), ...s.expose])];
 
-const isDataStore = (s: ComposeService) => (s.image !== undefined && DATA_STORE_IMAGES.test(s.image)) || (listens(s).length > 0 && listens(s).every((p) => DATA_STORE_PORTS.has(p)));
+/** A data store or broker, by image, by name, or because every port it listens on is one of theirs. */
+const isDataStore = (s: ComposeService) =>
+  (s.image !== undefined && DATA_STORE_IMAGES.test(s.image)) || DATA_STORE_NAMES.test(s.name) || (listens(s).length > 0 && listens(s).every((p) => DATA_STORE_PORTS.has(p)));
 
 /** The best web port, else the first port listed (authors list the main one first). */
 function bestPort(ports: number[]): number | undefined {

@@ -119,7 +119,6 @@ const secretDef = z.strictObject({
   file: z.string().min(1).optional(),
   environment: z.string().min(1).optional(),
   external: z.boolean().optional(),
-  name: z.string().optional(),
 });
 
 export const composeDocumentSchema = z.strictObject({

@@ -4,6 +4,7 @@ import { BerthError } from '../../core/errors/berth-error.js';
 import { BERTH_CONFIG_FILE, parseBerthConfig, type BerthConfig } from '../../core/config/berth-config.js';
 import { DOT_ENV_FILE, foldEnvFiles, stackVariables } from '../../core/compose/env-file.js';
 import type { ComposeDocument } from '../../core/compose/schema.js';
+import { secretName } from '../../core/governance/secret-name.js';
 import type { Variables } from '../../core/compose/interpolate.js';
 import { parseComposeDocument, stringifyComposeDocument } from '../../core/compose/parse.js';
 import type { SourceProfile } from '../../core/model/profiles.js';
@@ -129,11 +130,15 @@ function foldedCompose(file: string, shell: Variables): { text: string; secrets:
   return { text: stringifyComposeDocument(folded), secrets: secretFiles(folded, read) };
 }
 
-/** The contents of the top-level secrets with a `file:` source (other sources are refused at plan). */
+/**
+ * The contents of the `file:` secrets the services mount. Other sources, and names that cannot
+ * be resource secret names, are left to the plan, which blocks them with a reason code.
+ */
 function secretFiles(doc: ComposeDocument, read: (p: string) => string | undefined): Record<string, string> {
+  const used = new Set(Object.values(doc.services).flatMap((s) => (s.secrets ?? []).map((ref) => (typeof ref === 'string' ? ref : ref.source))));
   const out: Record<string, string> = {};
   for (const [name, def] of Object.entries(doc.secrets ?? {})) {
-    if (!def.file || def.external) continue;
+    if (!used.has(name) || !def.file || def.external || def.environment || !secretName.safeParse(name).success) continue;
     const content = read(def.file);
     if (content === undefined) throw new BerthError('source_unreadable', `Secret ${name}: file ${def.file} does not exist.`, { location: def.file, reason: 'secret_file_missing' }, 'command-validation');
     out[name] = content;

@@ -41,6 +41,11 @@ services:
     expect(p).toMatchObject({ routedService: 'site', internalPort: 3000 });
   });
 
+  it('a data store is recognised by its name as well: a built "db" on an unusual port is not routed', async () => {
+    const p = await plan('services:\n  db:\n    build: ./db\n    ports: ["15432:15432"]\n  site:\n    image: local/site\n    expose: [9999]\n');
+    expect(p).toMatchObject({ routedService: 'site', internalPort: 9999 });
+  });
+
   it('prefers a published port over an exposed one, a web port over another, and a web name', async () => {
     expect((await plan('services:\n  api:\n    image: a\n    expose: [8000]\n  frontend:\n    image: f\n    ports: ["3000:3000"]\n')).routedService).toBe('frontend');
     expect((await plan('services:\n  admin:\n    image: a\n    expose: [9999]\n  site:\n    image: s\n    expose: [8080]\n')).routedService).toBe('site');
