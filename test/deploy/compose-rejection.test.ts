@@ -31,7 +31,10 @@ describe('a compose file Berth cannot run', () => {
     return { plan, up };
   };
 
+  const deploymentCount = async () => (await api<{ items: unknown[] }>(plane, 'GET', '/api/deployments')).body.items.length;
+
   const expectSameRefusal = async (compose: string, name: string, expected: Partial<Blocked['blocked']>) => {
+    const before = await deploymentCount();
     const { plan, up } = await both(compose, name);
     const [p, u] = [plan.json<Blocked>(), up.json<Blocked>()];
     expect(p.status).toBe('blocked');
@@ -45,10 +48,23 @@ describe('a compose file Berth cannot run', () => {
     // Nothing was created: no resource, no attempt.
     const resources = await api<{ items: { name: string }[] }>(plane, 'GET', '/api/resources');
     expect(resources.body.items.map((r) => r.name)).not.toContain(name);
-    const deployments = await api<{ items: unknown[] }>(plane, 'GET', '/api/deployments');
-    expect(deployments.body.items).toHaveLength(0);
+    expect(await deploymentCount()).toBe(before);
     return p.blocked;
   };
+
+  it('a compose file Berth can run: plan is ready and up deploys it, both exiting 0', async () => {
+    const dir = appDir({
+      'compose.yaml': 'services:\n  db:\n    image: berth/static:${STATIC_TAG:-1}\n    expose: ["5432"]\n  site:\n    build: ./site\n    expose: ["80"]\n',
+      'site/Dockerfile': 'FROM berth/static:1\nCOPY index.html /srv/index.html\n',
+      'site/index.html': 'runnable',
+    });
+    const plan = await runCli(['plan', join(dir, 'compose.yaml'), '--name', 'runnable', '--json'], plane.cliEnv);
+    expect(plan.code).toBe(0);
+    expect(plan.json<{ status: string; plan: { routedService: string } }>()).toMatchObject({ status: 'ready', plan: { routedService: 'site' } });
+    const up = await runCli(['up', join(dir, 'compose.yaml'), '--name', 'runnable', '--json'], plane.cliEnv, { timeoutMs: 120_000 });
+    expect(up.code, up.stdout + up.stderr).toBe(0);
+    expect(up.json<{ status: string }>().status).toBe('succeeded');
+  }, 150_000);
 
   it('found by the control plane: a bind mount of the client’s files is the same blocked plan from both', async () => {
     const dir = join(appDir({}), 'unrunnable');
