@@ -44,7 +44,8 @@ export interface RunRequest {
   memoryMb?: number;
   cpus?: number;
   publish?: { host: number; container: number; protocol: 'tcp' | 'udp' }[];
-  volumes?: { source: string; target: string; readOnly: boolean }[];
+  /** `type: 'tmpfs'` is a memory filesystem at target (source ''); otherwise an absolute source binds, a name is a volume. */
+  volumes?: { source: string; target: string; readOnly: boolean; type?: 'bind' | 'volume' | 'tmpfs' }[];
   /** Files written into the container before it starts and made read-only there (compose secrets); never in an image. */
   secretFiles?: { target: string; content: string; uid?: number; gid?: number; mode?: number }[];
 }

@@ -159,6 +159,8 @@ describe('the compose corpus, deployed', () => {
     expect(mountAt(wikiB, '/srv/pages')?.Name).toBe(`berth-${b.resourceId}_pages`);
     expect(mountAt(wikiB, '/srv/uploads')).toMatchObject({ Type: 'volume', Name: shell.UPLOADS_VOLUME });
     expect(mountAt(wikiB, '/srv/archive')).toMatchObject({ Type: 'volume', Name: shell.ARCHIVE_VOLUME, RW: false });
+    // tmpfs is memory, not an anonymous volume.
+    expect(mountAt(wikiB, '/srv/cache')).toMatchObject({ Type: 'tmpfs' });
     const body = await page(b, (x) => x.includes('pages='));
     expect(body).toContain('pages=\n');
     expect(body).toContain('uploads=upload-of-a,');

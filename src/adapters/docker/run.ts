@@ -13,13 +13,15 @@ export function restartPolicy(policy: RunRequest['restartPolicy']): Docker.HostR
   return { Name: policy ?? 'no' };
 }
 
-/** Absolute sources are bind mounts; names are volumes, labelled on creation like everything Berth makes. */
+/** tmpfs is memory; absolute sources are bind mounts; names are volumes, labelled on creation like everything Berth makes. */
 function mounts(req: RunRequest): Docker.MountSettings[] {
   const volumeLabels: Record<string, string> = { [LABELS.managed]: 'true' };
   const resource = req.labels[LABELS.resource];
   if (resource) volumeLabels[LABELS.resource] = resource;
   return (req.volumes ?? []).map((v) =>
-    v.source.startsWith('/')
+    v.type === 'tmpfs'
+      ? { Type: 'tmpfs', Source: '', Target: v.target, ReadOnly: v.readOnly }
+      : v.source.startsWith('/')
       ? { Type: 'bind', Source: v.source, Target: v.target, ReadOnly: v.readOnly }
       : { Type: 'volume', Source: v.source, Target: v.target, ReadOnly: v.readOnly, VolumeOptions: { NoCopy: false, Labels: volumeLabels, DriverConfig: { Name: 'local', Options: {} } } },
   );
