@@ -44,8 +44,11 @@ export interface RunRequest {
   memoryMb?: number;
   cpus?: number;
   publish?: { host: number; container: number; protocol: 'tcp' | 'udp' }[];
-  /** `type: 'tmpfs'` is a memory filesystem at target (source ''); otherwise an absolute source binds, a name is a volume. */
-  volumes?: { source: string; target: string; readOnly: boolean; type?: 'bind' | 'volume' | 'tmpfs' }[];
+  /**
+   * `type: 'tmpfs'` is a memory filesystem at target (source ''); otherwise an absolute source
+   * binds, a name is a volume. An `external` volume must exist already: it is never created.
+   */
+  volumes?: { source: string; target: string; readOnly: boolean; type?: 'bind' | 'volume' | 'tmpfs'; external?: boolean }[];
   /** Files written into the container before it starts and made read-only there (compose secrets); never in an image. */
   secretFiles?: { target: string; content: string; uid?: number; gid?: number; mode?: number }[];
 }

@@ -170,6 +170,14 @@ describe('the compose corpus, deployed', () => {
     expect(await page(b, (x) => x.includes('uploads='))).toContain('uploads=upload-of-a,');
   }, 240_000);
 
+  it('an external volume that does not exist fails the start with compose_volume_missing: Berth never creates it', async () => {
+    const shell = { UPLOADS_VOLUME: `corpus-uploads-${run}`, ARCHIVE_VOLUME: `corpus-absent-${run}` };
+    const d = await deploy(plane, buildDeployInput(join(FIXTURES, 'volumes', 'compose.yaml'), { name: `wiki-c-${run}` }, join(FIXTURES, 'volumes'), shell));
+    expect(d.status).toBe('failed');
+    expect(d.error).toMatchObject({ code: 'compose_volume_missing', phase: 'execute', details: { volume: shell.ARCHIVE_VOLUME, service: 'wiki' } });
+    expect((await docker().listVolumes({ filters: { name: [shell.ARCHIVE_VOLUME] } })).Volumes ?? []).toEqual([]);
+  }, 120_000);
+
   const targetsSupported = composeServiceSchema.safeParse({ build: { context: '.', target: 'web' } }).success;
   it.runIf(targetsSupported)('build targets: each service is built at its stage', async () => {
     const d = await up('build-targets', `stages-${run}`);

@@ -21,7 +21,7 @@ export function volumePlans(s: ComposeService, model: ComposeModel): NonNullable
     }
     const declared = v.type === 'volume' && v.source ? model.volumes.find((d) => d.name === v.source) : undefined;
     const name = declared?.fixedName ?? (declared?.external ? declared.name : undefined);
-    return { source: v.source ?? '', target: v.target, readOnly: v.readOnly, type: v.type, ...(name ? { name } : {}) };
+    return { source: v.source ?? '', target: v.target, readOnly: v.readOnly, type: v.type, ...(name ? { name } : {}), ...(declared?.external ? { external: true } : {}) };
   });
 }
 

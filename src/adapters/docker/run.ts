@@ -55,6 +55,15 @@ export function containerSpec(req: RunRequest): Docker.ContainerCreateOptions {
   };
 }
 
+/** The engine creates a missing named volume on use; an external one must already exist (compose's rule). */
+async function requireExternalVolumes(docker: Docker, req: RunRequest): Promise<void> {
+  for (const v of (req.volumes ?? []).filter((x) => x.external)) {
+    await engineCall('run', () => docker.getVolume(v.source).inspect(), (r) =>
+      r.statusCode === 404 ? new BerthError('compose_volume_missing', `External volume ${v.source} does not exist on the engine.`, { volume: v.source, ...(req.labels[LABELS.service] ? { service: req.labels[LABELS.service] } : {}) }) : startFailed(req, r),
+    );
+  }
+}
+
 function startFailed(req: RunRequest, refusal: EngineRefusal): BerthError {
   const service = req.labels[LABELS.service];
   return new BerthError('container_start_failed', `The engine refused to start container ${req.name}.`, {
@@ -66,6 +75,7 @@ function startFailed(req: RunRequest, refusal: EngineRefusal): BerthError {
 
 /** Creates and starts; a container that was created but would not start is removed, freeing its name. */
 export async function runContainer(docker: Docker, req: RunRequest): Promise<RunningContainer> {
+  await requireExternalVolumes(docker, req);
   const container = await engineCall('run', () => docker.createContainer(containerSpec(req)), (r) => startFailed(req, r));
   try {
     if (req.secretFiles?.length) {

@@ -363,6 +363,14 @@ export const CATALOGUE = {
       { title: 'Or set it yourself', command: 'berth resource secret set <resourceId> <secretName>', safeByDefault: true },
     ],
   },
+  compose_volume_missing: {
+    category: 'validation', phase: 'execute', retryable: false, responsibility: 'user', actionability: 'fix-input',
+    summary: 'A compose volume declared `external: true` does not exist on the engine: Berth never creates an external volume.',
+    detailKeys: ['volume', 'service'],
+    remedies: [
+      { title: 'Create the volume on the engine (docker volume create <volume>), or drop `external: true` to let Berth make one for the resource', safeByDefault: true },
+    ],
+  },
 } satisfies Record<string, CodeSpec>;
 
 function userFix(phase: CodeSpec['phase'], summary: string, detailKeys: string[], remedies: CodeSpec['remedies'], category: CodeSpec['category'] = 'validation'): CodeSpec {

@@ -159,7 +159,7 @@ export async function startServices(x: ExecuteInput & { artifact: Artifact; env:
         cpus: service.cpus,
         publish: service.publish,
         // Named volumes are the resource's own unless the file fixed the engine name (name:, external).
-        volumes: service.volumes?.map((v) => ({ source: v.name ?? (v.type === 'volume' && v.source ? volumeName(x.deployment, v.source) : v.source), target: v.target, readOnly: v.readOnly, ...(v.type ? { type: v.type } : {}) })),
+        volumes: service.volumes?.map((v) => ({ source: v.name ?? (v.type === 'volume' && v.source ? volumeName(x.deployment, v.source) : v.source), target: v.target, readOnly: v.readOnly, ...(v.type ? { type: v.type } : {}), ...(v.external ? { external: true } : {}) })),
         secretFiles: secretFiles(service, x.env),
       }).then(async (c) => {
         // Started after the attempt was canceled or overran: the failure path never saw it.

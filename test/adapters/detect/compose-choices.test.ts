@@ -96,7 +96,7 @@ volumes:
 `);
     expect(p.services[0]?.volumes).toEqual([
       { source: 'db_data', target: '/a', readOnly: false, type: 'volume' },
-      { source: 'shared', target: '/b', readOnly: false, type: 'volume', name: 'shared' },
+      { source: 'shared', target: '/b', readOnly: false, type: 'volume', name: 'shared', external: true },
       { source: 'fixed', target: '/c', readOnly: false, type: 'volume', name: 'my-fixed-volume' },
       { source: '/srv/host', target: '/d', readOnly: true, type: 'bind' },
       { source: '', target: '/anon', readOnly: false, type: 'volume' },
