@@ -50,7 +50,7 @@ export function registerUp(program: Command, deps: UpDeps): void {
       try {
         const input = buildDeployInput(source, flags);
         const client = await deps.connect();
-        const result = await client.call(deps.op('deployments.plan'), input);
+        const result = await client.call(deps.op('deployments.plan'), withoutSecrets(input));
         deps.io.exit(result.ok && isBlocked(result.data) ? emitBlocked(deps.io, json, result.data) : emit(deps.io, json, result));
       } catch (err) {
         const blocked = composeRefusal(source, flags, err);
@@ -58,6 +58,9 @@ export function registerUp(program: Command, deps: UpDeps): void {
       }
     });
 }
+
+/** A preview needs no secret values: they travel only with the deploy that stores them. */
+const withoutSecrets = ({ composeSecrets: _secrets, ...input }: Record<string, unknown>) => input;
 
 interface BlockedPreview {
   status: 'blocked';
@@ -99,7 +102,7 @@ async function up(deps: UpDeps, source: string | undefined, flags: DeployFlags &
   try {
     const client = await deps.connect();
     if ((input.source as { kind?: string } | undefined)?.kind === 'compose') {
-      const preview = await client.call(deps.op('deployments.plan'), input);
+      const preview = await client.call(deps.op('deployments.plan'), withoutSecrets(input));
       if (!preview.ok) return emit(deps.io, json, preview);
       if (isBlocked(preview.data)) return emitBlocked(deps.io, json, preview.data);
     }
