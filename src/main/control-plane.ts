@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { probeDocker } from '../adapters/docker/probe.js';
 import { httpProber } from '../adapters/http/prober.js';
 import { createPlanner } from '../adapters/detect/index.js';
+import { edgePorts } from '../core/compose/checks.js';
 import { createSourceReader } from '../adapters/sources/index.js';
 import { DeploymentRunner } from '../engine/deployments/runner.js';
 import { startReconciler } from '../engine/deployments/reconciler.js';
@@ -63,7 +64,7 @@ export async function startControlPlane(settings: ServeSettings, opts: { writeSt
     const targets = createTargets(settings);
     const log = (msg: string, err?: unknown) => console.error(`[berth] ${msg}`, err ?? '');
     const sources = createSourceReader();
-    const planner = createPlanner();
+    const planner = createPlanner({ edgePorts: edgePorts(settings.httpPort) });
     const workRoot = workRootOf(settings.home);
     const secrets = createSecretCipher({ home: settings.home, key: settings.secretKey });
     const runner = new DeploymentRunner({

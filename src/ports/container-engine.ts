@@ -63,8 +63,6 @@ export interface RunRequest {
   publish?: { host: number; container: number; protocol: 'tcp' | 'udp'; hostIp?: string }[];
   /** Ports the container declares without publishing them (compose `expose:`). */
   expose?: number[];
-  /** Without a type, an absolute source is a bind mount and a name is a volume. */
-  volumes?: { source: string; target: string; readOnly: boolean; type?: 'bind' | 'volume' | 'tmpfs' }[];
   healthcheck?: RunHealthcheck;
   hostname?: string;
   user?: string;
@@ -72,6 +70,13 @@ export interface RunRequest {
   /** Seconds a stop waits before it kills; every later stop of this container honours it. */
   stopTimeoutSeconds?: number;
   logging?: { driver?: LogDriver; options: Record<string, string> };
+  /**
+   * `type: 'tmpfs'` is a memory filesystem at target (source ''); otherwise an absolute source
+   * binds, a name is a volume. An `external` volume must exist already: it is never created.
+   */
+  volumes?: { source: string; target: string; readOnly: boolean; type?: 'bind' | 'volume' | 'tmpfs'; external?: boolean }[];
+  /** Files written into the container before it starts and made read-only there (compose secrets); never in an image. */
+  secretFiles?: { target: string; content: string; uid?: number; gid?: number; mode?: number }[];
 }
 
 export interface RunningContainer {

@@ -41,6 +41,8 @@ export interface PlanRequest {
   health: HealthProfile;
   /** Compose document already folded by the client (env_file resolved), when the client sent one. */
   composeDocument?: string;
+  /** Host ports the edge proxy listens on, which no compose service may publish (the planner fills it). */
+  edgePorts?: readonly number[];
 }
 
 export interface Planner {

@@ -47,10 +47,10 @@ describe('each failure ends with its code, phase and status', () => {
     expect(d.error!.details.modern_equivalent).toBe('networks');
   });
 
-  it('reserved port 80 -> reserved_port in plan', async () => {
-    const dir = appDir({ 'compose.yaml': 'services:\n  web:\n    image: berth/static:1\n    ports: ["80:80"]\n' });
+  it('the edge port (BERTH_HTTP_PORT) -> reserved_port in plan', async () => {
+    const dir = appDir({ 'compose.yaml': `services:\n  web:\n    image: berth/static:1\n    ports: ["${plane.httpPort}:80"]\n` });
     const d = await expectFailure({ name: 'port80', source: { kind: 'compose', location: join(dir, 'compose.yaml') } }, 'reserved_port', 'plan');
-    expect(d.error!.details.port).toBe(80);
+    expect(d.error!.details).toMatchObject({ port: plane.httpPort, edgePorts: [plane.httpPort] });
   });
 
   it('build error -> image_build_failed in execute', async () => {

@@ -28,7 +28,11 @@ const FULL: Required<ServicePlan> = {
   expose: [9000],
   memoryMb: 128,
   cpus: 0.5,
-  volumes: [{ source: 'data', target: '/data', readOnly: false, type: 'volume' }],
+  volumes: [
+    { source: 'data', target: '/data', readOnly: false, type: 'volume' },
+    { source: 'shared', target: '/shared', readOnly: true, type: 'volume', name: 'team-shared', external: true },
+  ],
+  secretFiles: [{ secret: 'DB_PASSWORD', target: '/run/secrets/db_password', mode: 0o440 }],
   hostname: 'api-host',
   user: '1000:1000',
   stopSignal: 'SIGQUIT',
@@ -46,7 +50,9 @@ const ctx: RunContext = {
     ['back', 'net-back'],
   ]),
   defaultNetwork: 'net-default',
-  secrets: { TOKEN: 't0ken', OTHER: 'not-for-api' },
+  secrets: { TOKEN: 't0ken', OTHER: 'not-for-api', DB_PASSWORD: 'pw' },
+  envSecrets: { TOKEN: 't0ken', OTHER: 'not-for-api' },
+  volumeName: (v) => `berth-res_1_${v}`,
   oneShot: false,
 };
 
@@ -79,7 +85,13 @@ describe('ServicePlan -> run request', () => {
       expose: [9000, 3000],
       memoryMb: 128,
       cpus: 0.5,
-      volumes: [{ source: 'data', target: '/data', readOnly: false, type: 'volume' }],
+      // The resource's own volume; a named external one as written.
+      volumes: [
+        { source: 'berth-res_1_data', target: '/data', readOnly: false, type: 'volume' },
+        { source: 'team-shared', target: '/shared', readOnly: true, type: 'volume', external: true },
+      ],
+      // File secrets carry their content to the engine only, and never reach the environment.
+      secretFiles: [{ target: '/run/secrets/db_password', content: 'pw', mode: 0o440 }],
       hostname: 'api-host',
       user: '1000:1000',
       stopSignal: 'SIGQUIT',

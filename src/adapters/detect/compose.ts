@@ -1,11 +1,13 @@
 import { parseCompose } from '../../core/compose/parse.js';
 import type { ComposeModel, ComposeService } from '../../core/compose/model.js';
+import { DEFAULT_EDGE_HTTP_PORT, edgePorts } from '../../core/compose/checks.js';
 import { READABLE_LOG_DRIVERS, type Evidence, type LogDriver, type Plan, type PlanWarning, type RestartPolicy, type ServicePlan } from '../../core/plan/plan.js';
-import type { NetworkProfile } from '../../core/model/profiles.js';
 import type { PlanRequest } from '../../ports/sources.js';
 import { LABELS } from '../../core/ownership/labels.js';
 import { COMPOSE_FILE_NAMES } from '../sources/compose.js';
-import { blocked, healthPlan, inside, isFile, portMissing, readText, unusedCommands } from './context.js';
+import { blocked, healthPlan, inside, isFile, readText, unusedCommands } from './context.js';
+import { routedService } from './compose-route.js';
+import { secretFilePlans, volumePlans } from './compose-mounts.js';
 
 // A compose stack: one ServicePlan per service. The document is the one the client folded
 // (PlanRequest.composeDocument) when sent, else the file in the source — which must then hold
@@ -13,7 +15,7 @@ import { blocked, healthPlan, inside, isFile, portMissing, readText, unusedComma
 
 export async function planCompose(req: PlanRequest): Promise<Plan> {
   const { text, file, evidence } = await composeText(req);
-  const model = parseCompose(text, file, 'plan');
+  const model = parseCompose(text, file, 'plan', { edgePorts: req.edgePorts ?? edgePorts(DEFAULT_EDGE_HTTP_PORT) });
   const dir = req.source.dir;
   const warnings = [...model.warnings, ...unusedCommands(req, ['installCommand', 'buildCommand', 'startCommand'], 'compose')];
   const route = routedService(model, req.network, evidence);
@@ -24,7 +26,7 @@ export async function planCompose(req: PlanRequest): Promise<Plan> {
   };
   for (const s of model.services) blockUnsupported(s);
   networkWarnings(model, warn);
-  const services = model.services.map((s) => servicePlan(s, dir, s.name === route.service ? route.port : undefined, warnings, warn));
+  const services = model.services.map((s) => servicePlan(s, model, dir, s.name === route.service ? route.port : undefined, warnings, warn));
   return {
     planner: 'compose',
     supportTier: 'supported',
@@ -95,32 +97,9 @@ async function composeText(req: PlanRequest): Promise<{ text: string; file: stri
   return { text, file, evidence: [{ kind: 'file', detail: file }] };
 }
 
-/**
- * The access URL reaches one service on one port. Compose has no "public" flag, so: with
- * network.internalPort set, the first service listening on that port (by ports: or expose:),
- * else the first service that listens on anything, else the first service, on that port.
- * Without it, the first service (in file order: authors list the entry point first) that
- * publishes or exposes a port, on the first port it lists.
- */
-export function routedService(model: ComposeModel, network: NetworkProfile, evidence: Evidence[]): { service: string; port: number } {
-  const listens = (s: ComposeService) => [...s.ports.map((p) => p.container), ...s.expose];
-  const wanted = network.internalPort;
-  if (wanted !== undefined) {
-    const chosen = model.services.find((s) => listens(s).includes(wanted)) ?? model.services.find((s) => listens(s).length > 0) ?? model.services[0];
-    evidence.push({ kind: 'explicit', detail: 'network.internalPort' });
-    return { service: chosen?.name ?? '', port: wanted };
-  }
-  for (const s of model.services) {
-    const port = listens(s)[0];
-    if (port !== undefined) {
-      evidence.push({ kind: 'config', detail: `services.${s.name} listens on ${port}` });
-      return { service: s.name, port };
-    }
-  }
-  throw portMissing([...evidence, { kind: 'missing', detail: 'ports/expose on any service' }]);
-}
-
-function servicePlan(s: ComposeService, dir: string | undefined, internalPort: number | undefined, warnings: string[], warn: (w: PlanWarning) => void): ServicePlan {
+function servicePlan(s: ComposeService, model: ComposeModel, dir: string | undefined, internalPort: number | undefined, warnings: string[], warn: (w: PlanWarning) => void): ServicePlan {
+  const volumes = volumePlans(s, model);
+  const secretFiles = secretFilePlans(s, model);
   const env: Record<string, string> = {};
   for (const [key, value] of Object.entries(s.environment)) {
     if (value === null) warnings.push(`services.${s.name}.environment.${key} has no value and is left unset.`);
@@ -152,7 +131,8 @@ function servicePlan(s: ComposeService, dir: string | undefined, internalPort: n
     ...labelsPlan(s, warn),
     ...(s.limits.memoryMb !== undefined ? { memoryMb: s.limits.memoryMb } : {}),
     ...(s.limits.cpus !== undefined ? { cpus: s.limits.cpus } : {}),
-    ...(s.volumes.length ? { volumes: s.volumes.map((v) => ({ source: v.source ?? '', target: v.target, readOnly: v.readOnly, type: v.type })) } : {}),
+    ...(volumes.length ? { volumes } : {}),
+    ...(secretFiles.length ? { secretFiles } : {}),
     ...(s.hostname !== undefined ? { hostname: s.hostname } : {}),
     ...(s.user !== undefined ? { user: s.user } : {}),
     ...(s.stopSignal !== undefined ? { stopSignal: s.stopSignal } : {}),

@@ -19,15 +19,23 @@ const PLANNERS: Record<PlannerName, PlanFn> = {
   compose: planCompose,
 };
 
-export function createPlanner(): Planner {
+export interface PlannerOptions {
+  /** Host ports of the edge proxy (edgePorts in core/compose/checks.ts). */
+  edgePorts?: readonly number[];
+}
+
+export function createPlanner(opts: PlannerOptions = {}): Planner {
   return {
-    async plan(req) {
+    async plan(request) {
+      const req = { ...(opts.edgePorts ? { edgePorts: opts.edgePorts } : {}), ...request };
       const choice = await choosePlanner(req);
       const plan = await PLANNERS[choice.planner](req);
+      // network.service picks a compose service; one-service plans have nothing to pick.
+      const ignored = req.network.service !== undefined && plan.planner !== 'compose' ? ['network.service applies to compose stacks only and is ignored.'] : [];
       return {
         ...plan,
         evidence: [...choice.evidence, ...plan.evidence],
-        warnings: [...(req.source.warnings ?? []), ...plan.warnings],
+        warnings: [...(req.source.warnings ?? []), ...plan.warnings, ...ignored],
       };
     },
   };

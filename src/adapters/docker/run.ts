@@ -2,6 +2,7 @@ import type Docker from 'dockerode';
 import { BerthError } from '../../core/errors/berth-error.js';
 import { LABELS, type RunRequest, type RunningContainer } from '../../ports/container-engine.js';
 import { engineCall, type EngineRefusal } from './errors.js';
+import { readonlyPaths, secretFilesTar } from './secret-files.js';
 
 const MB = 1024 * 1024;
 /** Docker's durations are nanoseconds. */
@@ -68,9 +69,19 @@ export function containerSpec(req: RunRequest): Docker.ContainerCreateOptions {
       ...(req.cpus ? { NanoCpus: Math.round(req.cpus * 1e9) } : {}),
       PortBindings: bindings,
       Mounts: mounts(req),
+      ...(req.secretFiles?.length ? { ReadonlyPaths: readonlyPaths(req.secretFiles) } : {}),
     },
     NetworkingConfig: { EndpointsConfig: { [req.network]: { Aliases: aliasesOn(req, req.network) } } },
   };
+}
+
+/** The engine creates a missing named volume on use; an external one must already exist (compose's rule). */
+async function requireExternalVolumes(docker: Docker, req: RunRequest): Promise<void> {
+  for (const v of (req.volumes ?? []).filter((x) => x.external)) {
+    await engineCall('run', () => docker.getVolume(v.source).inspect(), (r) =>
+      r.statusCode === 404 ? new BerthError('compose_volume_missing', `External volume ${v.source} does not exist on the engine.`, { volume: v.source, ...(req.labels[LABELS.service] ? { service: req.labels[LABELS.service] } : {}) }) : startFailed(req, r),
+    );
+  }
 }
 
 function startFailed(req: RunRequest, refusal: EngineRefusal): BerthError {
@@ -84,8 +95,13 @@ function startFailed(req: RunRequest, refusal: EngineRefusal): BerthError {
 
 /** Creates and starts; a container that was created but would not start is removed, freeing its name. */
 export async function runContainer(docker: Docker, req: RunRequest): Promise<RunningContainer> {
+  await requireExternalVolumes(docker, req);
   const container = await engineCall('run', () => docker.createContainer(containerSpec(req)), (r) => startFailed(req, r));
   try {
+    if (req.secretFiles?.length) {
+      const tar = secretFilesTar(req.secretFiles);
+      await engineCall('run', () => container.putArchive(tar, { path: '/' }), (r) => startFailed(req, r));
+    }
     // Engine API 1.41 takes one network at create; the others are joined before start.
     for (const network of req.extraNetworks ?? []) {
       await engineCall('run', () => docker.getNetwork(network).connect({ Container: container.id, EndpointConfig: { Aliases: aliasesOn(req, network) } }), (r) => startFailed(req, r));

@@ -2,22 +2,33 @@ import { BerthError } from '../errors/berth-error.js';
 import { validationError } from '../errors/validation.js';
 import { DEFAULT_NETWORK, type ComposeModel } from './model.js';
 
-// Rules a schema cannot express: references between services, networks and volumes, and host
-// ports (the edge proxy owns 80 and 443; one host port can be published once).
+// Rules a schema cannot express: references between services, networks, volumes and secrets,
+// and host ports (the edge proxy owns its ports; one host port can be published once).
 
-/** Host ports the edge proxy listens on (TCP for HTTP/1-2, UDP 443 for HTTP/3). */
-export const RESERVED_HOST_PORTS: readonly number[] = [80, 443];
+/** The edge's port when nothing says otherwise (BERTH_HTTP_PORT's default). */
+export const DEFAULT_EDGE_HTTP_PORT = 80;
 
-export function checkCompose(model: ComposeModel): void {
+/** Host ports the edge proxy listens on: its HTTP port, and 443 (TCP, and UDP for HTTP/3) with TLS on. */
+export function edgePorts(httpPort: number, tls = false): number[] {
+  return tls && httpPort !== 443 ? [httpPort, 443] : [httpPort];
+}
+
+export interface ComposeCheckOptions {
+  /** Host ports no service may publish (edgePorts); the default edge when absent. */
+  edgePorts?: readonly number[];
+}
+
+export function checkCompose(model: ComposeModel, opts: ComposeCheckOptions = {}): void {
   checkReferences(model);
   checkDependencyCycles(model);
-  checkPorts(model);
+  checkPorts(model, opts.edgePorts ?? edgePorts(DEFAULT_EDGE_HTTP_PORT));
 }
 
 function checkReferences(model: ComposeModel): void {
   const services = new Set(model.services.map((s) => s.name));
   const networks = new Set([DEFAULT_NETWORK, ...model.networks.map((n) => n.name)]);
   const volumes = new Set(model.volumes.map((v) => v.name));
+  const secrets = new Set(model.secrets.map((x) => x.name));
   for (const s of model.services) {
     for (const network of s.networks) {
       if (!networks.has(network)) {
@@ -32,6 +43,11 @@ function checkReferences(model: ComposeModel): void {
     s.volumes.forEach((v, i) => {
       if (v.type === 'volume' && v.source && !volumes.has(v.source)) {
         throw validationError([{ code: 'invalid_input', path: `services.${s.name}.volumes.${i}`, message: 'Named volume is not declared under volumes:.' }]);
+      }
+    });
+    s.secrets.forEach((x, i) => {
+      if (!secrets.has(x.source)) {
+        throw validationError([{ code: 'invalid_input', path: `services.${s.name}.secrets.${i}`, message: 'Secret is not declared under the top-level secrets:.' }]);
       }
     });
   }
@@ -53,13 +69,13 @@ function checkDependencyCycles(model: ComposeModel): void {
   for (const name of deps.keys()) visit(name);
 }
 
-function checkPorts(model: ComposeModel): void {
+function checkPorts(model: ComposeModel, reserved: readonly number[]): void {
   const owners = new Map<string, string>();
   for (const s of model.services) {
     for (const p of s.ports) {
       if (p.host === undefined) continue;
-      if (RESERVED_HOST_PORTS.includes(p.host)) {
-        throw new BerthError('reserved_port', `Service ${s.name} publishes host port ${p.host}, which the edge proxy owns.`, { service: s.name, port: p.host });
+      if (reserved.includes(p.host)) {
+        throw new BerthError('reserved_port', `Service ${s.name} publishes host port ${p.host}, which the edge proxy listens on (${reserved.join(', ')}).`, { service: s.name, port: p.host, edgePorts: [...reserved] });
       }
       // Host IPs are not compared: 0.0.0.0 overlaps every address, and a stricter rule is safer.
       const key = `${p.host}/${p.protocol}`;

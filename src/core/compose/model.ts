@@ -60,13 +60,34 @@ export interface ComposeService {
   user?: string;
   stopSignal?: string;
   stopGracePeriodMs?: number;
+  /** Top-level secrets this service mounts, at absolute targets. */
+  secrets: ComposeSecretMount[];
 }
+
+export interface ComposeSecretMount {
+  source: string;
+  target: string;
+  uid?: number;
+  gid?: number;
+  mode?: number;
+}
+
+/** A top-level secret: which source the file names (only `file` can become a resource secret). */
+export interface ComposeSecret {
+  name: string;
+  source: 'file' | 'environment' | 'external' | 'none';
+}
+
+/** Where compose mounts a service secret whose target is absent or relative. */
+export const SECRETS_DIR = '/run/secrets';
 
 export interface ComposeNamedObject {
   name: string;
   external: boolean;
   driver?: string;
   internal?: boolean;
+  /** `name:` as written: the engine object's own name, used without a Berth prefix. */
+  fixedName?: string;
 }
 
 export interface ComposeModel {
@@ -75,6 +96,7 @@ export interface ComposeModel {
   /** Networks declared at top level (the implicit `default` is not listed). */
   networks: ComposeNamedObject[];
   volumes: ComposeNamedObject[];
+  secrets: ComposeSecret[];
   warnings: string[];
 }
 

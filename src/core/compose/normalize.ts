@@ -1,6 +1,6 @@
 import type { ValidationIssue } from '../errors/validation.js';
 import type { ComposeDocument, ComposeServiceDocument } from './schema.js';
-import { DEFAULT_NETWORK, type ComposeHealthcheck, type ComposeModel, type ComposeNamedObject, type ComposePort, type ComposeService, type ComposeVolumeMount } from './model.js';
+import { DEFAULT_NETWORK, SECRETS_DIR, type ComposeHealthcheck, type ComposeSecret, type ComposeSecretMount, type ComposeModel, type ComposeNamedObject, type ComposePort, type ComposeService, type ComposeVolumeMount } from './model.js';
 import { parseExposeEntry, parsePortEntry } from './ports.js';
 import { shellWords } from './shell-words.js';
 import { parseCpus, parseDurationMs, parseMemoryMb } from './units.js';
@@ -19,6 +19,7 @@ export function normalizeCompose(doc: ComposeDocument, issues: Issues): ComposeM
     services,
     networks: namedObjects(doc.networks),
     volumes: namedObjects(doc.volumes),
+    secrets: Object.entries(doc.secrets ?? {}).map(([name, d]): ComposeSecret => ({ name, source: d.external ? 'external' : d.file ? 'file' : d.environment ? 'environment' : 'none' })),
     warnings,
   };
 }
@@ -65,6 +66,7 @@ function normalizeService(name: string, s: ComposeServiceDocument, issues: Issue
     ...(s.user !== undefined ? { user: s.user } : {}),
     ...(s.stop_signal !== undefined ? { stopSignal: s.stop_signal } : {}),
     ...(stopGracePeriodMs !== undefined ? { stopGracePeriodMs } : {}),
+    secrets: (s.secrets ?? []).flatMap((ref, i) => secretMount(ref, `${at}.secrets.${i}`, issues)),
   };
 }
 
@@ -72,6 +74,34 @@ function networkAliases(networks: ComposeServiceDocument['networks']): Pick<Comp
   if (networks === undefined || Array.isArray(networks)) return {};
   const aliases = Object.fromEntries(Object.entries(networks).flatMap(([n, d]) => (d?.aliases?.length ? [[n, d.aliases]] : [])));
   return Object.keys(aliases).length ? { networkAliases: aliases } : {};
+}
+
+function secretMount(ref: NonNullable<ComposeServiceDocument['secrets']>[number], at: string, issues: Issues): ComposeSecretMount[] {
+  if (typeof ref === 'string') return [{ source: ref, target: `${SECRETS_DIR}/${ref}` }];
+  const target = ref.target === undefined ? `${SECRETS_DIR}/${ref.source}` : ref.target.startsWith('/') ? ref.target : `${SECRETS_DIR}/${ref.target}`;
+  if (target.split('/').includes('..')) return (issue(issues, `${at}.target`, 'A secret target cannot climb out with "..".'), []);
+  const id = (key: 'uid' | 'gid') => {
+    const v = ref[key];
+    if (v === undefined) return undefined;
+    if (/^\d+$/.test(v)) return Number(v);
+    issue(issues, `${at}.${key}`, 'Expected a numeric id.');
+    return undefined;
+  };
+  const uid = id('uid');
+  const gid = id('gid');
+  const mode = ref.mode === undefined ? undefined : octalMode(ref.mode);
+  if (ref.mode !== undefined && mode === undefined) issue(issues, `${at}.mode`, 'Expected an octal file mode such as 0440.');
+  return [{ source: ref.source, target, ...(uid !== undefined ? { uid } : {}), ...(gid !== undefined ? { gid } : {}), ...(mode !== undefined ? { mode } : {}) }];
+}
+
+/**
+ * Compose writes modes in octal (`mode: 0440`), which YAML 1.2 reads as the decimal 440: the
+ * digits are read back as octal, as compose does. A value with an 8 or 9 was already a number.
+ */
+function octalMode(value: number): number | undefined {
+  const digits = String(value);
+  const mode = /^[0-7]+$/.test(digits) ? parseInt(digits, 8) : value;
+  return mode <= 0o7777 ? mode : undefined;
 }
 
 function normalizeBuild(build: NonNullable<ComposeServiceDocument['build']>): NonNullable<ComposeService['build']> {
@@ -154,5 +184,6 @@ function namedObjects(defs: ComposeDocument['networks'] | ComposeDocument['volum
     external: d?.external ?? false,
     ...(d?.driver ? { driver: d.driver } : {}),
     ...(d && 'internal' in d && typeof d.internal === 'boolean' ? { internal: d.internal } : {}),
+    ...(d?.name ? { fixedName: d.name } : {}),
   }));
 }

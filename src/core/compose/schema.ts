@@ -47,6 +47,12 @@ const volumeLong = z.strictObject({
   read_only: z.boolean().optional(),
 });
 
+/** `- name` (mounted at /run/secrets/name) or the long syntax (target relative to /run/secrets). */
+const serviceSecret = z.union([
+  name,
+  z.strictObject({ source: name, target: z.string().min(1).optional(), uid: z.string().optional(), gid: z.string().optional(), mode: z.number().int().min(0).max(7777).optional() }),
+]);
+
 const envFileEntry = z.union([z.string().min(1), z.strictObject({ path: z.string().min(1), required: z.boolean().optional() })]);
 
 export const composeServiceSchema = z.strictObject({
@@ -87,6 +93,7 @@ export const composeServiceSchema = z.strictObject({
   stop_signal: z.string().regex(/^(SIG)?[A-Z0-9+-]+$|^\d+$/, 'a signal name such as SIGTERM, or its number').optional(),
   /** A duration string (checked in normalize.ts). */
   stop_grace_period: z.string().optional(),
+  secrets: z.array(serviceSecret).optional(),
   /** Tolerated and ignored with a warning: see normalize.ts for why Berth names containers itself. */
   container_name: z.string().optional(),
 });
@@ -104,19 +111,25 @@ const networkDef = z.union([
   }),
 ]);
 
-const volumeDef = z.union([
-  z.null(),
-  z.strictObject({
-    driver: z.string().optional(),
-    driver_opts: z.record(z.string(), scalar).optional(),
+/** Berth makes local volumes and labels them itself: driver options and labels are refused, not dropped. */
+const volumeDef = z
+  .strictObject({
+    driver: z.literal('local').optional(),
     external: z.boolean().optional(),
-    name: z.string().optional(),
-    labels: mapOrList.optional(),
-  }),
-]);
+    name: z.string().min(1).optional(),
+  })
+  .nullable();
+
+/** A file source becomes a resource secret (the CLI uploads it); environment and external are refused at plan. */
+const secretDef = z.strictObject({
+  file: z.string().min(1).optional(),
+  environment: z.string().min(1).optional(),
+  external: z.boolean().optional(),
+});
 
 export const composeDocumentSchema = z.strictObject({
   name: z.string().optional(),
+  secrets: z.record(name, secretDef).optional(),
   services: z.record(name, composeServiceSchema).refine((s) => Object.keys(s).length > 0, 'At least one service is required.'),
   networks: z.record(name, networkDef).optional(),
   volumes: z.record(name, volumeDef).optional(),

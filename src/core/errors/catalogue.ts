@@ -205,7 +205,7 @@ export const CATALOGUE = {
     detailKeys: ['service'],
     remedies: [{ title: 'Deploy with `berth up`, which folds env_file into environment before sending', safeByDefault: true }],
   },
-  reserved_port: userFix('plan', 'A service publishes host port 80 or 443, which the edge proxy owns.', ['service', 'port'], [
+  reserved_port: userFix('plan', "A service publishes a host port the edge proxy listens on: BERTH_HTTP_PORT (80 unless set), and 443 when TLS is on. details.port is the port, details.edgePorts all of the edge's ports.", ['service', 'port', 'edgePorts'], [
     fixInput('Remove the host port: Berth routes the access URL to the internal port'),
   ]),
   port_conflict: { ...userFix('plan', 'The same host port is published twice, or is owned by another deployment.', ['service', 'port', 'owner'], [fixInput('Publish a different host port, or none')]), category: 'conflict' },
@@ -395,6 +395,27 @@ export const CATALOGUE = {
     { title: 'Read the logs of the dependency (details.dependency)', command: 'berth resource logs <resourceId>', safeByDefault: true },
     fixInput('Fix the command of the dependency so it exits 0'),
   ]),
+  // --- compose files as users write them (issue 8: interpolation, secrets, volumes) ----------
+  compose_variable_unresolved: userFix('plan', 'The compose file uses a ${VARIABLE} that has no value: not in the shell, not in the .env file next to the compose file, and without a default.', ['variable', 'field', 'reason'], [
+    fixInput('Set details.variable in the .env file next to the compose file, or give it a default: ${VARIABLE:-default}'),
+  ]),
+  compose_secret_missing: {
+    category: 'validation', phase: 'execute', retryable: false, responsibility: 'user', actionability: 'fix-input',
+    summary: 'A compose service mounts a secret the resource does not have: `berth up` stores each `secrets.<name>.file` as a resource secret before deploying.',
+    detailKeys: ['service', 'secretName'],
+    remedies: [
+      { title: 'Deploy the compose file with `berth up`, which uploads its secret files', safeByDefault: true },
+      { title: 'Or set it yourself', command: 'berth resource secret set <resourceId> <secretName>', safeByDefault: true },
+    ],
+  },
+  compose_volume_missing: {
+    category: 'validation', phase: 'execute', retryable: false, responsibility: 'user', actionability: 'fix-input',
+    summary: 'A compose volume declared `external: true` does not exist on the engine: Berth never creates an external volume.',
+    detailKeys: ['volume', 'service'],
+    remedies: [
+      { title: 'Create the volume on the engine (docker volume create <volume>), or drop `external: true` to let Berth make one for the resource', safeByDefault: true },
+    ],
+  },
 } satisfies Record<string, CodeSpec>;
 
 function userFix(phase: CodeSpec['phase'], summary: string, detailKeys: string[], remedies: CodeSpec['remedies'], category: CodeSpec['category'] = 'validation'): CodeSpec {

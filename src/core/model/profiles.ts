@@ -26,6 +26,8 @@ export type RuntimeProfile = z.infer<typeof runtimeProfile>;
 
 export const networkProfile = z.strictObject({
   internalPort: z.number().int().min(1).max(65535).optional(),
+  /** Compose stacks: the service the access URL routes to, when Berth should not choose. */
+  service: z.string().regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/, 'letters, digits, "_", "." and "-"').max(100).optional(),
 });
 export type NetworkProfile = z.infer<typeof networkProfile>;
 

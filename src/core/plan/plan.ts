@@ -65,8 +65,15 @@ export interface ServicePlan {
   expose?: number[];
   memoryMb?: number;
   cpus?: number;
-  /** `source` is '' for anonymous volumes and tmpfs; `type` tells a host path from a named volume. */
-  volumes?: { source: string; target: string; readOnly: boolean; type?: 'bind' | 'volume' | 'tmpfs' }[];
+  /**
+   * `source` is '' for anonymous volumes and tmpfs, the host path of a bind, the compose name of
+   * a named volume; `type` tells them apart. `name` is the engine volume's name as written
+   * (`external: true` or `name:`); without it Berth names a named volume per resource. An
+   * `external` one must exist on the engine.
+   */
+  volumes?: { source: string; target: string; readOnly: boolean; type?: 'bind' | 'volume' | 'tmpfs'; name?: string; external?: boolean }[];
+  /** Resource secrets mounted as read-only files (compose `secrets:`): names and paths, never values. */
+  secretFiles?: { secret: string; target: string; uid?: number; gid?: number; mode?: number }[];
   /** Compose `hostname`. */
   hostname?: string;
   /** Compose `user`: `uid[:gid]` or a name known to the image. */

@@ -6,6 +6,9 @@ import type { CandidateGap } from './reasons.js';
 // serves would change nothing. (A replaced version still draining is not serving: the route
 // has moved on, so it is a candidate like any other.) A candidate is ready when it still has everything a rollback
 // reuses: snapshot, environment snapshot, target identity, plan and every image in the engine.
+// A rollback never restores data: a candidate that runs over the same persistent volumes as the
+// version serving now is ready with a warning; one whose volumes differ would need their old
+// data back (a data/volume rollback), so it is not ready ('volumes').
 
 /** What the engine and the store say about one candidate, gathered by the caller. */
 export interface CandidateFacts {
@@ -59,22 +62,42 @@ export function artifactImages(artifact: Artifact | null, images: Record<string,
 export const artifactComplete = (artifact: Artifact | null, images: CandidateImage[]): boolean =>
   Boolean(artifact) && images.length > 0 && images.length === artifact!.services.length && images.every((i) => i.present === true);
 
-export function evaluateCandidate(f: CandidateFacts, servingId: string | undefined): CandidateView {
+type PlanOf = Pick<Deployment, 'plan'>;
+
+/** Persistent mounts per service (named volumes by engine name or compose name, binds by path): tmpfs and anonymous ones hold nothing. */
+function persistentMounts(d: PlanOf): Map<string, string[]> {
+  return new Map(
+    (d.plan?.services ?? []).map((s) => [s.name, (s.volumes ?? []).filter((v) => v.type !== 'tmpfs' && (v.name ?? v.source) !== '').map((v) => `${v.type ?? 'volume'}:${v.name ?? v.source}:${v.target}`).sort()]),
+  );
+}
+
+const hasPersistentData = (d: PlanOf): boolean => [...persistentMounts(d).values()].some((m) => m.length > 0);
+
+/** The candidate mounts persistent data the serving version does not mount the same way: bringing it back needs a data rollback. */
+export function needsDataRollback(candidate: PlanOf, serving: PlanOf | undefined): boolean {
+  if (!serving || !hasPersistentData(candidate)) return false;
+  const now = persistentMounts(serving);
+  return [...persistentMounts(candidate)].some(([service, mounts]) => mounts.length > 0 && mounts.join('\n') !== (now.get(service) ?? []).join('\n'));
+}
+
+/** servingId names the version serving now; `serving` is its record, when known, for the data rule. */
+export function evaluateCandidate(f: CandidateFacts, servingId: string | undefined, serving?: PlanOf): CandidateView {
   const d = f.deployment;
   const images = artifactImages(d.artifact, f.images);
   const missing = snapshotGaps(d);
   if (!f.serverExists && !missing.includes('target')) missing.push('target');
   if (!d.plan) missing.push('plan');
   if (!artifactComplete(d.artifact, images)) missing.push('artifact');
-  const serving = d.id === servingId;
-  const volumes = (d.plan?.services ?? []).some((s) => (s.volumes ?? []).some((v) => v.type !== 'tmpfs'));
+  const isServingNow = d.id === servingId;
+  if (!isServingNow && needsDataRollback(d, serving)) missing.push('volumes');
+  const volumes = hasPersistentData(d);
   return {
     deploymentId: d.id,
     createdAt: d.createdAt,
     finishedAt: d.finishedAt,
     archived: d.archivedAt !== null,
-    serving,
-    ready: !serving && d.status === 'succeeded' && missing.length === 0,
+    serving: isServingNow,
+    ready: !isServingNow && d.status === 'succeeded' && missing.length === 0,
     missing,
     images,
     warnings: volumes ? ['volumes-not-restored'] : [],

@@ -81,7 +81,8 @@ export function nextActions(d: Deployment): NextAction[] {
 export function assessReadiness(f: ReadinessFacts): Readiness {
   const d = f.deployment;
   const servingId = servingOf(f.candidates.map((c) => c.deployment));
-  const candidates = f.candidates.map((c) => evaluateCandidate(c, servingId));
+  const servingNow = f.candidates.find((c) => c.deployment.id === servingId)?.deployment;
+  const candidates = f.candidates.map((c) => evaluateCandidate(c, servingId, servingNow));
   const selectable = candidates.filter((c) => !c.serving);
   const retry = retryVerdict(f);
   const profile = redeployProblems(f.resource);

@@ -35,8 +35,12 @@ export const BLOCK_REASONS = [
 ] as const;
 export type BlockReason = (typeof BLOCK_REASONS)[number];
 
-/** What a rollback candidate lacks (PRODUCT.md: snapshot, environment snapshot, target identity, artifact). */
-export const CANDIDATE_GAPS = ['snapshot', 'environment', 'target', 'plan', 'artifact'] as const;
+/**
+ * What a rollback candidate lacks (snapshot, environment snapshot, target identity, artifact),
+ * or 'volumes': it mounts persistent data the serving version does not, so it would need a data
+ * rollback, which Berth never does.
+ */
+export const CANDIDATE_GAPS = ['snapshot', 'environment', 'target', 'plan', 'artifact', 'volumes'] as const;
 export type CandidateGap = (typeof CANDIDATE_GAPS)[number];
 
 export interface Verdict {

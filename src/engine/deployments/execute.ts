@@ -5,7 +5,7 @@ import type { ContainerEngine, RunRequest } from '../../ports/container-engine.j
 import type { TargetRuntime } from '../../ports/deploy-runtime.js';
 import { sleep, withDeadline } from './deadline.js';
 import type { AttemptJournal } from './journal.js';
-import { containerName, imageTag, networkName, ownershipLabels } from './labels.js';
+import { containerName, imageTag, networkName, ownershipLabels, volumeName } from './labels.js';
 import type { ProviderJobLog } from './provider-job-log.js';
 import type { EngineSettings } from './settings.js';
 import { oneShotServices, verifyRestartPolicy } from './verify.js';
@@ -93,6 +93,23 @@ export async function produceArtifact(x: ExecuteInput): Promise<Artifact> {
   return { kind: x.plan.artifactKind, services };
 }
 
+/** Resource secrets as environment variables, except those the plan mounts as files: a file secret is a file. */
+function secretEnv(secrets: Record<string, string>, plan: Plan): Record<string, string> {
+  const files = new Set(plan.services.flatMap((s) => (s.secretFiles ?? []).map((f) => f.secret)));
+  return Object.fromEntries(Object.entries(secrets).filter(([name]) => !files.has(name)));
+}
+
+/** The file contents of a service's secret mounts, opened only here, for the engine call. */
+function secretFiles(service: ServicePlan, secrets: Record<string, string>) {
+  return service.secretFiles?.map((f) => {
+    const content = secrets[f.secret];
+    if (content === undefined) {
+      throw new BerthError('compose_secret_missing', `Service ${service.name} mounts secret ${f.secret}, which the resource does not have.`, { service: service.name, secretName: f.secret });
+    }
+    return { target: f.target, content, ...(f.uid !== undefined ? { uid: f.uid } : {}), ...(f.gid !== undefined ? { gid: f.gid } : {}), ...(f.mode !== undefined ? { mode: f.mode } : {}) };
+  });
+}
+
 /** Orders services so each starts after what it depends on (compose depends_on). */
 export function startOrder(services: ServicePlan[]): ServicePlan[] {
   const byName = new Map(services.map((s) => [s.name, s]));
@@ -121,8 +138,12 @@ export interface RunContext {
   /** Compose network name -> engine network name. */
   networks: ReadonlyMap<string, string>;
   defaultNetwork: string;
-  /** The resource's secrets, resolved for this attempt. */
+  /** The resource's secrets, resolved for this attempt (file secrets read their content here). */
   secrets: Record<string, string>;
+  /** The secrets that go into the environment: all but those mounted as files. */
+  envSecrets: Record<string, string>;
+  /** The engine name of a compose named volume: the resource's own. */
+  volumeName: (volume: string) => string;
   /** Other services wait for this one to finish (service_completed_successfully). */
   oneShot: boolean;
 }
@@ -146,7 +167,7 @@ export const SERVICE_FIELDS: ServiceFieldRules = {
   env: (env, s, ctx) => ({
     env: {
       ...(env ?? {}),
-      ...(s.secretEnv ? Object.fromEntries(s.secretEnv.flatMap((k) => (k in ctx.secrets ? [[k, ctx.secrets[k]!]] : []))) : ctx.secrets),
+      ...(s.secretEnv ? Object.fromEntries(s.secretEnv.flatMap((k) => (k in ctx.envSecrets ? [[k, ctx.envSecrets[k]!]] : []))) : ctx.envSecrets),
       ...(s.internalPort ? { PORT: String(s.internalPort) } : {}),
     },
   }),
@@ -186,7 +207,12 @@ export const SERVICE_FIELDS: ServiceFieldRules = {
   },
   memoryMb: (memoryMb) => (memoryMb !== undefined ? { memoryMb } : {}),
   cpus: (cpus) => (cpus !== undefined ? { cpus } : {}),
-  volumes: (volumes) => (volumes ? { volumes } : {}),
+  // Named volumes are the resource's own unless the file fixed the engine name (name:, external).
+  volumes: (volumes, _s, ctx) =>
+    volumes
+      ? { volumes: volumes.map((v) => ({ source: v.name ?? (v.type === 'volume' && v.source ? ctx.volumeName(v.source) : v.source), target: v.target, readOnly: v.readOnly, ...(v.type ? { type: v.type } : {}), ...(v.external ? { external: true } : {}) })) }
+      : {},
+  secretFiles: (_files, s, ctx) => (s.secretFiles?.length ? { secretFiles: secretFiles(s, ctx.secrets) } : {}),
   hostname: (hostname) => (hostname !== undefined ? { hostname } : {}),
   user: (user) => (user !== undefined ? { user } : {}),
   stopSignal: (stopSignal) => (stopSignal !== undefined ? { stopSignal } : {}),
@@ -267,6 +293,8 @@ export async function startServices(x: ExecuteInput & { artifact: Artifact; env:
       networks: netNames,
       defaultNetwork: runtime.network,
       secrets: x.env,
+      envSecrets: secretEnv(x.env, x.plan),
+      volumeName: (volume) => volumeName(x.deployment, volume),
       oneShot: oneShot.has(service.name),
     });
     await x.journal.event('step', 'execute', { step: 'start', service: service.name });

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { fail } from '../../core/errors/berth-error.js';
 import { validationError } from '../../core/errors/validation.js';
 import { defineOperation } from '../operation.js';
+import { putResourceSecret } from '../resources/secrets.js';
 import { deployInput } from './deploy-input.js';
 import { upsertResource } from './resolve-target.js';
 import { createAttempt } from './start-attempt.js';
@@ -19,7 +20,9 @@ export const createDeployment = defineOperation({
   cli: { words: ['deployment', 'create'] },
   handler: async (input, ctx) => {
     const deployment = await ctx.store.transaction(async (tx) => {
-      const resource = await upsertResource(tx, ctx.actor, ctx.now(), input);
+      let resource = await upsertResource(tx, ctx.actor, ctx.now(), input);
+      // Before the snapshot, which copies the secret names: the attempt mounts these files.
+      for (const [name, value] of Object.entries(input.composeSecrets ?? {})) resource = await putResourceSecret(tx, { actor: ctx.actor, now: ctx.now() }, resource, name, ctx.secrets.seal(value));
       if (!resource.source) throw validationError([{ code: 'invalid_input', path: 'source', message: 'The resource has no source: pass one.' }]);
       return createAttempt(tx, ctx.actor, ctx.now(), {
         resource,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { secretName } from '../../core/governance/secret-name.js';
 import { accessProfile, healthProfile, networkProfile, resourceName, runtimeProfile, sourceProfile } from '../../core/model/profiles.js';
 
 /** A preview is keyed by type + id (e.g. pull-request 42). */
@@ -18,6 +19,8 @@ export const deployInputShape = {
   access: accessProfile.optional(),
   /** Compose document already folded by the client (env_file resolved). */
   composeDocument: z.string().max(1_000_000).optional(),
+  /** Contents of the compose file's `file:` secrets, read by the client: stored sealed as resource secrets, never echoed. */
+  composeSecrets: z.record(secretName, z.string().max(65_536)).refine((r) => Object.keys(r).length <= 50, 'At most 50 secrets.').optional(),
   preview: previewKey.optional(),
 };
 

@@ -1,12 +1,11 @@
 import { z } from 'zod';
 import { BerthError } from '../../core/errors/berth-error.js';
+import { planBlock } from '../../core/plan/blocked-plan.js';
 import { validationError } from '../../core/errors/validation.js';
 import { defineOperation } from '../operation.js';
 import { deployInput } from './deploy-input.js';
 import { effectiveProfiles, findResource } from './resolve-target.js';
 import { errorObjectOut } from './status-view.js';
-
-const BLOCKING_PHASES: Record<string, 'detect' | 'plan'> = { detect: 'detect', plan: 'plan', 'command-validation': 'plan' };
 
 const planOut = z.object({
   status: z.enum(['ready', 'blocked']),
@@ -50,24 +49,9 @@ export const planPreview = defineOperation({
       const plan = await ctx.deploy.planner.plan({ source, runtime: profiles.runtime, network: profiles.network, health: profiles.health, composeDocument: input.composeDocument });
       return { status: 'ready' as const, resourceId: existing?.id ?? null, source: { ...source.summary }, plan: { ...plan }, blocked: null };
     } catch (err) {
-      if (!(err instanceof BerthError) || !(err.phase in BLOCKING_PHASES)) throw err;
-      const d = err.details as { reasonCode?: string; evidence?: unknown[]; fixPath?: string; overridePath?: string; profileField?: string };
-      return {
-        status: 'blocked' as const,
-        resourceId: existing?.id ?? null,
-        source: source ? { ...source.summary } : null,
-        plan: null,
-        blocked: {
-          phase: BLOCKING_PHASES[err.phase]!,
-          code: err.code,
-          reasonCode: d.reasonCode ?? err.code,
-          evidence: d.evidence ?? [],
-          fixPath: d.fixPath ?? null,
-          overridePath: d.overridePath ?? null,
-          profileField: d.profileField ?? null,
-          error: err.toObject(),
-        },
-      };
+      const blocked = planBlock(err);
+      if (!blocked) throw err;
+      return { status: 'blocked' as const, resourceId: existing?.id ?? null, source: source ? { ...source.summary } : null, plan: null, blocked };
     } finally {
       await source?.dispose().catch(() => undefined);
     }

@@ -14,12 +14,12 @@ import { readinessGeneratedAt } from './recovery-views.js';
 const samePreview = (a: Deployment['preview'], b: Deployment['preview']) => (a?.type ?? null) === (b?.type ?? null) && (a?.id ?? null) === (b?.id ?? null);
 
 /** The named candidate, checked the way readiness checks candidates, images included. */
-async function namedCandidate(ctx: OperationContext, reader: FactReader, d: Deployment, candidateId: string, servingId: string | undefined): Promise<Deployment> {
+async function namedCandidate(ctx: OperationContext, reader: FactReader, d: Deployment, candidateId: string, serving: Deployment | undefined): Promise<Deployment> {
   const c = await ctx.store.deployments.get(candidateId);
   if (!c || c.resourceId !== d.resourceId || !samePreview(c.preview, d.preview) || c.status !== 'succeeded') {
     fail('rollback_candidate_not_found', 'The candidate is not a succeeded attempt of this resource and preview.', { candidateId });
   }
-  const view = evaluateCandidate(await reader.candidate(c), servingId);
+  const view = evaluateCandidate(await reader.candidate(c), serving?.id, serving);
   if (view.serving) fail('recovery_blocked', 'The candidate is the version serving now.', { action: 'rollback', reasons: ['candidate-serving'], candidateId });
   if (!view.ready) notReady(view);
   return c;
@@ -57,7 +57,10 @@ export const rollbackDeployment = defineOperation({
     await assertFresh(ctx, facts.resource, d.preview, readinessGeneratedAt);
     if (facts.active) fail('deployment_in_progress', 'Another attempt of this resource is active: cancel it or wait.', { activeDeploymentId: facts.active.id });
     let c: Deployment;
-    if (candidate) c = await namedCandidate(ctx, reader, d, candidate, servingOf(facts.candidates.map((f) => f.deployment)));
+    if (candidate) {
+      const servingId = servingOf(facts.candidates.map((f) => f.deployment));
+      c = await namedCandidate(ctx, reader, d, candidate, facts.candidates.find((f) => f.deployment.id === servingId)?.deployment);
+    }
     else {
       const selectable = assessReadiness(facts).candidates.filter((v) => !v.serving);
       if (selectable.length === 0) fail('no_previous_revision', 'There is no earlier successful attempt to roll back to.', { resourceId: d.resourceId });

@@ -1,12 +1,24 @@
 import { z } from 'zod';
 import { fail } from '../../core/errors/berth-error.js';
 import { secretName } from '../../core/governance/secret-name.js';
+import type { Actor, Resource } from '../../core/model/records.js';
+import type { StoreRepos } from '../../ports/store.js';
 import { defineOperation } from '../operation.js';
 
 // Resource secrets: values are sealed (ctx.secrets) before the store sees them and are never
 // returned; resources keep only the names (secretNames), which deployment snapshots copy.
 
 const resourceId = z.string().min(1).max(100);
+
+/** Stores one sealed secret of a resource and names it on the resource; audited by name only. */
+export async function putResourceSecret(tx: StoreRepos, x: { actor: Actor; now: Date }, resource: Resource, name: string, sealed: string): Promise<Resource> {
+  const now = x.now.toISOString();
+  await tx.resourceSecrets.put(resource.id, name, sealed, now);
+  const updated = { ...resource, secretNames: [...new Set([...resource.secretNames, name])].sort(), updatedAt: now };
+  await tx.resources.update(updated);
+  await tx.audit.append({ type: 'resource.secret-set', aggregateType: 'resource', aggregateId: resource.id, actor: x.actor, payload: { resourceId: resource.id, secretName: name } });
+  return updated;
+}
 const changedOut = z.object({ resourceId: z.string(), name: z.string(), changed: z.boolean(), secretNames: z.array(z.string()) });
 
 export const setSecret = defineOperation({
@@ -23,11 +35,7 @@ export const setSecret = defineOperation({
     const sealed = ctx.secrets.seal(value);
     return ctx.store.transaction(async (tx) => {
       const resource = (await tx.resources.get(id)) ?? fail('resource_not_found', 'No resource has this id.', { id });
-      const now = ctx.now().toISOString();
-      await tx.resourceSecrets.put(id, name, sealed, now);
-      const secretNames = [...new Set([...resource.secretNames, name])].sort();
-      await tx.resources.update({ ...resource, secretNames, updatedAt: now });
-      await tx.audit.append({ type: 'resource.secret-set', aggregateType: 'resource', aggregateId: id, actor: ctx.actor, payload: { resourceId: id, secretName: name } });
+      const { secretNames } = await putResourceSecret(tx, { actor: ctx.actor, now: ctx.now() }, resource, name, sealed);
       return { resourceId: id, name, changed: true, secretNames };
     });
   },

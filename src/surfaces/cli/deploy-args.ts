@@ -2,13 +2,17 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { BerthError } from '../../core/errors/berth-error.js';
 import { BERTH_CONFIG_FILE, parseBerthConfig, type BerthConfig } from '../../core/config/berth-config.js';
-import { foldEnvFiles } from '../../core/compose/env-file.js';
+import { DOT_ENV_FILE, foldEnvFiles, stackVariables } from '../../core/compose/env-file.js';
+import type { ComposeDocument } from '../../core/compose/schema.js';
+import { secretName } from '../../core/governance/secret-name.js';
+import type { Variables } from '../../core/compose/interpolate.js';
 import { parseComposeDocument, stringifyComposeDocument } from '../../core/compose/parse.js';
 import type { SourceProfile } from '../../core/model/profiles.js';
 
 // What `berth up` and `berth plan` send: the source named on the command line (or in berth.yml)
-// made absolute, berth.yml's profiles, and a compose document with env_file folded in here,
-// where the env files are.
+// made absolute, berth.yml's profiles, and a compose document interpolated (the shell and the
+// stack's .env) with env_file folded in here, where the files are, plus the contents of its
+// `file:` secrets, which the control plane stores as resource secrets.
 
 export interface DeployFlags {
   config?: string;
@@ -70,15 +74,20 @@ export function defaultName(source: SourceProfile): string {
   return sanitize(name);
 }
 
-export function buildDeployInput(sourceArg: string | undefined, flags: DeployFlags, cwd = process.cwd()): Record<string, unknown> {
+/** The source the command line (or berth.yml) names, and the berth.yml it came with. */
+export function deploySource(sourceArg: string | undefined, flags: DeployFlags, cwd = process.cwd()): { config: BerthConfig; source: SourceProfile } {
   const loaded = loadConfig(sourceArg, cwd, flags);
   const config = loaded?.config ?? {};
-  let source: SourceProfile | undefined;
-  if (sourceArg) source = inferSource(sourceArg, cwd, flags);
-  else if (config.source) {
+  if (sourceArg) return { config, source: inferSource(sourceArg, cwd, flags) };
+  if (config.source) {
     const loc = config.source.kind === 'image' || /^[a-z]+:\/\//.test(config.source.location) ? config.source.location : resolve(loaded!.dir, config.source.location);
-    source = { ...config.source, location: loc };
-  } else source = inferSource(cwd, cwd, flags);
+    return { config, source: { ...config.source, location: loc } };
+  }
+  return { config, source: inferSource(cwd, cwd, flags) };
+}
+
+export function buildDeployInput(sourceArg: string | undefined, flags: DeployFlags, cwd = process.cwd(), shell: Variables = process.env): Record<string, unknown> {
+  const { config, source } = deploySource(sourceArg, flags, cwd);
   const input: Record<string, unknown> = {
     name: flags.name ?? config.name ?? defaultName(source),
     source,
@@ -93,22 +102,46 @@ export function buildDeployInput(sourceArg: string | undefined, flags: DeployFla
     const [type, ...rest] = flags.preview.split(':');
     input.preview = { type, id: rest.join(':') };
   }
-  if (source.kind === 'compose') input.composeDocument = foldedCompose(source.location);
+  if (source.kind === 'compose') {
+    const folded = foldedCompose(source.location, shell);
+    if (folded) {
+      input.composeDocument = folded.text;
+      if (Object.keys(folded.secrets).length) input.composeSecrets = folded.secrets;
+    }
+  }
   return input;
 }
 
-/** Reads the compose file and folds env_file into environment, relative to the file. */
-function foldedCompose(file: string): string | undefined {
+/** Reads the compose file, interpolates it, folds env_file into environment and reads its secret files, relative to the file. */
+function foldedCompose(file: string, shell: Variables): { text: string; secrets: Record<string, string> } | undefined {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
   } catch {
     return undefined; // detect reports the unreadable source
   }
-  const { document } = parseComposeDocument(text, file);
-  const folded = foldEnvFiles(document, (p) => {
+  const read = (p: string) => {
     const full = isAbsolute(p) ? p : join(dirname(file), p);
-    return existsSync(full) ? readFileSync(full, 'utf8') : undefined;
-  });
-  return stringifyComposeDocument(folded);
+    return existsSync(full) && statSync(full).isFile() ? readFileSync(full, 'utf8') : undefined;
+  };
+  const variables = stackVariables(read(DOT_ENV_FILE), shell);
+  const { document } = parseComposeDocument(text, file, undefined, variables);
+  const folded = foldEnvFiles(document, read, variables);
+  return { text: stringifyComposeDocument(folded), secrets: secretFiles(folded, read) };
+}
+
+/**
+ * The contents of the `file:` secrets the services mount. Other sources, and names that cannot
+ * be resource secret names, are left to the plan, which blocks them with a reason code.
+ */
+function secretFiles(doc: ComposeDocument, read: (p: string) => string | undefined): Record<string, string> {
+  const used = new Set(Object.values(doc.services).flatMap((s) => (s.secrets ?? []).map((ref) => (typeof ref === 'string' ? ref : ref.source))));
+  const out: Record<string, string> = {};
+  for (const [name, def] of Object.entries(doc.secrets ?? {})) {
+    if (!used.has(name) || !def.file || def.external || def.environment || !secretName.safeParse(name).success) continue;
+    const content = read(def.file);
+    if (content === undefined) throw new BerthError('source_unreadable', `Secret ${name}: file ${def.file} does not exist.`, { location: def.file, reason: 'secret_file_missing' }, 'command-validation');
+    out[name] = content;
+  }
+  return out;
 }

@@ -2,12 +2,16 @@ import type { Command } from 'commander';
 import type { ErrorObject } from '../../core/errors/types.js';
 import type { Operation } from '../../operations/operation.js';
 import type { ApiClient } from '../client/api-client.js';
-import { buildDeployInput, type DeployFlags } from './deploy-args.js';
+import { planBlock } from '../../core/plan/blocked-plan.js';
+import { buildDeployInput, deploySource, type DeployFlags } from './deploy-args.js';
 import { EXIT_CODES } from './exit-codes.js';
 import { emit, errorResult, type CliIo } from './program.js';
 
 // `berth up`: create or reuse the resource, deploy, show phase progress, end with the URL or the
 // error. Ctrl-C stops watching, not the deployment (it runs in the control plane).
+// A compose file Berth cannot run gives the same answer from `berth plan` and `berth up`: the
+// blocked plan (also when the CLI finds the problem while reading the file) and its error's exit
+// status; `berth up` checks the plan first and creates nothing.
 
 interface UpDeps {
   io: CliIo;
@@ -44,19 +48,65 @@ export function registerUp(program: Command, deps: UpDeps): void {
     .action(async (source: string | undefined, flags: DeployFlags & { json?: boolean }) => {
       const json = flags.json === true;
       try {
+        const input = buildDeployInput(source, flags);
         const client = await deps.connect();
-        deps.io.exit(emit(deps.io, json, await client.call(deps.op('deployments.plan'), buildDeployInput(source, flags))));
+        const result = await client.call(deps.op('deployments.plan'), withoutSecrets(input));
+        deps.io.exit(result.ok && isBlocked(result.data) ? emitBlocked(deps.io, json, result.data) : emit(deps.io, json, result));
       } catch (err) {
-        deps.io.exit(emit(deps.io, json, errorResult(err)));
+        const blocked = composeRefusal(source, flags, err);
+        deps.io.exit(blocked ? emitBlocked(deps.io, json, blocked) : emit(deps.io, json, errorResult(err)));
       }
     });
 }
 
+/** A preview needs no secret values: they travel only with the deploy that stores them. */
+const withoutSecrets = ({ composeSecrets: _secrets, ...input }: Record<string, unknown>) => input;
+
+interface BlockedPreview {
+  status: 'blocked';
+  blocked: { error: ErrorObject };
+}
+
+const isBlocked = (data: unknown): data is BlockedPreview => (data as { status?: string } | null)?.status === 'blocked';
+
+/** A blocked plan exits with its error's status, so scripts see `plan` and `up` agree. */
+function emitBlocked(io: CliIo, json: boolean, preview: BlockedPreview): number {
+  emit(io, json, { ok: true, data: preview });
+  return EXIT_CODES[preview.blocked.error.category as keyof typeof EXIT_CODES] ?? 1;
+}
+
+/** What the CLI found wrong in a compose file while reading it, as the control plane would show it blocked. */
+function composeRefusal(source: string | undefined, flags: DeployFlags, err: unknown): BlockedPreview | undefined {
+  if (!isComposeSource(source, flags)) return undefined;
+  const blocked = planBlock(err);
+  return blocked ? { status: 'blocked', resourceId: null, source: null, plan: null, blocked } as BlockedPreview : undefined;
+}
+
+function isComposeSource(source: string | undefined, flags: DeployFlags): boolean {
+  try {
+    return deploySource(source, flags).source.kind === 'compose';
+  } catch {
+    return false;
+  }
+}
+
 async function up(deps: UpDeps, source: string | undefined, flags: DeployFlags & { json?: boolean; wait?: boolean }): Promise<number> {
   const json = flags.json === true;
+  let input: Record<string, unknown>;
+  try {
+    input = buildDeployInput(source, flags);
+  } catch (err) {
+    const blocked = composeRefusal(source, flags, err);
+    return blocked ? emitBlocked(deps.io, json, blocked) : emit(deps.io, json, errorResult(err));
+  }
   try {
     const client = await deps.connect();
-    const created = await client.call(deps.op('deployments.create'), buildDeployInput(source, flags));
+    if ((input.source as { kind?: string } | undefined)?.kind === 'compose') {
+      const preview = await client.call(deps.op('deployments.plan'), withoutSecrets(input));
+      if (!preview.ok) return emit(deps.io, json, preview);
+      if (isBlocked(preview.data)) return emitBlocked(deps.io, json, preview.data);
+    }
+    const created = await client.call(deps.op('deployments.create'), input);
     if (!created.ok || flags.wait === false) return emit(deps.io, json, created);
     const d = created.data as Status;
     const stopWatching = () => {

@@ -46,7 +46,7 @@ describe('compose planner', () => {
       commands: {},
       health: { path: '/' },
     });
-    expect(plan.evidence).toEqual([{ kind: 'file', detail: 'compose.yaml' }, { kind: 'config', detail: 'services.web listens on 3000' }]);
+    expect(plan.evidence).toEqual([{ kind: 'file', detail: 'compose.yaml' }, { kind: 'config', detail: 'services.web listens on 3000 (publishes it, web port, web name)' }]);
     expect(plan.services.map((s) => s.name)).toEqual(['worker', 'web', 'db']);
     const [worker, web, db] = plan.services;
     expect(worker).toEqual({ name: 'worker', build: { kind: 'image', image: 'busybox' }, command: ['sleep', 'infinity'], networks: ['default'], dependsOn: ['db'], healthcheckDefined: false });
@@ -107,7 +107,7 @@ describe('compose planner', () => {
 
   it('compose errors surface in the plan phase', async () => {
     const cases: [string, string, Record<string, unknown>][] = [
-      ['services:\n  web:\n    image: nginx\n    ports: ["443:443"]\n', 'reserved_port', { service: 'web', port: 443 }],
+      ['services:\n  web:\n    image: nginx\n    ports: ["80:8080"]\n', 'reserved_port', { service: 'web', port: 80, edgePorts: [80] }],
       ['services:\n  web:\n    image: nginx\n    links: [db]\n', 'legacy_compose_field', { field: 'services.web.links', modern_equivalent: 'networks' }],
       ['services:\n  web:\n    image: nginx\n    ports: [80\n', 'parse_failed', { file: 'compose.yaml' }],
       ['services:\n  web:\n    image: nginx\n    bogus: 1\n', 'validation_failed', { validationIssuePaths: ['services.web.bogus'] }],

@@ -1,21 +1,31 @@
 import { describe, expect, it } from 'vitest';
 import { parseCompose } from '../../../src/core/compose/parse.js';
+import { edgePorts } from '../../../src/core/compose/checks.js';
 import { thrown } from '../../adapters/sources/fs-fixtures.js';
 
 const parse = (text: string) => parseCompose(text, 'compose.yaml');
 
 describe('compose reference and port rules', () => {
   it.each([
-    ['"80:3000"', 80],
-    ['"443:8443"', 443],
-    ['"127.0.0.1:80:3000"', 80],
-    ['"443:443/udp"', 443],
-    ['{ target: 3000, published: 80 }', 80],
-  ])('publishing %s is reserved_port', (port, host) => {
-    const err = thrown(() => parse(`services:\n  web:\n    image: nginx\n    ports: [${port}]\n`));
+    ['"80:3000"', 80, edgePorts(80)],
+    ['"443:8443"', 443, edgePorts(80, true)],
+    ['"127.0.0.1:80:3000"', 80, edgePorts(80)],
+    ['"443:443/udp"', 443, edgePorts(8080, true)],
+    ['{ target: 3000, published: 80 }', 80, edgePorts(80)],
+    ['"8080:80"', 8080, edgePorts(8080)],
+  ])('publishing %s is reserved_port', (port, host, edge) => {
+    const err = thrown(() => parseCompose(`services:\n  web:\n    image: nginx\n    ports: [${port}]\n`, 'compose.yaml', undefined, { edgePorts: edge }));
     expect(err.code).toBe('reserved_port');
     expect(err.phase).toBe('plan');
-    expect(err.details).toEqual({ service: 'web', port: host });
+    expect(err.details).toEqual({ service: 'web', port: host, edgePorts: edge });
+  });
+
+  it('reserved ports follow the edge: 80 and 443 are free when the edge listens elsewhere without TLS', () => {
+    const text = 'services:\n  web:\n    image: nginx\n    ports: ["80:80", "443:443"]\n';
+    expect(parseCompose(text, 'compose.yaml', undefined, { edgePorts: edgePorts(8080) }).services[0]?.ports.map((p) => p.host)).toEqual([80, 443]);
+    // Without TLS the default edge owns 80 only.
+    expect(thrown(() => parse(text)).details).toMatchObject({ port: 80 });
+    expect(() => parse('services:\n  web:\n    image: nginx\n    ports: ["443:443"]\n')).not.toThrow();
   });
 
   it('container port 80 without a host port is fine', () => {

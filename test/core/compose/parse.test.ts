@@ -110,7 +110,7 @@ volumes: { data: }
       ['services:\n  web:\n    command: node "unclosed\n', 'services.web', 'invalid_input'],
       ['services:\n  web:\n    image: nginx\n    command: node "unclosed\n', 'services.web.command', 'invalid_input'],
       ['services: {}\n', 'services', 'invalid_input'],
-      ['secrets: {}\nservices:\n  web: { image: nginx }\n', 'secrets', 'unsupported_field'],
+      ['configs: {}\nservices:\n  web: { image: nginx }\n', 'configs', 'unsupported_field'],
       ['- just\n- a list\n', '(input)', 'invalid_input'],
     ];
     for (const [text, path, code] of cases) {

@@ -30,4 +30,19 @@ describe('rollback candidates', () => {
     const withVolume = attempt({ plan: { ...plan, services: [{ ...plan.services[0]!, volumes: [{ source: 'data', target: '/data', readOnly: false, type: 'volume' }] }] } });
     expect(evaluateCandidate({ deployment: withVolume, serverExists: true, images: present(withVolume) }, undefined)).toMatchObject({ ready: true, warnings: ['volumes-not-restored'] });
   });
+
+  it('a candidate whose persistent volumes differ from the serving version needs a data rollback: blocked (volumes), not warned', () => {
+    const withVolumes = (volumes: NonNullable<(typeof plan.services)[number]['volumes']>) => attempt({ plan: { ...plan, services: [{ ...plan.services[0]!, volumes }] } });
+    const data = { source: 'data', target: '/data', readOnly: false, type: 'volume' as const };
+    const live = { ...serving(), ...withVolumes([data]), id: 'dep_live' };
+    const facts = (d: ReturnType<typeof attempt>) => ({ deployment: d, serverExists: true, images: present(d) });
+    // Same volumes at the same place: it runs over today's data, which a rollback does not restore.
+    expect(evaluateCandidate(facts(withVolumes([data])), live.id, live)).toMatchObject({ ready: true, missing: [], warnings: ['volumes-not-restored'] });
+    // Another volume, another target, or a volume the serving version no longer has: blocked.
+    for (const volumes of [[{ ...data, source: 'old_data' }], [{ ...data, target: '/var/data' }], [data, { ...data, source: 'uploads', target: '/u' }], [{ ...data, name: 'fixed' }]]) {
+      expect(evaluateCandidate(facts(withVolumes(volumes)), live.id, live)).toMatchObject({ ready: false, missing: ['volumes'] });
+    }
+    // tmpfs and anonymous volumes hold no data to roll back.
+    expect(evaluateCandidate(facts(withVolumes([data, { source: '', target: '/tmp', readOnly: false, type: 'tmpfs' }, { source: '', target: '/anon', readOnly: false, type: 'volume' }])), live.id, live).ready).toBe(true);
+  });
 });
