@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { probeDocker } from '../adapters/docker/probe.js';
 import { httpProber } from '../adapters/http/prober.js';
 import { createPlanner } from '../adapters/detect/index.js';
-import { createSourceReader } from '../adapters/sources/index.js';
+import { createSourceReader, createUploadStore } from '../adapters/sources/index.js';
 import { DeploymentRunner } from '../engine/deployments/runner.js';
 import { startReconciler } from '../engine/deployments/reconciler.js';
 import { DEFAULT_ENGINE_SETTINGS } from '../engine/deployments/settings.js';
@@ -65,6 +65,7 @@ export async function startControlPlane(settings: ServeSettings, opts: { writeSt
     const sources = createSourceReader();
     const planner = createPlanner();
     const workRoot = workRootOf(settings.home);
+    const uploads = createUploadStore({ workRoot, maxBytes: settings.uploads.maxBytes, ttlMs: settings.uploads.ttlSeconds * 1000 });
     const secrets = createSecretCipher({ home: settings.home, key: settings.secretKey });
     const runner = new DeploymentRunner({
       store,
@@ -87,7 +88,7 @@ export async function startControlPlane(settings: ServeSettings, opts: { writeSt
       actor,
       now: () => new Date(),
       diagnostics: { docker: () => probeDocker(targets.local.engine.docker), proxy: () => targets.local.proxy.probe() },
-      deploy: { runner, targets, sources, planner, prober: httpProber, workRoot, streamPollMs: 200, streamHeartbeatMs: 5_000 },
+      deploy: { runner, targets, sources, planner, prober: httpProber, workRoot, uploads, streamPollMs: 200, streamHeartbeatMs: 5_000 },
       secrets,
       settings: { home: settings.home, version: VERSION, listen: `${settings.host}:${settings.port}`, baseDomain: settings.baseDomain, httpPort: settings.httpPort },
     });

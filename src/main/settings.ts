@@ -1,4 +1,5 @@
 import { dockerEnvOf, type DockerEnv } from '../adapters/docker/engine.js';
+import { DEFAULT_UPLOAD_MAX_BYTES, DEFAULT_UPLOAD_TTL_MS } from '../adapters/sources/index.js';
 import { DEFAULT_ENGINE_SETTINGS, type EngineSettings } from '../engine/deployments/settings.js';
 import { berthHome } from '../surfaces/client/state-file.js';
 
@@ -18,6 +19,8 @@ export interface ServeSettings {
   /** Public HTTP port of the edge proxy (generated URLs use it). */
   httpPort: number;
   caddyBin: string;
+  /** Uploaded sources (remote clients): the largest archive accepted, and how long one is kept. */
+  uploads: { maxBytes: number; ttlSeconds: number };
   /** Start the proxy pair when the control plane starts (a deploy starts it anyway). */
   proxyBootstrap: boolean;
   engine: {
@@ -45,6 +48,7 @@ export function serveSettings(env: NodeJS.ProcessEnv, flags: { listen?: string; 
     httpPort: num(env.BERTH_HTTP_PORT, 80),
     caddyBin: env.BERTH_CADDY_BIN ?? 'caddy',
     proxyBootstrap: env.BERTH_PROXY_BOOTSTRAP !== 'false',
+    uploads: { maxBytes: num(env.BERTH_UPLOAD_MAX_BYTES, DEFAULT_UPLOAD_MAX_BYTES), ttlSeconds: num(env.BERTH_UPLOAD_TTL_SECONDS, DEFAULT_UPLOAD_TTL_MS / 1000) },
     engine: {
       staleAfterSeconds: num(env.BERTH_STALE_AFTER_SECONDS, DEFAULT_ENGINE_SETTINGS.staleAfterSeconds),
       heartbeatMs: num(env.BERTH_HEARTBEAT_MS, DEFAULT_ENGINE_SETTINGS.heartbeatMs),

@@ -20,11 +20,19 @@ export class CopyError extends Error {
   }
 }
 
+/** One path that survives the ignore rules, relative to the walk's base ('' never appears). */
+export interface TreeEntry {
+  rel: string;
+  type: 'dir' | 'file' | 'link';
+}
+
 /**
- * Copies root/base into dest and returns the number of files and links copied. .gitignore
- * files between root and base apply too, as they would in a checkout.
+ * Walks root/base the way git and docker would see it and calls visit for every directory,
+ * file and symlink that is kept, parents before children. .gitignore files between root and
+ * base apply too, as they would in a checkout. Both the copy below and the upload packer use it,
+ * so a folder deployed locally and one uploaded to a remote control plane hold the same files.
  */
-export async function copyTree(root: string, base: string, dest: string): Promise<number> {
+export async function walkTree(root: string, base: string, visit: (entry: TreeEntry) => Promise<void>): Promise<void> {
   const gitRules: Rules[] = [];
   const parts = base === '' ? [] : base.split('/');
   for (let i = 0; i < parts.length; i++) {
@@ -32,34 +40,49 @@ export async function copyTree(root: string, base: string, dest: string): Promis
     if (rules) gitRules.push(rules);
   }
   const docker = await loadRules(root, base, '.dockerignore', true);
-  let copied = 0;
 
   const walk = async (relDir: string, inherited: Rules[]): Promise<void> => {
     const local = await loadRules(root, relDir, '.gitignore', false);
     const rules = local ? [...inherited, local] : inherited;
     const entries = await guard(relDir, () => readdir(join(root, relDir), { withFileTypes: true }));
-    const targetDir = join(dest, relDir.slice(base.length));
-    await mkdir(targetDir, { recursive: true });
     const subdirs: string[] = [];
-    await Promise.all(entries.map(async (e) => {
-      if (e.name === '.git') return;
+    for (const e of entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+      if (e.name === '.git') continue;
       const rel = relDir === '' ? e.name : `${relDir}/${e.name}`;
       const isDir = e.isDirectory();
-      if (matches(rules, rel, isDir) || (docker && matches([docker], rel, isDir))) return;
-      const target = join(targetDir, e.name);
+      if (matches(rules, rel, isDir) || (docker && matches([docker], rel, isDir))) continue;
+      const out = base === '' ? rel : rel.slice(base.length + 1);
       if (isDir) {
+        await visit({ rel: out, type: 'dir' });
         subdirs.push(rel);
       } else if (e.isFile()) {
-        await guard(rel, () => copyFile(join(root, rel), target));
-        copied++;
+        await visit({ rel: out, type: 'file' });
       } else if (e.isSymbolicLink()) {
-        await symlink(await guard(rel, () => readlink(join(root, rel))), target);
-        copied++;
+        await visit({ rel: out, type: 'link' });
       }
-    }));
-    for (const sub of subdirs.sort()) await walk(sub, rules);
+    }
+    for (const sub of subdirs) await walk(sub, rules);
   };
   await walk(base, gitRules);
+}
+
+/** Copies root/base into dest and returns the number of files and links copied. */
+export async function copyTree(root: string, base: string, dest: string): Promise<number> {
+  let copied = 0;
+  const from = base === '' ? root : join(root, base);
+  await mkdir(dest, { recursive: true });
+  await walkTree(root, base, async ({ rel, type }) => {
+    const target = join(dest, rel);
+    if (type === 'dir') {
+      await mkdir(target, { recursive: true });
+    } else if (type === 'file') {
+      await guard(rel, () => copyFile(join(from, rel), target));
+      copied++;
+    } else {
+      await symlink(await guard(rel, () => readlink(join(from, rel))), target);
+      copied++;
+    }
+  });
   return copied;
 }
 
