@@ -56,6 +56,8 @@ async function packTree(root: string, base: string, location: string, meta: Uplo
   let files = 0;
   try {
     await walkTree(root, base, async ({ rel, type }) => {
+      // Parents too: a folder .dockerignore excludes is walked for a `!` exception inside it.
+      for (let i = rel.indexOf('/'); i > 0; i = rel.indexOf('/', i + 1)) kept.add(rel.slice(0, i));
       kept.add(rel);
       if (type !== 'dir') files++;
     });

@@ -26,8 +26,10 @@ describe('uploads', () => {
       'sub/a.txt': 'a',
       'sub/skip.log': 'no',
       '.gitignore': '*.log\n',
-      '.dockerignore': 'private\n',
+      '.dockerignore': 'private\nvendor\n!vendor/lib/keep.js\n',
       'private/key': 'secret',
+      'vendor/drop.js': 'no',
+      'vendor/lib/keep.js': 'yes',
       'link': { link: 'index.html' },
     });
     const workRoot = tempDir('upl-work');
@@ -38,7 +40,7 @@ describe('uploads', () => {
     const uploaded = await reader.materialize(source, workRoot);
     const local = await reader.materialize({ kind: 'folder', location: dir }, workRoot);
     expect(listFiles(uploaded.dir!)).toEqual(listFiles(local.dir!));
-    expect(listFiles(uploaded.dir!)).toEqual(['.dockerignore', '.gitignore', 'index.html', 'link', 'sub/a.txt']);
+    expect(listFiles(uploaded.dir!)).toEqual(['.dockerignore', '.gitignore', 'index.html', 'link', 'sub/a.txt', 'vendor/lib/keep.js']);
     expect(uploaded.summary).toEqual({ kind: 'upload', location: source.location });
     await uploaded.dispose();
     await local.dispose();
