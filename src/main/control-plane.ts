@@ -1,5 +1,6 @@
 import { serve } from '@hono/node-server';
 import { readFileSync, writeFileSync } from 'node:fs';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { probeDocker } from '../adapters/docker/probe.js';
@@ -24,6 +25,7 @@ import { issueToken } from '../operations/tokens/tokens.js';
 import type { OperationContext } from '../ports/context.js';
 import type { Store } from '../ports/store.js';
 import { createHttpApp } from '../surfaces/http/app.js';
+import { continuesWhenRead } from '../surfaces/http/upload-route.js';
 import { removeControlPlaneState, writeControlPlaneState } from '../surfaces/client/state-file.js';
 import type { ServeSettings } from './settings.js';
 import { VERSION } from './version.js';
@@ -82,6 +84,10 @@ export async function startControlPlane(settings: ServeSettings, opts: { writeSt
     if (settings.proxyBootstrap) {
       void trackWork(store.work, { kind: 'proxy-bootstrap', serverId: localServer.id }, () => targets.local.proxy.ensureRunning()).catch((err) => log('proxy bootstrap failed', err));
     }
+    // Uploads are swept by age on every upload and read; this catches the ones nobody asks for again.
+    const sweepUploads = () => void uploads.sweep(new Date()).catch((err) => log('upload sweep failed', err));
+    sweepUploads();
+    const uploadSweep = setInterval(sweepUploads, Math.max(60_000, settings.uploads.ttlSeconds * 250)).unref();
     const stopReconciler = startReconciler({ store, targets, runner, staleAfterSeconds: settings.engine.staleAfterSeconds, log }, settings.engine.reconcileEveryMs);
     const context = (actor: Actor): OperationContext => ({
       store,
@@ -101,6 +107,11 @@ export async function startControlPlane(settings: ServeSettings, opts: { writeSt
       const s = serve({ fetch: app.fetch, hostname: settings.host, port: settings.port }, () => resolve(s));
       s.once('error', reject);
     });
+    // Expect: 100-continue is answered at once, except where the route asks for the body itself.
+    server.on('checkContinue', (req: IncomingMessage, res: ServerResponse) => {
+      if (!continuesWhenRead(req.url)) res.writeContinue();
+      server.emit('request', req, res);
+    });
     const { port } = server.address() as AddressInfo;
     const url = `http://${settings.host.includes(':') ? `[${settings.host}]` : settings.host}:${port}`;
     if (opts.writeStateFile !== false) writeControlPlaneState(settings.home, { pid: process.pid, url, token, startedAt: new Date().toISOString(), version: VERSION });
@@ -115,6 +126,7 @@ export async function startControlPlane(settings: ServeSettings, opts: { writeSt
         if (closed) return;
         closed = true;
         stopReconciler();
+        clearInterval(uploadSweep);
         if (opts.writeStateFile !== false) removeControlPlaneState(settings.home, process.pid);
         await new Promise<void>((r) => server.close(() => r()));
         // Let running attempts finish their current work before the store goes away; any still

@@ -28,6 +28,8 @@ export interface UploadStore {
    * do not hash to sha256; nothing is kept then.
    */
   receive(body: AsyncIterable<Uint8Array>, req: { sha256: string; declaredBytes?: number; meta: UploadMeta }, now: Date): Promise<UploadReceipt>;
+  /** Removes uploads older than their time to live; returns how many files went. */
+  sweep(now: Date): Promise<number>;
 }
 
 /** A source packed on the client for upload: a file on disk, removed by dispose(). */

@@ -175,6 +175,21 @@ describe('a remote control plane receives the source as an upload', () => {
     }
   });
 
+  it('berth plan uploads too; an upload without a valid token is refused before its body is read', async () => {
+    const dir = appDir({ 'index.html': 'plan-me' });
+    const plan = await runCli(['plan', dir, '--json'], cliEnv);
+    expect(plan.code, plan.stderr).toBe(0);
+    expect(plan.json()).toMatchObject({ status: 'ready', source: { kind: 'upload' } });
+    const packed = (await packSource({ kind: 'folder', location: dir }))!;
+    try {
+      const { ApiClient } = await import('../../src/surfaces/client/api-client.js');
+      const stranger = new ApiClient({ url: client.connection.url, token: 'not-a-token' });
+      expect(await stranger.upload(packed)).toMatchObject({ ok: false, error: { code: 'token_invalid' } });
+    } finally {
+      await packed.dispose();
+    }
+  });
+
   it('a deploy naming an unknown upload fails with upload_not_found', async () => {
     const res = JSON.parse((await client.raw('POST', '/api/deployments', JSON.stringify({ name: 'no-upload', source: { kind: 'upload', location: 'upl_0000000000aaaaaaaaaaaaaaaa' } }))).body) as { id: string };
     const deadline = Date.now() + 60_000;

@@ -34,7 +34,7 @@ export interface UploadStoreOptions {
   ttlMs?: number;
 }
 
-export function createUploadStore(opts: UploadStoreOptions): UploadStore & { sweep(now: Date): Promise<number> } {
+export function createUploadStore(opts: UploadStoreOptions): UploadStore {
   const dir = uploadsDir(opts.workRoot);
   const maxBytes = opts.maxBytes ?? DEFAULT_UPLOAD_MAX_BYTES;
   const ttlMs = opts.ttlMs ?? DEFAULT_UPLOAD_TTL_MS;

@@ -56,6 +56,8 @@ export class ApiClient {
       authorization: `Bearer ${this.connection.token}`,
       'content-type': packed.meta.format === 'zip' ? 'application/zip' : 'application/x-tar',
       'content-length': String(packed.sizeBytes),
+      // The body goes only once the control plane asks for it: a refusal comes before any byte.
+      expect: '100-continue',
     };
     return new Promise((resolve, reject) => {
       let answered = false;
@@ -66,6 +68,7 @@ export class ApiClient {
         res.on('data', (c: Buffer) => chunks.push(c));
         res.on('error', reject);
         res.on('end', () => {
+          req.destroy();
           try {
             resolve(this.result(res.statusCode ?? 0, Buffer.concat(chunks).toString('utf8')));
           } catch (err) {
@@ -77,10 +80,11 @@ export class ApiClient {
         if (!answered) reject(new BerthError('control_plane_unreachable', 'The control plane could not be reached.', { url: this.connection.url, reason: err.code ?? err.name }));
       };
       req.on('error', unreachable);
-      // A write error after the control plane refused the body is expected; the answer is what counts.
-      pipeline(createReadStream(packed.file), req).catch((err: NodeJS.ErrnoException) => {
-        if (!answered) setTimeout(() => unreachable(err), 1_000).unref();
+      req.on('continue', () => {
+        // A write error after the control plane refused the body mid-way is expected; the answer is what counts.
+        pipeline(createReadStream(packed.file), req).catch(() => undefined);
       });
+      req.flushHeaders();
     });
   }
 
