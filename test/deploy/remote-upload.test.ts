@@ -136,6 +136,29 @@ describe('a remote control plane receives the source as an upload', () => {
     expect(resources.map((r) => r.name)).not.toContain('too-large');
   });
 
+  it('with Expect: 100-continue a declared size over the limit is refused before the body is asked for', async () => {
+    const url = new URL(`/api/uploads?kind=folder&sha256=${'0'.repeat(64)}`, client.connection.url);
+    const headers = { authorization: `Bearer ${client.connection.token}`, 'content-type': 'application/x-tar', 'content-length': String(LIMIT + 1), expect: '100-continue' };
+    const answer = await new Promise<{ status: number; body: string; continued: boolean }>((resolve, reject) => {
+      let continued = false;
+      const req = request(url, { method: 'POST', agent: false, headers }, (res) => {
+        let body = '';
+        res.on('data', (d: Buffer) => (body += d.toString()));
+        res.on('end', () => {
+          req.destroy();
+          resolve({ status: res.statusCode ?? 0, body, continued });
+        });
+      });
+      req.on('continue', () => (continued = true));
+      req.on('error', () => undefined);
+      req.flushHeaders();
+      setTimeout(() => reject(new Error('no answer')), 30_000).unref();
+    });
+    expect(answer.continued).toBe(false);
+    expect(answer.status).toBe(400);
+    expect(JSON.parse(answer.body).error).toMatchObject({ code: 'upload_too_large', details: { limitBytes: LIMIT, receivedBytes: LIMIT + 1 } });
+  });
+
   it('a body without a length is counted as it arrives and refused past the limit', async () => {
     const url = new URL(`/api/uploads?kind=folder&sha256=${'0'.repeat(64)}`, client.connection.url);
     const answer = await new Promise<{ status: number; body: string }>((resolve, reject) => {
