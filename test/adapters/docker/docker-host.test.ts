@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -142,7 +142,7 @@ describe('DOCKER_HOST reaches the engine it names', () => {
 
 /** A CA, a server certificate for localhost and a client certificate, named as DOCKER_CERT_PATH expects. */
 function makeCertificates(out: string): void {
-  execFileSync('mkdir', ['-p', out]);
+  mkdirSync(out, { recursive: true });
   const ssl = (...args: string[]) => execFileSync('openssl', args, { cwd: out, stdio: 'ignore' });
   ssl('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'ca-key.pem', '-out', 'ca.pem', '-days', '1', '-subj', '/CN=berth-test-ca');
   writeFileSync(join(out, 'server.ext'), 'subjectAltName=DNS:localhost,IP:127.0.0.1\n');

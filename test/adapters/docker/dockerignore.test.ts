@@ -3,7 +3,7 @@ import { ensureBaseImages } from '../../../src/adapters/docker/base-images.js';
 import { isBuildControlFile, parseDockerignore } from '../../../src/adapters/docker/dockerignore.js';
 import { createSourceReader } from '../../../src/adapters/sources/index.js';
 import { BASE_IMAGES } from '../../../src/core/plan/base-images.js';
-import { listFiles, tempDir } from '../sources/fs-fixtures.js';
+import { listFiles, tempDir, writeTree } from '../sources/fs-fixtures.js';
 import { DockerRun, ensureDockerd } from '../../support/docker.js';
 
 // .dockerignore follows Docker, not gitignore. Each pattern below is one where the two differ:
@@ -66,7 +66,6 @@ describe('.dockerignore rules', () => {
 
   it('a folder source keeps the Dockerfile and .dockerignore it lists, and leaves out what Docker would', async () => {
     const dir = tempDir('di-copy');
-    const { writeTree } = await import('../sources/fs-fixtures.js');
     writeTree(dir, { ...FILES, Dockerfile: 'FROM scratch\n', '.dockerignore': DOCKERIGNORE });
     const m = await createSourceReader().materialize({ kind: 'folder', location: dir }, tempDir('di-work'));
     expect(listFiles(m.dir!)).toEqual(['.dockerignore', 'Dockerfile', ...SENT].sort());
