@@ -43,5 +43,5 @@ export interface PackedSource {
   dispose(): Promise<void>;
 }
 
-/** Packs a client-side source for upload; undefined for kinds that are not files on the client (git URL, image). */
+/** Packs a client-side source for upload (a local git repository at its ref as a folder); undefined for kinds the control plane fetches itself (git URL, image). */
 export type SourcePacker = (source: SourceProfile) => Promise<PackedSource | undefined>;

@@ -1,6 +1,6 @@
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -124,6 +124,21 @@ describe('a remote control plane receives the source as an upload', () => {
     expect(run.code, run.stderr).toBe(0);
     const url = run.stdout.match(/live at (\S+)/)?.[1];
     expect(await viaEdge(url!)).toMatchObject({ status: 200, body: marker });
+  });
+
+  it('berth up <local repo> --ref: the commit at the ref is uploaded, not the working tree', async () => {
+    const repo = appDir({ 'index.html': 'at-ref' });
+    const git = (...args: string[]) => execFileSync('git', ['-C', repo, ...args], { env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@example.test', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@example.test' } });
+    git('init', '--quiet', '--initial-branch=main');
+    git('add', '-A');
+    git('commit', '--quiet', '-m', 'v1');
+    git('tag', 'v1');
+    writeFileSync(join(repo, 'index.html'), 'working-tree');
+    const run = await upThenDelete([repo, '--ref', 'v1', '--name', 'remote-git'], repo);
+    expect(run.deletedAfterUpload).toBe(true);
+    expect(run.code, run.stderr).toBe(0);
+    const url = run.stdout.match(/live at (\S+)/)?.[1];
+    expect(await viaEdge(url!)).toMatchObject({ status: 200, body: 'at-ref' });
   });
 
   it('a source over BERTH_UPLOAD_MAX_BYTES is refused with upload_too_large and the limit, and nothing is deployed', async () => {

@@ -9,13 +9,16 @@ import tar from 'tar-fs';
 import type { SourceProfile } from '../../core/model/profiles.js';
 import type { PackedSource, UploadMeta } from '../../ports/uploads.js';
 import { findComposeFile } from './compose.js';
+import { materializeGit } from './git.js';
+import { isRemoteGitUrl } from './location.js';
 import { CopyError, walkTree } from './copy-tree.js';
 import { requireBaseDirectory, requireDirectory } from './folder.js';
 import { fsReason, normalizeBaseDirectory, unreadable } from './work-dir.js';
 
 // The client side of an upload: a folder (or a compose file's folder) becomes a tar holding
 // exactly what the control plane's own copy would hold (walkTree applies the same .gitignore and
-// .dockerignore rules); a zip is sent as it is. The archive is spooled to a temporary file while
+// .dockerignore rules); a local git repository is read at its ref and packed whole; a zip is
+// sent as it is. The archive is spooled to a temporary file while
 // it is hashed, so the sha256 and the size are known before the first byte goes out.
 
 export async function packSource(source: SourceProfile, tmpRoot: string = tmpdir()): Promise<PackedSource | undefined> {
@@ -33,6 +36,16 @@ export async function packSource(source: SourceProfile, tmpRoot: string = tmpdir
     const composeFile = basename(file);
     // .dockerignore files often list the compose file itself; the planner still needs it.
     return packTree(dirname(file), '', location, { kind: 'compose', format: 'tar', composeFile }, tmpRoot, (id) => ({ kind: 'upload', location: id }), [composeFile]);
+  }
+  if (source.kind === 'git' && !isRemoteGitUrl(source.location)) {
+    // A repository on this machine: the commit the ref names, read here exactly as the control
+    // plane would read it (git archive, base directory applied), then packed whole.
+    const checkout = await materializeGit(source, tmpRoot);
+    try {
+      return await spoolTar(checkout.dir!, () => false, checkout.summary.location, { kind: 'folder', format: 'tar' }, tmpRoot, (id) => ({ kind: 'upload', location: id }));
+    } finally {
+      await checkout.dispose();
+    }
   }
   if (source.kind === 'zip') {
     const file = resolve(source.location);
@@ -67,6 +80,11 @@ async function packTree(root: string, base: string, location: string, meta: Uplo
   }
   if (files === 0) throw unreadable(location, 'empty');
   const from = base === '' ? root : join(root, base);
+  return spoolTar(from, (rel) => !kept.has(rel), location, meta, tmpRoot, sourceFor);
+}
+
+/** Packs `from` (minus what skip names) into a temporary tar, hashing it on the way. */
+async function spoolTar(from: string, skip: (rel: string) => boolean, location: string, meta: UploadMeta, tmpRoot: string, sourceFor: PackedSource['sourceFor']): Promise<PackedSource> {
   const spool = await mkdtemp(join(tmpRoot, 'berth-upload-'));
   const file = join(spool, 'source.tar');
   const hash = createHash('sha256');
@@ -80,7 +98,7 @@ async function packTree(root: string, base: string, location: string, meta: Uplo
     const pack = tar.pack(from, {
       ignore: (absolute: string) => {
         const rel = relative(from, absolute).split(sep).join('/');
-        return rel !== '' && !kept.has(rel);
+        return rel !== '' && skip(rel);
       },
       // Modes travel as they are on disk; sockets and FIFOs are not source and are skipped.
       umask: 0,

@@ -6,7 +6,7 @@ import { packSource } from '../../../src/adapters/sources/pack.js';
 import { uploadsDir } from '../../../src/adapters/sources/uploads.js';
 import type { PackedSource } from '../../../src/ports/uploads.js';
 import { zipBuffer } from '../../support/zip.js';
-import { listFiles, rejection, tempDir, writeTree } from './fs-fixtures.js';
+import { commit, gitIn, gitRepo, listFiles, rejection, tempDir, writeTree } from './fs-fixtures.js';
 
 // The upload path end to end without HTTP: pack on the "client", receive into the store,
 // materialize with the source reader, and compare with what a local folder read gives.
@@ -81,6 +81,25 @@ describe('uploads', () => {
   it('a location that is not an upload id never becomes a path', async () => {
     const workRoot = tempDir('upl-work');
     expect(await rejection(reader.materialize({ kind: 'upload', location: '../../etc/passwd' }, workRoot))).toMatchObject({ code: 'upload_not_found', details: { reason: 'not_an_upload_id' } });
+  });
+
+  it('a local git repository is packed at its ref, with its base directory, not as the working tree', async () => {
+    const repo = gitRepo('upl-git');
+    commit(repo, { 'app/index.html': 'v1', 'other.txt': 'o' });
+    commit(repo, { 'app/index.html': 'v2' });
+    gitIn(repo, 'tag', 'v2');
+    commit(repo, { 'app/index.html': 'v3' });
+    writeTree(repo, { 'app/untracked.txt': 'not committed' });
+    const workRoot = tempDir('upl-work');
+    const packed = (await packSource({ kind: 'git', location: repo, gitRef: 'v2', baseDirectory: 'app' }))!;
+    const { source } = await roundTrip(packed, workRoot);
+    await packed.dispose();
+    expect(source).toEqual({ kind: 'upload', location: source.location });
+    const m = await reader.materialize(source, workRoot);
+    expect(listFiles(m.dir!)).toEqual(['index.html']);
+    expect(readFileSync(join(m.dir!, 'index.html'), 'utf8')).toBe('v2');
+    await m.dispose();
+    expect(await packSource({ kind: 'git', location: 'https://example.test/repo.git' })).toBeUndefined();
   });
 
   it('a zip is uploaded as it is; its base directory is applied by the control plane', async () => {
