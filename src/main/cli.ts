@@ -1,4 +1,5 @@
 import { CommanderError } from 'commander';
+import { packSource } from '../adapters/sources/pack.js';
 import { OPERATIONS } from '../operations/catalogue.js';
 import { connect } from '../surfaces/client/connect.js';
 import { buildProgram, emit, errorResult, type CliIo } from '../surfaces/cli/program.js';
@@ -16,7 +17,7 @@ const io: CliIo = {
 
 const program = buildProgram({ operations: OPERATIONS, connect: () => connect(), io, version: VERSION });
 
-registerUp(program, { io, connect: () => connect(), op: (name) => OPERATIONS.find((o) => o.name === name)! });
+registerUp(program, { io, connect: () => connect(), op: (name) => OPERATIONS.find((o) => o.name === name)!, packSource: (source) => packSource(source) });
 
 program
   .command('serve')

@@ -1,12 +1,13 @@
 import { serve } from '@hono/node-server';
 import { readFileSync, writeFileSync } from 'node:fs';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { probeDocker } from '../adapters/docker/probe.js';
 import { httpProber } from '../adapters/http/prober.js';
 import { createPlanner } from '../adapters/detect/index.js';
 import { edgePorts } from '../core/compose/checks.js';
-import { createSourceReader } from '../adapters/sources/index.js';
+import { createSourceReader, createUploadStore } from '../adapters/sources/index.js';
 import { DeploymentRunner } from '../engine/deployments/runner.js';
 import { startReconciler } from '../engine/deployments/reconciler.js';
 import { DEFAULT_ENGINE_SETTINGS } from '../engine/deployments/settings.js';
@@ -25,6 +26,7 @@ import { issueToken } from '../operations/tokens/tokens.js';
 import type { OperationContext } from '../ports/context.js';
 import type { Store } from '../ports/store.js';
 import { createHttpApp } from '../surfaces/http/app.js';
+import { continuesWhenRead } from '../surfaces/http/upload-route.js';
 import { removeControlPlaneState, writeControlPlaneState } from '../surfaces/client/state-file.js';
 import type { ServeSettings } from './settings.js';
 import { VERSION } from './version.js';
@@ -66,6 +68,7 @@ export async function startControlPlane(settings: ServeSettings, opts: { writeSt
     const sources = createSourceReader();
     const planner = createPlanner({ edgePorts: edgePorts(settings.httpPort) });
     const workRoot = workRootOf(settings.home);
+    const uploads = createUploadStore({ workRoot, maxBytes: settings.uploads.maxBytes, ttlMs: settings.uploads.ttlSeconds * 1000 });
     const secrets = createSecretCipher({ home: settings.home, key: settings.secretKey });
     const runner = new DeploymentRunner({
       store,
@@ -82,13 +85,17 @@ export async function startControlPlane(settings: ServeSettings, opts: { writeSt
     if (settings.proxyBootstrap) {
       void trackWork(store.work, { kind: 'proxy-bootstrap', serverId: localServer.id }, () => targets.local.proxy.ensureRunning()).catch((err) => log('proxy bootstrap failed', err));
     }
+    // Uploads are swept by age on every upload and read; this catches the ones nobody asks for again.
+    const sweepUploads = () => void uploads.sweep(new Date()).catch((err) => log('upload sweep failed', err));
+    sweepUploads();
+    const uploadSweep = setInterval(sweepUploads, Math.max(60_000, settings.uploads.ttlSeconds * 250)).unref();
     const stopReconciler = startReconciler({ store, targets, runner, staleAfterSeconds: settings.engine.staleAfterSeconds, log }, settings.engine.reconcileEveryMs);
     const context = (actor: Actor): OperationContext => ({
       store,
       actor,
       now: () => new Date(),
       diagnostics: { docker: () => probeDocker(targets.local.engine.docker), proxy: () => targets.local.proxy.probe(), edgePort: async () => targets.local.proxy.probePort() },
-      deploy: { runner, targets, sources, planner, prober: httpProber, workRoot, streamPollMs: 200, streamHeartbeatMs: 5_000 },
+      deploy: { runner, targets, sources, planner, prober: httpProber, workRoot, uploads, streamPollMs: 200, streamHeartbeatMs: 5_000 },
       secrets,
       settings: { home: settings.home, version: VERSION, listen: `${settings.host}:${settings.port}`, baseDomain: settings.baseDomain, httpPort: settings.httpPort },
     });
@@ -100,6 +107,11 @@ export async function startControlPlane(settings: ServeSettings, opts: { writeSt
     const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
       const s = serve({ fetch: app.fetch, hostname: settings.host, port: settings.port }, () => resolve(s));
       s.once('error', reject);
+    });
+    // Expect: 100-continue is answered at once, except where the route asks for the body itself.
+    server.on('checkContinue', (req: IncomingMessage, res: ServerResponse) => {
+      if (!continuesWhenRead(req.url)) res.writeContinue();
+      server.emit('request', req, res);
     });
     const { port } = server.address() as AddressInfo;
     const url = `http://${settings.host.includes(':') ? `[${settings.host}]` : settings.host}:${port}`;
@@ -115,6 +127,7 @@ export async function startControlPlane(settings: ServeSettings, opts: { writeSt
         if (closed) return;
         closed = true;
         stopReconciler();
+        clearInterval(uploadSweep);
         if (opts.writeStateFile !== false) removeControlPlaneState(settings.home, process.pid);
         await new Promise<void>((r) => server.close(() => r()));
         // Let running attempts finish their current work before the store goes away; any still

@@ -1,3 +1,5 @@
+import { dockerEnvOf, type DockerEnv } from '../adapters/docker/engine.js';
+import { DEFAULT_UPLOAD_MAX_BYTES, DEFAULT_UPLOAD_TTL_MS } from '../adapters/sources/index.js';
 import { DEFAULT_ENGINE_SETTINGS, type EngineSettings } from '../engine/deployments/settings.js';
 import { berthHome } from '../surfaces/client/state-file.js';
 
@@ -12,11 +14,13 @@ export interface ServeSettings {
   host: string;
   port: number;
   baseDomain: string;
-  /** Docker Engine API endpoint (DOCKER_HOST form); the local socket when unset. */
-  dockerHost?: string;
+  /** DOCKER_HOST, DOCKER_TLS_VERIFY, DOCKER_CERT_PATH...: read by dockerode; the local socket when unset. */
+  dockerEnv: DockerEnv;
   /** Public HTTP port of the edge proxy (generated URLs use it). */
   httpPort: number;
   caddyBin: string;
+  /** Uploaded sources (remote clients): the largest archive accepted, and how long one is kept. */
+  uploads: { maxBytes: number; ttlSeconds: number };
   /** Start the proxy pair when the control plane starts (a deploy starts it anyway). */
   proxyBootstrap: boolean;
   engine: {
@@ -40,10 +44,11 @@ export function serveSettings(env: NodeJS.ProcessEnv, flags: { listen?: string; 
     host: host || '127.0.0.1',
     port: Number(flags.port ?? portFromListen ?? env.BERTH_PORT ?? 7420),
     baseDomain: env.BERTH_BASE_DOMAIN ?? 'localhost',
-    dockerHost: env.DOCKER_HOST || undefined,
+    dockerEnv: dockerEnvOf(env),
     httpPort: num(env.BERTH_HTTP_PORT, 80),
     caddyBin: env.BERTH_CADDY_BIN ?? 'caddy',
     proxyBootstrap: env.BERTH_PROXY_BOOTSTRAP !== 'false',
+    uploads: { maxBytes: num(env.BERTH_UPLOAD_MAX_BYTES, DEFAULT_UPLOAD_MAX_BYTES), ttlSeconds: num(env.BERTH_UPLOAD_TTL_SECONDS, DEFAULT_UPLOAD_TTL_MS / 1000) },
     engine: {
       staleAfterSeconds: num(env.BERTH_STALE_AFTER_SECONDS, DEFAULT_ENGINE_SETTINGS.staleAfterSeconds),
       heartbeatMs: num(env.BERTH_HEARTBEAT_MS, DEFAULT_ENGINE_SETTINGS.heartbeatMs),

@@ -12,7 +12,7 @@ export interface LocalTargets extends Targets {
 }
 
 export function createTargets(settings: ServeSettings): LocalTargets {
-  const engine = createDockerEngine({ dockerHost: settings.dockerHost });
+  const engine = createDockerEngine({ env: settings.dockerEnv });
   const proxy = new CaddyEdgeProxy({
     home: settings.home,
     httpPort: settings.httpPort,

@@ -5,6 +5,7 @@ import type { DeploymentRunnerPort, Targets } from './deploy-runtime.js';
 import type { HttpProber } from './http-prober.js';
 import type { Planner, SourceReader } from './sources.js';
 import type { SecretCipher } from './secrets.js';
+import type { UploadStore } from './uploads.js';
 
 /** What a handler may use. Built by the composition root; handlers never construct adapters. */
 export interface OperationContext {
@@ -27,6 +28,8 @@ export interface DeployContext {
   planner: Planner;
   prober: HttpProber;
   workRoot: string;
+  /** Sources uploaded by remote clients, kept under workRoot until read or expired. */
+  uploads: UploadStore;
   /** Event streams: how often to look for new events, and to send a heartbeat. */
   streamPollMs: number;
   streamHeartbeatMs: number;

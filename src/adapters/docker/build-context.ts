@@ -1,32 +1,15 @@
 import { lstatSync, readFileSync } from 'node:fs';
 import { relative, sep } from 'node:path';
-import ignore from 'ignore';
 import tar from 'tar-fs';
 import type { Readable } from 'node:stream';
+import { parseDockerignore } from './dockerignore.js';
 
 // The build context is streamed as a tar, never buffered. The engine does not apply
-// .dockerignore itself (the docker CLI does), so Berth filters while packing.
+// .dockerignore itself (the docker CLI does), so Berth filters while packing, with Docker's
+// rules (dockerignore.ts).
 
 /** Name of the Dockerfile Berth generated, added to the context next to the user's files. */
 export const INLINE_DOCKERFILE = '.berth.Dockerfile';
-
-/**
- * .dockerignore patterns are relative to the context root, while gitignore patterns without a
- * slash match at any depth: anchoring each pattern with a leading '/' gives Docker's meaning.
- */
-export function dockerignoreMatcher(text: string): ignore.Ignore {
-  const patterns = text
-    .split(/\r?\n/)
-    .map((line) => line.trim())
-    .filter((line) => line && !line.startsWith('#'))
-    .map((line) => {
-      const negated = line.startsWith('!');
-      const body = (negated ? line.slice(1) : line).trim().replace(/^(\.\/|\/)+/, '');
-      return body ? `${negated ? '!' : ''}/${body}` : '';
-    })
-    .filter(Boolean);
-  return ignore().add(patterns);
-}
 
 function readDockerignore(contextDir: string): string {
   try {
@@ -53,7 +36,7 @@ export interface ContextOptions {
 /** A tar stream of the context: files .dockerignore excludes are never read. */
 export function packContext(opts: ContextOptions): Readable {
   const dockerignore = readDockerignore(opts.contextDir);
-  const matcher = dockerignoreMatcher(dockerignore);
+  const rules = parseDockerignore(dockerignore);
   const dockerfile = opts.dockerfilePath?.replace(/^\.\//, '');
   const keep = new Set(['.dockerignore', ...(dockerfile ? [dockerfile, ...ancestors(dockerfile)] : [])]);
   const skip = (absolute: string): boolean => {
@@ -67,7 +50,8 @@ export function packContext(opts: ContextOptions): Readable {
     } catch {
       return true; // vanished while packing
     }
-    return matcher.ignores(isDir ? `${rel}/` : rel);
+    // An excluded directory is still walked when a `!` pattern may re-include something in it.
+    return rules.ignores(rel) && !(isDir && rules.mustDescend(rel));
   };
   const inline = opts.inlineDockerfile;
   return tar.pack(opts.contextDir, {

@@ -17,7 +17,7 @@ import type {
 import { buildImage } from './build.js';
 import { inspectContainer, listContainers, removeContainer, stopContainer } from './containers.js';
 import { diskUsage } from './disk-usage.js';
-import { dockerClient } from './engine.js';
+import { dockerClient, type DockerEnv } from './engine.js';
 import { engineCall } from './errors.js';
 import { imageIdOf, removeImage, tagImage } from './images.js';
 import { importImage, type ImportRequest } from './import-image.js';
@@ -29,9 +29,11 @@ import { DEFAULT_PULL_BASE_DELAY_MS, pullImage } from './pull.js';
 import { restartPolicy, runContainer } from './run.js';
 
 export interface DockerEngineOptions {
-  /** DOCKER_HOST-style endpoint; the local socket when unset. */
+  /** DOCKER_HOST-style endpoint; the local socket when unset. Shorthand for env.DOCKER_HOST. */
   dockerHost?: string;
-  /** An existing client (e.g. Docker over SSH); wins over dockerHost. */
+  /** The docker variables (DOCKER_HOST, DOCKER_TLS_VERIFY, DOCKER_CERT_PATH, ...); dockerHost wins over env.DOCKER_HOST. */
+  env?: DockerEnv;
+  /** An existing client (e.g. Docker over SSH); wins over dockerHost and env. */
   client?: Docker;
   /**
    * Whether the engine runs on this machine, so its /proc and DockerRootDir are ours to read.
@@ -49,8 +51,9 @@ export class DockerEngine implements ContainerEngine {
   private readonly pullBaseDelayMs: number;
 
   constructor(opts: DockerEngineOptions = {}) {
-    this.docker = opts.client ?? dockerClient(opts.dockerHost);
-    this.local = opts.local ?? (!opts.client && (!opts.dockerHost || opts.dockerHost.startsWith('unix://')));
+    const env: DockerEnv = { ...opts.env, ...(opts.dockerHost ? { DOCKER_HOST: opts.dockerHost } : {}) };
+    this.docker = opts.client ?? dockerClient(env);
+    this.local = opts.local ?? (!opts.client && (!env.DOCKER_HOST || env.DOCKER_HOST.startsWith('unix://')));
     this.pullBaseDelayMs = opts.pullBaseDelayMs ?? DEFAULT_PULL_BASE_DELAY_MS;
   }
 

@@ -26,7 +26,7 @@ export async function materializeCompose(source: SourceProfile, workRoot: string
   });
 }
 
-async function findComposeFile(location: string): Promise<string> {
+export async function findComposeFile(location: string): Promise<string> {
   const info = await stat(location).catch((err: unknown) => {
     throw unreadable(location, fsReason(err));
   });

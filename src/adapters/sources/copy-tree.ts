@@ -1,11 +1,12 @@
 import { copyFile, mkdir, readdir, readFile, readlink, symlink } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import ignore, { type Ignore } from 'ignore';
+import { isBuildControlFile, parseDockerignore } from '../docker/dockerignore.js';
 import { fsReason } from './work-dir.js';
 
 // Copies a folder the way git and docker would see it: paths matched by .gitignore files (at
-// any depth, deeper files refining shallower ones) or by the build context's .dockerignore are
-// left out, and so is .git itself. Symlinks are copied as links (the build context keeps them
+// any depth, deeper files refining shallower ones) or by the build context's .dockerignore
+// (Docker's rules, docker/dockerignore.ts) are left out, and so is .git itself. Symlinks are copied as links (the build context keeps them
 // as links too); sockets, pipes and devices are not source and are skipped.
 
 interface Rules {
@@ -20,46 +21,77 @@ export class CopyError extends Error {
   }
 }
 
+/** One path that survives the ignore rules, relative to the walk's base ('' never appears). */
+export interface TreeEntry {
+  rel: string;
+  type: 'dir' | 'file' | 'link';
+}
+
 /**
- * Copies root/base into dest and returns the number of files and links copied. .gitignore
- * files between root and base apply too, as they would in a checkout.
+ * Walks root/base the way git and docker would see it and calls visit for every directory,
+ * file and symlink that is kept, parents before children. .gitignore files between root and
+ * base apply too, as they would in a checkout. Both the copy below and the upload packer use it,
+ * so a folder deployed locally and one uploaded to a remote control plane hold the same files.
  */
-export async function copyTree(root: string, base: string, dest: string): Promise<number> {
+export async function walkTree(root: string, base: string, visit: (entry: TreeEntry) => Promise<void>): Promise<void> {
   const gitRules: Rules[] = [];
   const parts = base === '' ? [] : base.split('/');
   for (let i = 0; i < parts.length; i++) {
-    const rules = await loadRules(root, parts.slice(0, i).join('/'), '.gitignore', false);
+    const rules = await loadRules(root, parts.slice(0, i).join('/'), '.gitignore');
     if (rules) gitRules.push(rules);
   }
-  const docker = await loadRules(root, base, '.dockerignore', true);
-  let copied = 0;
+  const dockerText = await readRulesFile(root, base, '.dockerignore');
+  const docker = dockerText === undefined ? undefined : parseDockerignore(dockerText);
 
   const walk = async (relDir: string, inherited: Rules[]): Promise<void> => {
-    const local = await loadRules(root, relDir, '.gitignore', false);
+    const local = await loadRules(root, relDir, '.gitignore');
     const rules = local ? [...inherited, local] : inherited;
     const entries = await guard(relDir, () => readdir(join(root, relDir), { withFileTypes: true }));
-    const targetDir = join(dest, relDir.slice(base.length));
-    await mkdir(targetDir, { recursive: true });
     const subdirs: string[] = [];
-    await Promise.all(entries.map(async (e) => {
-      if (e.name === '.git') return;
+    for (const e of entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+      if (e.name === '.git') continue;
       const rel = relDir === '' ? e.name : `${relDir}/${e.name}`;
       const isDir = e.isDirectory();
-      if (matches(rules, rel, isDir) || (docker && matches([docker], rel, isDir))) return;
-      const target = join(targetDir, e.name);
+      if (matches(rules, rel, isDir)) continue;
+      const out = base === '' ? rel : rel.slice(base.length + 1);
+      // Docker's rules: an excluded folder is still walked when a `!` pattern reaches into it,
+      // and the files the build reads (Dockerfile, .dockerignore) are always kept.
+      const dockerExcluded = docker !== undefined && docker.ignores(out) && !(!isDir && isBuildControlFile(out));
+      if (dockerExcluded && !(isDir && docker.mustDescend(out))) continue;
       if (isDir) {
+        if (!dockerExcluded) await visit({ rel: out, type: 'dir' });
         subdirs.push(rel);
       } else if (e.isFile()) {
-        await guard(rel, () => copyFile(join(root, rel), target));
-        copied++;
+        await visit({ rel: out, type: 'file' });
       } else if (e.isSymbolicLink()) {
-        await symlink(await guard(rel, () => readlink(join(root, rel))), target);
-        copied++;
+        await visit({ rel: out, type: 'link' });
       }
-    }));
-    for (const sub of subdirs.sort()) await walk(sub, rules);
+    }
+    for (const sub of subdirs) await walk(sub, rules);
   };
   await walk(base, gitRules);
+}
+
+/** Copies root/base into dest and returns the number of files and links copied. */
+export async function copyTree(root: string, base: string, dest: string): Promise<number> {
+  let copied = 0;
+  const from = base === '' ? root : join(root, base);
+  await mkdir(dest, { recursive: true });
+  await walkTree(root, base, async ({ rel, type }) => {
+    const target = join(dest, rel);
+    if (type === 'dir') {
+      await mkdir(target, { recursive: true });
+    } else if (type === 'file') {
+      // The parent may be a folder .dockerignore excludes, walked only for a `!` exception.
+      await mkdir(dirname(target), { recursive: true });
+      await guard(rel, () => copyFile(join(from, rel), target));
+      copied++;
+    } else {
+      await mkdir(dirname(target), { recursive: true });
+      await symlink(await guard(rel, () => readlink(join(from, rel))), target);
+      copied++;
+    }
+  });
   return copied;
 }
 
@@ -75,28 +107,18 @@ function matches(rules: Rules[], rel: string, isDir: boolean): boolean {
   return ignored;
 }
 
-async function loadRules(root: string, relDir: string, file: string, anchored: boolean): Promise<Rules | undefined> {
-  let text: string;
+async function loadRules(root: string, relDir: string, file: string): Promise<Rules | undefined> {
+  const text = await readRulesFile(root, relDir, file);
+  return text === undefined ? undefined : { dir: relDir, ig: ignore().add(text) };
+}
+
+async function readRulesFile(root: string, relDir: string, file: string): Promise<string | undefined> {
   try {
-    text = await readFile(join(root, relDir, file), 'utf8');
+    return await readFile(join(root, relDir, file), 'utf8');
   } catch (err) {
     if (fsReason(err) === 'missing' || fsReason(err) === 'not_a_directory') return undefined;
     throw new CopyError(fsReason(err), relDir === '' ? file : `${relDir}/${file}`);
   }
-  return { dir: relDir, ig: ignore().add(anchored ? text.split(/\r?\n/).map(anchor).join('\n') : text) };
-}
-
-/**
- * .dockerignore patterns are relative to the context root ("node_modules" means only the top
- * one), while gitignore patterns without a slash match at any depth: anchor them with "/".
- */
-function anchor(line: string): string {
-  const t = line.trim();
-  if (t === '' || t.startsWith('#')) return t;
-  const negated = t.startsWith('!');
-  const body = (negated ? t.slice(1) : t).replace(/^\.\//, '');
-  const anchoredBody = body.startsWith('/') || body.startsWith('**') ? body : `/${body}`;
-  return negated ? `!${anchoredBody}` : anchoredBody;
 }
 
 async function guard<T>(rel: string, fn: () => Promise<T>): Promise<T> {

@@ -43,7 +43,7 @@ export async function requireDirectory(path: string, location: string): Promise<
   if (!isDir) throw unreadable(location, 'not_a_directory');
 }
 
-async function requireBaseDirectory(root: string, base: string): Promise<void> {
+export async function requireBaseDirectory(root: string, base: string): Promise<void> {
   const isDir = await stat(join(root, base)).then((s) => s.isDirectory(), () => false);
   if (!isDir) {
     throw new BerthError('source_base_directory_not_found', `Base directory ${base} does not exist in ${root}.`, { location: root, baseDirectory: base });

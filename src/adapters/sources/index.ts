@@ -5,6 +5,7 @@ import { materializeFolder } from './folder.js';
 import { materializeGit } from './git.js';
 import { materializeImage } from './image.js';
 import { materializeZip } from './zip.js';
+import { materializeUpload } from './uploads.js';
 
 // The SourceReader port: one reader per source kind, each read-only towards the source itself.
 
@@ -14,6 +15,7 @@ const readers: Record<SourceProfile['kind'], (source: SourceProfile, workRoot: s
   zip: materializeZip,
   image: materializeImage,
   compose: materializeCompose,
+  upload: materializeUpload,
 };
 
 export function createSourceReader(): SourceReader {
@@ -22,3 +24,5 @@ export function createSourceReader(): SourceReader {
 
 export { safeLocation } from './location.js';
 export { COMPOSE_FILE_NAMES } from './compose.js';
+export { createUploadStore, DEFAULT_UPLOAD_MAX_BYTES, DEFAULT_UPLOAD_TTL_MS } from './uploads.js';
+export { packSource } from './pack.js';

@@ -416,6 +416,30 @@ export const CATALOGUE = {
       { title: 'Create the volume on the engine (docker volume create <volume>), or drop `external: true` to let Berth make one for the resource', safeByDefault: true },
     ],
   },
+  // --- uploads: a remote control plane receives the source (issue 8) --------------------------
+  upload_too_large: userFix('command-validation', 'The uploaded source is larger than the control plane accepts (BERTH_UPLOAD_MAX_BYTES).', ['limitBytes', 'receivedBytes'], [
+    fixInput('Leave build outputs and dependencies out with .gitignore or .dockerignore, or raise BERTH_UPLOAD_MAX_BYTES on the control plane'),
+  ]),
+  upload_checksum_mismatch: {
+    category: 'validation',
+    phase: 'command-validation',
+    retryable: true,
+    responsibility: 'system',
+    actionability: 'wait-retry',
+    summary: 'The uploaded bytes do not match the sha256 the client sent: the archive changed or was damaged on the way.',
+    detailKeys: ['expectedSha256', 'actualSha256', 'receivedBytes'],
+    remedies: [{ title: 'Run the same `berth up` again; it packs and uploads the source anew', safeByDefault: true }],
+  },
+  upload_not_found: {
+    category: 'not-found',
+    phase: 'detect',
+    retryable: false,
+    responsibility: 'user',
+    actionability: 'fix-input',
+    summary: 'The source refers to an upload the control plane does not hold (never made, or removed after its time to live).',
+    detailKeys: ['id', 'reason'],
+    remedies: [{ title: 'Run `berth up` with the source again: it uploads it anew', safeByDefault: true }],
+  },
 } satisfies Record<string, CodeSpec>;
 
 function userFix(phase: CodeSpec['phase'], summary: string, detailKeys: string[], remedies: CodeSpec['remedies'], category: CodeSpec['category'] = 'validation'): CodeSpec {

@@ -16,6 +16,7 @@ export const ID_PREFIXES = {
   hold: 'hold',
   preview: 'prv',
   event: 'evt',
+  upload: 'upl',
 } as const;
 export type IdKind = keyof typeof ID_PREFIXES;
 

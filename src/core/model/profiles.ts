@@ -4,8 +4,8 @@ import { z } from 'zod';
 // Every object is strict so an unknown field anywhere is `unsupported_field`.
 
 export const sourceProfile = z.strictObject({
-  kind: z.enum(['folder', 'git', 'image', 'compose', 'zip']),
-  /** Folder path, git URL/path, image reference, compose file or zip path. */
+  kind: z.enum(['folder', 'git', 'image', 'compose', 'zip', 'upload']),
+  /** Folder path, git URL/path, image reference, compose file, zip path, or the id of an upload to the control plane. */
   location: z.string().min(1).max(4096),
   gitRef: z.string().min(1).max(255).optional(),
   baseDirectory: z.string().min(1).max(1024).optional(),

@@ -1,8 +1,10 @@
 import type { Command } from 'commander';
 import type { ErrorObject } from '../../core/errors/types.js';
 import type { Operation } from '../../operations/operation.js';
-import type { ApiClient } from '../client/api-client.js';
+import type { SourceProfile } from '../../core/model/profiles.js';
 import { planBlock } from '../../core/plan/blocked-plan.js';
+import type { SourcePacker } from '../../ports/uploads.js';
+import type { ApiClient, CallResult } from '../client/api-client.js';
 import { buildDeployInput, deploySource, type DeployFlags } from './deploy-args.js';
 import { EXIT_CODES } from './exit-codes.js';
 import { emit, errorResult, type CliIo } from './program.js';
@@ -17,6 +19,8 @@ interface UpDeps {
   io: CliIo;
   connect: () => Promise<ApiClient>;
   op: (name: string) => Operation;
+  /** Packs a source on this machine for a remote control plane (wired in by main/). */
+  packSource: SourcePacker;
 }
 
 type Status = { id: string; status: string; currentPhase: string; accessUrl: string | null; error?: ErrorObject; recoveryHint: string | null };
@@ -50,7 +54,9 @@ export function registerUp(program: Command, deps: UpDeps): void {
       try {
         const input = buildDeployInput(source, flags);
         const client = await deps.connect();
-        const result = await client.call(deps.op('deployments.plan'), withoutSecrets(input));
+        const sent = await withUploadedSource(deps, client, input, json);
+        if (!sent.ok) return deps.io.exit(emit(deps.io, json, sent));
+        const result = await client.call(deps.op('deployments.plan'), withoutSecrets(sent.input));
         deps.io.exit(result.ok && isBlocked(result.data) ? emitBlocked(deps.io, json, result.data) : emit(deps.io, json, result));
       } catch (err) {
         const blocked = composeRefusal(source, flags, err);
@@ -101,12 +107,14 @@ async function up(deps: UpDeps, source: string | undefined, flags: DeployFlags &
   }
   try {
     const client = await deps.connect();
+    const sent = await withUploadedSource(deps, client, input, json);
+    if (!sent.ok) return emit(deps.io, json, sent);
     if ((input.source as { kind?: string } | undefined)?.kind === 'compose') {
-      const preview = await client.call(deps.op('deployments.plan'), withoutSecrets(input));
+      const preview = await client.call(deps.op('deployments.plan'), withoutSecrets(sent.input));
       if (!preview.ok) return emit(deps.io, json, preview);
       if (isBlocked(preview.data)) return emitBlocked(deps.io, json, preview.data);
     }
-    const created = await client.call(deps.op('deployments.create'), input);
+    const created = await client.call(deps.op('deployments.create'), sent.input);
     if (!created.ok || flags.wait === false) return emit(deps.io, json, created);
     const d = created.data as Status;
     const stopWatching = () => {
@@ -138,6 +146,26 @@ async function up(deps: UpDeps, source: string | undefined, flags: DeployFlags &
     return status.error ? (EXIT_CODES[status.error.category as keyof typeof EXIT_CODES] ?? 1) : 1;
   } catch (err) {
     return emit(deps.io, json, errorResult(err));
+  }
+}
+
+/**
+ * A remote control plane (BERTH_URL) cannot read this machine's paths: a folder, zip or compose
+ * source is packed and uploaded first, and the input names the upload instead. The local control
+ * plane shares this machine's disk and reads the path itself (same ignore rules, no copy).
+ */
+async function withUploadedSource(deps: UpDeps, client: ApiClient, input: Record<string, unknown>, json: boolean): Promise<{ ok: true; input: Record<string, unknown> } | Extract<CallResult, { ok: false }>> {
+  if (!client.connection.remote || !input.source) return { ok: true, input };
+  const packed = await deps.packSource(input.source as SourceProfile);
+  if (!packed) return { ok: true, input };
+  try {
+    const sent = await client.upload(packed);
+    if (!sent.ok) return sent;
+    const receipt = sent.data as { id: string; sizeBytes: number };
+    if (!json) deps.io.err(`uploaded ${receipt.id} (${receipt.sizeBytes} bytes)`);
+    return { ok: true, input: { ...input, source: packed.sourceFor(receipt.id) } };
+  } finally {
+    await packed.dispose();
   }
 }
 

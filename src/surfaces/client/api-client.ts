@@ -4,12 +4,18 @@ import { BerthError } from '../../core/errors/berth-error.js';
 import type { ErrorObject } from '../../core/errors/types.js';
 import type { Operation } from '../../operations/operation.js';
 import { requestFor } from './request.js';
+import { createReadStream } from 'node:fs';
+import { pipeline } from 'node:stream/promises';
+import type { PackedSource } from '../../ports/uploads.js';
+import { createUpload } from '../../operations/uploads/create.js';
 import { decodeSse } from './sse.js';
 import type { IncomingMessage } from 'node:http';
 
 export interface Connection {
   url: string;
   token: string;
+  /** True when BERTH_URL names the control plane: it cannot read this machine's files, so sources are uploaded. */
+  remote?: boolean;
 }
 
 export type CallResult = { ok: true; data: unknown } | { ok: false; error: ErrorObject };
@@ -21,16 +27,7 @@ export class ApiClient {
   async call(op: Pick<Operation, 'http'>, input: Record<string, unknown>): Promise<CallResult> {
     const req = requestFor(op, input);
     const res = await this.raw(req.method, req.path, req.body);
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(res.body);
-    } catch {
-      throw new BerthError('control_plane_unreachable', 'The control plane answered with something that is not JSON.', { url: this.connection.url, reason: `status ${res.status}` });
-    }
-    if (res.status >= 200 && res.status < 300) return { ok: true, data: parsed };
-    const error = (parsed as { error?: ErrorObject }).error;
-    if (!error?.code) throw new BerthError('control_plane_unreachable', 'The control plane answered without an error object.', { url: this.connection.url, reason: `status ${res.status}` });
-    return { ok: false, error };
+    return this.result(res.status, res.body);
   }
 
   /** Opens a server-sent-events stream of a streaming operation; errors come back as error objects. */
@@ -45,6 +42,63 @@ export class ApiClient {
       return { ok: false, error: parsed.error };
     }
     return { ok: true, envelopes: decodeSse(res) };
+  }
+
+  /**
+   * Streams a packed source to the upload operation with its sha256 and size. The control plane
+   * may answer (a refusal) before the whole body is sent: the answer wins over the broken pipe.
+   */
+  upload(packed: PackedSource): Promise<CallResult> {
+    const url = new URL(createUpload.http.path, this.connection.url);
+    url.search = new URLSearchParams({ kind: packed.meta.kind, sha256: packed.sha256, ...(packed.meta.composeFile ? { composeFile: packed.meta.composeFile } : {}) }).toString();
+    const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
+    const headers = {
+      authorization: `Bearer ${this.connection.token}`,
+      'content-type': packed.meta.format === 'zip' ? 'application/zip' : 'application/x-tar',
+      'content-length': String(packed.sizeBytes),
+      // The body goes only once the control plane asks for it: a refusal comes before any byte.
+      expect: '100-continue',
+    };
+    return new Promise((resolve, reject) => {
+      let answered = false;
+      // A fresh connection: the control plane closes one whose body it refused, so it must not be pooled.
+      const req = send(url, { method: createUpload.http.method, headers, agent: false }, (res) => {
+        answered = true;
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('error', reject);
+        res.on('end', () => {
+          req.destroy();
+          try {
+            resolve(this.result(res.statusCode ?? 0, Buffer.concat(chunks).toString('utf8')));
+          } catch (err) {
+            reject(err);
+          }
+        });
+      });
+      const unreachable = (err: NodeJS.ErrnoException) => {
+        if (!answered) reject(new BerthError('control_plane_unreachable', 'The control plane could not be reached.', { url: this.connection.url, reason: err.code ?? err.name }));
+      };
+      req.on('error', unreachable);
+      req.on('continue', () => {
+        // A write error after the control plane refused the body mid-way is expected; the answer is what counts.
+        pipeline(createReadStream(packed.file), req).catch(() => undefined);
+      });
+      req.flushHeaders();
+    });
+  }
+
+  private result(status: number, body: string): CallResult {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(body);
+    } catch {
+      throw new BerthError('control_plane_unreachable', 'The control plane answered with something that is not JSON.', { url: this.connection.url, reason: `status ${status}` });
+    }
+    if (status >= 200 && status < 300) return { ok: true, data: parsed };
+    const error = (parsed as { error?: ErrorObject }).error;
+    if (!error?.code) throw new BerthError('control_plane_unreachable', 'The control plane answered without an error object.', { url: this.connection.url, reason: `status ${status}` });
+    return { ok: false, error };
   }
 
   private open(method: string, path: string, body: string | undefined, headers: Record<string, string>, signal?: AbortSignal): Promise<IncomingMessage> {

@@ -15,7 +15,7 @@ const BIN = fileURLToPath(new URL('../../../bin/berth.js', import.meta.url));
  * detected and replaced), the way `docker` relies on `dockerd`.
  */
 export async function connect(env: NodeJS.ProcessEnv = process.env): Promise<ApiClient> {
-  if (env.BERTH_URL) return new ApiClient({ url: env.BERTH_URL, token: env.BERTH_TOKEN ?? '' });
+  if (env.BERTH_URL) return new ApiClient({ url: env.BERTH_URL, token: env.BERTH_TOKEN ?? '', remote: true });
   const home = berthHome(env);
   const running = await liveLocal(home);
   if (running) return new ApiClient(running);

@@ -5,6 +5,7 @@ import type { Dispatcher } from '../../operations/dispatch.js';
 import type { Operation } from '../../operations/operation.js';
 import { openApiDocument } from './openapi.js';
 import { httpStatusFor } from './status.js';
+import { mountUploadRoute } from './upload-route.js';
 
 export interface HttpAppOptions {
   operations: readonly Operation[];
@@ -43,6 +44,8 @@ async function inputOf(c: Context, op: Operation): Promise<unknown> {
 /** HTTP routes derived from the catalogue: one route per operation, errors as `{ error }`. */
 export function createHttpApp(opts: HttpAppOptions): Hono {
   const app = new Hono();
+  // Before every JSON route: the upload body is an archive, with its own limit and content types.
+  mountUploadRoute(app, { dispatcher: opts.dispatcher, bearerOf, errorResponse });
 
   /** Server-sent events: `id` is the envelope cursor, `event` its kind, `data` the envelope. */
   async function serveStream(c: Context, op: Operation, input: unknown): Promise<Response> {
