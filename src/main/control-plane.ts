@@ -91,11 +91,9 @@ export async function startControlPlane(settings: ServeSettings, opts: { writeSt
       secrets,
       settings: { home: settings.home, version: VERSION, listen: `${settings.host}:${settings.port}`, baseDomain: settings.baseDomain, httpPort: settings.httpPort },
     });
-    const dispatcher = createDispatcher({
-      context,
-      logError: (correlationId, err) => console.error(`[berth] internal error ${correlationId}:`, err),
-    });
-    const app = createHttpApp({ operations: OPERATIONS, dispatcher, version: VERSION });
+    const logError = (correlationId: string, err: unknown) => console.error(`[berth] internal error ${correlationId}:`, err);
+    const dispatcher = createDispatcher({ context, logError });
+    const app = createHttpApp({ operations: OPERATIONS, dispatcher, version: VERSION, bodyLimitBytes: settings.maxBodyBytes, logError });
     const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
       const s = serve({ fetch: app.fetch, hostname: settings.host, port: settings.port }, () => resolve(s));
       s.once('error', reject);

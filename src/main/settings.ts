@@ -19,6 +19,8 @@ export interface ServeSettings {
   caddyBin: string;
   /** Start the proxy pair when the control plane starts (a deploy starts it anyway). */
   proxyBootstrap: boolean;
+  /** BERTH_MAX_BODY_BYTES: largest JSON request body the HTTP API reads (1 MiB by default). */
+  maxBodyBytes: number;
   engine: {
     staleAfterSeconds: number;
     heartbeatMs: number;
@@ -44,6 +46,7 @@ export function serveSettings(env: NodeJS.ProcessEnv, flags: { listen?: string; 
     httpPort: num(env.BERTH_HTTP_PORT, 80),
     caddyBin: env.BERTH_CADDY_BIN ?? 'caddy',
     proxyBootstrap: env.BERTH_PROXY_BOOTSTRAP !== 'false',
+    maxBodyBytes: num(env.BERTH_MAX_BODY_BYTES, 1024 * 1024),
     engine: {
       staleAfterSeconds: num(env.BERTH_STALE_AFTER_SECONDS, DEFAULT_ENGINE_SETTINGS.staleAfterSeconds),
       heartbeatMs: num(env.BERTH_HEARTBEAT_MS, DEFAULT_ENGINE_SETTINGS.heartbeatMs),

@@ -21,7 +21,11 @@ export interface Operation<I extends z.ZodType = z.ZodType, O extends z.ZodType 
   destructive: boolean;
   /** Name of the input field that must equal the target id, for destructive commands. */
   confirmationField?: string;
-  http: { method: HttpMethod; path: string };
+  /**
+   * `body` overrides the JSON default (application/json, the control plane's size limit) for a
+   * route that takes another body; such a route receives the bytes as the `body` input field.
+   */
+  http: { method: HttpMethod; path: string; body?: { mediaTypes?: readonly string[]; limitBytes?: number } };
   cli: {
     words: string[];
     /** Input fields taken positionally, in order. */

@@ -350,6 +350,32 @@ export const CATALOGUE = {
       { title: 'Collect diagnostics and report the bug with details.correlationId', command: 'berth doctor --json', safeByDefault: true },
     ],
   },
+
+  // --- HTTP API boundary ----------------------------------------------------------------------
+  payload_too_large: {
+    category: 'validation', phase: 'command-validation', retryable: false, responsibility: 'user', actionability: 'fix-input',
+    summary: 'The request body is larger than the limit of its route; it was refused before being parsed.',
+    detailKeys: ['limitBytes'],
+    remedies: [fixInput('Send a smaller body (details.limitBytes is the limit), or ask an operator to raise BERTH_MAX_BODY_BYTES')],
+  },
+  unsupported_media_type: {
+    category: 'validation', phase: 'command-validation', retryable: false, responsibility: 'user', actionability: 'fix-input',
+    summary: 'The request body has a Content-Type this route does not accept (JSON routes need application/json).',
+    detailKeys: ['expected', 'received'],
+    remedies: [fixInput('Send the body with Content-Type: details.expected')],
+  },
+  method_not_allowed: {
+    category: 'validation', phase: 'context-resolution', retryable: false, responsibility: 'user', actionability: 'fix-input',
+    summary: 'The path exists in the API but not with this HTTP method; the Allow header lists the methods it has.',
+    detailKeys: ['method', 'path', 'allow'],
+    remedies: [{ title: 'Use a method listed in details.allow, or read the API', command: 'curl $BERTH_URL/api/openapi.json', safeByDefault: true }],
+  },
+  request_body_incomplete: {
+    category: 'validation', phase: 'command-validation', retryable: true, responsibility: 'user', actionability: 'wait-retry',
+    summary: 'The client stopped sending the request body before it was complete (connection closed or aborted).',
+    detailKeys: ['reason'],
+    remedies: [{ title: 'Send the request again over a stable connection', safeByDefault: true }],
+  },
 } satisfies Record<string, CodeSpec>;
 
 function userFix(phase: CodeSpec['phase'], summary: string, detailKeys: string[], remedies: CodeSpec['remedies'], category: CodeSpec['category'] = 'validation'): CodeSpec {
