@@ -55,7 +55,13 @@ async function localToken(store: Store, home: string): Promise<string> {
   return secret;
 }
 
-export async function startControlPlane(settings: ServeSettings, opts: { writeStateFile?: boolean } = {}): Promise<ControlPlane> {
+export interface StartOptions {
+  writeStateFile?: boolean;
+  /** Sees every error an operation answers, with the operation's name. */
+  observeError?: (operation: string, code: string) => void;
+}
+
+export async function startControlPlane(settings: ServeSettings, opts: StartOptions = {}): Promise<ControlPlane> {
   const store = await openStore({ home: settings.home, databaseUrl: settings.databaseUrl });
   try {
     const localServer = await store.transaction((tx) => ensureLocalServer(tx, SYSTEM, new Date()));
@@ -92,7 +98,8 @@ export async function startControlPlane(settings: ServeSettings, opts: { writeSt
       settings: { home: settings.home, version: VERSION, listen: `${settings.host}:${settings.port}`, baseDomain: settings.baseDomain, httpPort: settings.httpPort },
     });
     const logError = (correlationId: string, err: unknown) => console.error(`[berth] internal error ${correlationId}:`, err);
-    const dispatcher = createDispatcher({ context, logError });
+    const observeError = opts.observeError;
+    const dispatcher = createDispatcher({ context, logError, ...(observeError ? { observeError: (op, error) => observeError(op.name, error.code) } : {}) });
     const app = createHttpApp({ operations: OPERATIONS, dispatcher, version: VERSION, bodyLimitBytes: settings.maxBodyBytes, logError });
     const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
       const s = serve({ fetch: app.fetch, hostname: settings.host, port: settings.port }, () => resolve(s));

@@ -52,3 +52,12 @@ export const COMMON_ERRORS: readonly ErrorCode[] = ['validation_failed', 'token_
 export function toolName(op: Pick<Operation, 'name'>): string {
   return op.name.replace(/\./g, '_');
 }
+
+/** How a destructive operation guards against an accident: a repeated id, a dry-run default, or nothing. */
+export type DestructiveGuard = { kind: 'confirmation'; field: string } | { kind: 'dryRun' } | { kind: 'none' };
+
+export function destructiveGuardOf(op: Pick<Operation, 'confirmationField' | 'input'>): DestructiveGuard {
+  if (op.confirmationField) return { kind: 'confirmation', field: op.confirmationField };
+  const shape = (op.input as unknown as { shape?: Record<string, unknown> }).shape ?? {};
+  return 'dryRun' in shape ? { kind: 'dryRun' } : { kind: 'none' };
+}

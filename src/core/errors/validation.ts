@@ -53,7 +53,8 @@ function safeMessage(issue: z.core.$ZodIssue): string {
     case 'invalid_value':
       return `Expected one of: ${issue.values.map(String).join(', ')}.`;
     case 'invalid_format':
-      return `Expected format ${issue.format}.`;
+      // A pattern with a message of its own says what is allowed; zod's default would echo the pattern only.
+      return issue.format === 'regex' && !issue.message.startsWith('Invalid string') ? `Expected format regex: ${issue.message}.` : `Expected format ${issue.format}.`;
     case 'invalid_union':
       return 'Does not match any accepted shape.';
     case 'custom':
