@@ -38,6 +38,15 @@ describe('hostile input at the HTTP API', () => {
     expect(inQuery.error?.code).toBe('validation_failed');
   });
 
+  it('a name in the wrong format says which characters are allowed', async () => {
+    const res = await send({ method: 'POST', path: '/api/projects', headers: json, body: '{"name":"Bad_Name"}' });
+    expect(res.error?.code).toBe('validation_failed');
+    expect(res.error?.details.validationIssuePaths).toEqual(['name']);
+    const [message] = res.error?.details.validationIssueMessages as string[];
+    for (const allowed of ['a-z', '0-9', '-']) expect(message).toContain(allowed);
+    expect(res.body).not.toContain('Bad_Name');
+  });
+
   it('a JSON-escaped lone surrogate is refused as not well-formed Unicode', async () => {
     const before = await tokenCount();
     for (const name of ['x\\ud800', '\\udc00y', 'a\\udbff']) {
