@@ -24,6 +24,7 @@ import { issueToken } from '../operations/tokens/tokens.js';
 import type { OperationContext } from '../ports/context.js';
 import type { Store } from '../ports/store.js';
 import { createHttpApp } from '../surfaces/http/app.js';
+import { answerClientError } from '../surfaces/http/client-errors.js';
 import { removeControlPlaneState, writeControlPlaneState } from '../surfaces/client/state-file.js';
 import type { ServeSettings } from './settings.js';
 import { VERSION } from './version.js';
@@ -103,6 +104,7 @@ export async function startControlPlane(settings: ServeSettings, opts: StartOpti
     const app = createHttpApp({ operations: OPERATIONS, dispatcher, version: VERSION, bodyLimitBytes: settings.maxBodyBytes, logError });
     const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
       const s = serve({ fetch: app.fetch, hostname: settings.host, port: settings.port }, () => resolve(s));
+      s.on('clientError', answerClientError);
       s.once('error', reject);
     });
     const { port } = server.address() as AddressInfo;

@@ -74,7 +74,8 @@ describe('hostile input at the HTTP API', () => {
     expect(body.length).toBeGreaterThan(800_000);
     const started = Date.now();
     const res = await send({ method: 'POST', path: '/api/tokens', headers: json, body });
-    expect(Date.now() - started).toBeLessThan(2_000);
+    // Generous for a loaded CI machine (alone it takes well under a second); the size bound is the sharp one.
+    expect(Date.now() - started).toBeLessThan(10_000);
     expect(res.status).toBe(400);
     expect(res.error?.code).toBe('validation_failed');
     const paths = res.error?.details.validationIssuePaths as string[];
@@ -126,6 +127,21 @@ describe('hostile input at the HTTP API', () => {
     expect(await tokenCount()).toBe(before);
     const withCharset = await send({ method: 'POST', path: '/api/tokens', headers: { 'content-type': 'Application/JSON; charset=utf-8' }, body: '{"name":"fine"}' });
     expect(withCharset.status).toBe(200);
+  });
+
+  it('a request head too large for the HTTP parser, or not HTTP at all, still gets the error contract', async () => {
+    const long = await send({ method: 'GET', path: `/api/deployments?resourceId=${'r'.repeat(20_000)}` });
+    expect(long.status).toBe(431);
+    expect(long.error?.code).toBe('request_head_too_large');
+    const { port } = new URL(plane.url);
+    const answer = await new Promise<string>((resolve) => {
+      const chunks: Buffer[] = [];
+      const socket = connect(Number(port), '127.0.0.1', () => socket.write('NOT HTTP AT ALL\r\n\r\n'));
+      socket.on('data', (c: Buffer) => chunks.push(c));
+      socket.on('close', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    });
+    expect(answer.startsWith('HTTP/1.1 400')).toBe(true);
+    expect(JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4)).error.code).toBe('parse_failed');
   });
 
   it('a method the path does not have is 405 with an Allow header; an unknown path stays 404', async () => {

@@ -406,6 +406,12 @@ export const CATALOGUE = {
     detailKeys: ['method', 'path', 'allow'],
     remedies: [{ title: 'Use a method listed in details.allow, or read the API', command: 'curl $BERTH_URL/api/openapi.json', safeByDefault: true }],
   },
+  request_head_too_large: {
+    category: 'validation', phase: 'command-validation', retryable: false, responsibility: 'user', actionability: 'fix-input',
+    summary: 'The request line and headers are larger than the HTTP server reads (a query string too long, say); nothing was routed.',
+    detailKeys: ['limitBytes'],
+    remedies: [fixInput('Send long values in a JSON body (a command) instead of the query string, or shorten them')],
+  },
   request_body_incomplete: {
     category: 'validation', phase: 'command-validation', retryable: true, responsibility: 'user', actionability: 'wait-retry',
     summary: 'The client stopped sending the request body before it was complete (connection closed or aborted).',

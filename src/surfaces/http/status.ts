@@ -5,6 +5,7 @@ const STATUS_BY_CODE: Record<string, number> = {
   payload_too_large: 413,
   unsupported_media_type: 415,
   method_not_allowed: 405,
+  request_head_too_large: 431,
 };
 
 /** HTTP status derived from the error category (and, for permission, whether a token was sent). */
