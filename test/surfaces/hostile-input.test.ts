@@ -1,7 +1,9 @@
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createHttpApp } from '../../src/surfaces/http/app.js';
-import type { Dispatcher } from '../../src/operations/dispatch.js';
+import { z } from 'zod';
+import { createDispatcher, type Dispatcher } from '../../src/operations/dispatch.js';
+import { defineOperation, type Operation } from '../../src/operations/operation.js';
 import { OPERATIONS } from '../../src/operations/catalogue.js';
 import { startTestControlPlane, type TestControlPlane } from '../support/control-plane.js';
 import { sendRaw, type RawRequest } from '../support/http-raw.js';
@@ -204,6 +206,33 @@ describe('hostile input at the HTTP API', () => {
     const res = await app.request('/api/tokens', { method: 'POST', headers, body, duplex: 'half' } as RequestInit);
     expect(res.status).toBe(400);
     expect(((await res.json()) as { error: { code: string } }).error.code).toBe('request_body_incomplete');
+  });
+
+  it('a route may declare another body (media types and limit) and receives its bytes', async () => {
+    const upload = defineOperation({
+      name: 'test.upload',
+      kind: 'command',
+      summary: 'A route with a tar body.',
+      input: z.strictObject({ id: z.string(), body: z.instanceof(Uint8Array) }),
+      output: z.object({ id: z.string(), bytes: z.number() }),
+      errors: [],
+      destructive: false,
+      public: true,
+      http: { method: 'POST', path: '/api/test/{id}/upload', body: { mediaTypes: ['application/x-tar'], limitBytes: 1_000 } },
+      cli: { words: ['test-upload'] },
+      handler: async ({ id, body }) => ({ id, bytes: body.byteLength }),
+    });
+    const dispatcher = createDispatcher({ context: () => ({}) as never, logError: () => undefined });
+    const app = createHttpApp({ operations: [upload as unknown as Operation], dispatcher, version: 'test' });
+    const post = (type: string, body: Uint8Array) => app.request('/api/test/u1/upload', { method: 'POST', headers: { 'content-type': type, 'content-length': String(body.byteLength) }, body: Buffer.from(body) });
+    const ok = await post('application/x-tar', new Uint8Array(600));
+    expect(ok.status).toBe(200);
+    expect(await ok.json()).toEqual({ id: 'u1', bytes: 600 });
+    const asJson = await post('application/json', new TextEncoder().encode('{}'));
+    expect(asJson.status).toBe(415);
+    const big = await post('application/x-tar', new Uint8Array(1_001));
+    expect(big.status).toBe(413);
+    expect(((await big.json()) as { error: { details: { limitBytes: number } } }).error.details.limitBytes).toBe(1_000);
   });
 
   it('the body limit is configurable (BERTH_MAX_BODY_BYTES)', async () => {

@@ -88,5 +88,11 @@ describe('the MCP surface speaks MCP', () => {
     }
     const body = await mcp.callTool({ name: 'tokens_issue', arguments: { name: 'x\udc00' } });
     expect(errorOf(body).code).toBe('validation_failed');
+    // A path id that is no URL segment (a dot segment, empty, not a string) would reach another route.
+    for (const id of ['..', '.', '', [], null]) {
+      const result = await mcp.callTool({ name: 'tokens_revoke', arguments: { id, confirm: 'x' } });
+      expect(errorOf(result).code).toBe('validation_failed');
+      expect(new Set(errorOf(result).details.validationIssuePaths as string[])).toEqual(new Set(['id']));
+    }
   });
 });
