@@ -48,6 +48,8 @@ export async function teardown(): Promise<void> {
   const { OPERATIONS } = await import('../../src/operations/catalogue.js');
   const undeclared = undeclaredErrors(readObservedErrors(), OPERATIONS);
   if (undeclared.length > 0) {
+    // vitest reports an error thrown here but still exits 0: the exit code is set as well.
+    process.exitCode = 1;
     throw new Error(`Operations answered codes they do not declare in \`errors\`:\n  ${undeclared.map((o) => `${o.operation}: ${o.code}`).join('\n  ')}`);
   }
 }

@@ -32,7 +32,12 @@ export function readObservedErrors(dir: string = OBSERVED_DIR): Observation[] {
 }
 
 export function clearObservedErrors(dir: string = OBSERVED_DIR): void {
-  rmSync(dir, { recursive: true, force: true });
+  // Another vitest run on the same checkout may be writing here; its files are then its own.
+  try {
+    rmSync(dir, { recursive: true, force: true, maxRetries: 3 });
+  } catch {
+    // left for that run
+  }
 }
 
 /** Observed (operation, code) pairs the operation does not declare, one per pair. */
