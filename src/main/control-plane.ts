@@ -27,6 +27,7 @@ import type { OperationContext } from '../ports/context.js';
 import type { Store } from '../ports/store.js';
 import { createHttpApp } from '../surfaces/http/app.js';
 import { continuesWhenRead } from '../surfaces/http/upload-route.js';
+import { answerClientError } from '../surfaces/http/client-errors.js';
 import { removeControlPlaneState, writeControlPlaneState } from '../surfaces/client/state-file.js';
 import type { ServeSettings } from './settings.js';
 import { VERSION } from './version.js';
@@ -58,7 +59,13 @@ async function localToken(store: Store, home: string): Promise<string> {
   return secret;
 }
 
-export async function startControlPlane(settings: ServeSettings, opts: { writeStateFile?: boolean } = {}): Promise<ControlPlane> {
+export interface StartOptions {
+  writeStateFile?: boolean;
+  /** Sees every error an operation answers, with the operation's name. */
+  observeError?: (operation: string, code: string) => void;
+}
+
+export async function startControlPlane(settings: ServeSettings, opts: StartOptions = {}): Promise<ControlPlane> {
   const store = await openStore({ home: settings.home, databaseUrl: settings.databaseUrl });
   try {
     const localServer = await store.transaction((tx) => ensureLocalServer(tx, SYSTEM, new Date()));
@@ -99,13 +106,13 @@ export async function startControlPlane(settings: ServeSettings, opts: { writeSt
       secrets,
       settings: { home: settings.home, version: VERSION, listen: `${settings.host}:${settings.port}`, baseDomain: settings.baseDomain, httpPort: settings.httpPort },
     });
-    const dispatcher = createDispatcher({
-      context,
-      logError: (correlationId, err) => console.error(`[berth] internal error ${correlationId}:`, err),
-    });
-    const app = createHttpApp({ operations: OPERATIONS, dispatcher, version: VERSION });
+    const logError = (correlationId: string, err: unknown) => console.error(`[berth] internal error ${correlationId}:`, err);
+    const observeError = opts.observeError;
+    const dispatcher = createDispatcher({ context, logError, ...(observeError ? { observeError: (op, error) => observeError(op.name, error.code) } : {}) });
+    const app = createHttpApp({ operations: OPERATIONS, dispatcher, version: VERSION, bodyLimitBytes: settings.maxBodyBytes, logError });
     const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
       const s = serve({ fetch: app.fetch, hostname: settings.host, port: settings.port }, () => resolve(s));
+      s.on('clientError', answerClientError);
       s.once('error', reject);
     });
     // Expect: 100-continue is answered at once, except where the route asks for the body itself.

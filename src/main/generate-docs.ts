@@ -2,9 +2,11 @@ import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ERROR_CODES } from '../core/errors/catalogue.js';
+import { knowledgeFor } from '../core/errors/berth-error.js';
+import type { Phase, Remedy } from '../core/errors/types.js';
 import { explain } from '../operations/errors/explain.js';
 import { OPERATIONS } from '../operations/catalogue.js';
-import { COMMON_ERRORS } from '../operations/operation.js';
+import { COMMON_ERRORS, destructiveGuardOf, type Operation } from '../operations/operation.js';
 import { berthConfigJsonSchema } from '../core/config/berth-config.js';
 
 // docs/errors/<code>.md and docs/operations.md are generated from the catalogues; `--check`
@@ -29,8 +31,15 @@ export function errorDoc(code: (typeof ERROR_CODES)[number]): string {
     '',
   ];
   if (e.detailKeys.length) lines.push('## Details', '', ...e.detailKeys.map((k) => `- \`details.${k}\``), '');
+  const remedy = (r: Remedy) => `- ${r.title}${r.command ? ` — \`${r.command}\`` : ''} (${r.safeByDefault ? 'safe by default' : 'not safe by default'})`;
   lines.push('## Remedies', '');
-  for (const r of e.remedies) lines.push(`- ${r.title}${r.command ? ` — \`${r.command}\`` : ''} (${r.safeByDefault ? 'safe by default' : 'not safe by default'})`);
+  for (const r of e.remedies) lines.push(remedy(r));
+  // One section per phase with its own knowledge; its heading is the anchor links.agentGuide points to.
+  for (const phase of e.phases.slice(1)) {
+    const k = knowledgeFor(code, phase as Phase);
+    lines.push('', `## ${phase}`, '', `Raised in phase \`${phase}\`: responsibility ${k.responsibility}, actionability ${k.actionability}.`, '');
+    for (const r of k.remedies) lines.push(remedy(r));
+  }
   lines.push('', `See it from the CLI: \`berth explain ${code}\`; over HTTP: \`GET /api/errors/${code}\`.`, '');
   return lines.join('\n');
 }
@@ -39,7 +48,7 @@ export function operationsDoc(): string {
   const lines = ['# Operations', '', 'Generated from the operation catalogue (`src/operations/catalogue.ts`).', '', '| operation | kind | CLI | HTTP | destructive | errors |', '|---|---|---|---|---|---|'];
   for (const op of OPERATIONS) {
     const codes = [...new Set([...op.errors, ...(op.public ? [] : COMMON_ERRORS)])].map((c) => `\`${c}\``).join(' ');
-    lines.push(`| \`${op.name}\` | ${op.kind} | \`berth ${op.cli.words.join(' ')}\` | \`${op.http.method} ${op.http.path}\` | ${op.destructive ? `yes (${op.confirmationField ?? 'dryRun'})` : 'no'} | ${codes} |`);
+    lines.push(`| \`${op.name}\` | ${op.kind} | \`berth ${op.cli.words.join(' ')}\` | \`${op.http.method} ${op.http.path}\` | ${op.destructive ? guardText(op) : 'no'} | ${codes} |`);
   }
   return lines.join('\n') + '\n';
 }
@@ -85,3 +94,8 @@ function main(): void {
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) main();
+
+function guardText(op: Operation): string {
+  const guard = destructiveGuardOf(op);
+  return guard.kind === 'confirmation' ? `yes (${guard.field})` : guard.kind === 'dryRun' ? 'yes (dryRun)' : 'yes (acts at once)';
+}

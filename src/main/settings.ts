@@ -23,6 +23,8 @@ export interface ServeSettings {
   uploads: { maxBytes: number; ttlSeconds: number };
   /** Start the proxy pair when the control plane starts (a deploy starts it anyway). */
   proxyBootstrap: boolean;
+  /** BERTH_MAX_BODY_BYTES: largest JSON request body the HTTP API reads (1 MiB by default). */
+  maxBodyBytes: number;
   engine: {
     staleAfterSeconds: number;
     heartbeatMs: number;
@@ -49,6 +51,7 @@ export function serveSettings(env: NodeJS.ProcessEnv, flags: { listen?: string; 
     caddyBin: env.BERTH_CADDY_BIN ?? 'caddy',
     proxyBootstrap: env.BERTH_PROXY_BOOTSTRAP !== 'false',
     uploads: { maxBytes: num(env.BERTH_UPLOAD_MAX_BYTES, DEFAULT_UPLOAD_MAX_BYTES), ttlSeconds: num(env.BERTH_UPLOAD_TTL_SECONDS, DEFAULT_UPLOAD_TTL_MS / 1000) },
+    maxBodyBytes: num(env.BERTH_MAX_BODY_BYTES, 1024 * 1024),
     engine: {
       staleAfterSeconds: num(env.BERTH_STALE_AFTER_SECONDS, DEFAULT_ENGINE_SETTINGS.staleAfterSeconds),
       heartbeatMs: num(env.BERTH_HEARTBEAT_MS, DEFAULT_ENGINE_SETTINGS.heartbeatMs),

@@ -20,6 +20,8 @@ export interface DispatcherDeps {
   context: (actor: Actor) => OperationContext;
   /** Where unexpected errors go, with their correlation id. */
   logError: (correlationId: string, err: unknown) => void;
+  /** Sees every error an operation answers (the test suite checks them against `op.errors`). */
+  observeError?: (op: Operation, error: BerthError) => void;
 }
 
 /** The one path every call takes: authenticate, validate strictly, run, check the output. */
@@ -34,7 +36,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
         const data = await op.handler(input, ctx);
         return { ok: true, data: op.output.parse(data) };
       } catch (err) {
-        return { ok: false, error: asBerthError(err) };
+        return { ok: false, error: observed(op, asBerthError(err)) };
       }
     },
     async dispatchStream(op, rawInput, bearer, signal) {
@@ -45,10 +47,15 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
         const envelopes = op.stream(input, deps.context(actor), signal)[Symbol.asyncIterator]();
         return { ok: true, envelopes, first: await envelopes.next() };
       } catch (err) {
-        return { ok: false, error: asBerthError(err) };
+        return { ok: false, error: observed(op, asBerthError(err)) };
       }
     },
   };
+
+  function observed(op: Operation, error: BerthError): BerthError {
+    deps.observeError?.(op, error);
+    return error;
+  }
 
   function asBerthError(err: unknown): BerthError {
     if (err instanceof BerthError) return err;

@@ -21,7 +21,11 @@ export interface Operation<I extends z.ZodType = z.ZodType, O extends z.ZodType 
   destructive: boolean;
   /** Name of the input field that must equal the target id, for destructive commands. */
   confirmationField?: string;
-  http: { method: HttpMethod; path: string };
+  /**
+   * `body` overrides the JSON default (application/json, the control plane's size limit) for a
+   * route that takes another body; such a route receives the bytes as the `body` input field.
+   */
+  http: { method: HttpMethod; path: string; body?: { mediaTypes?: readonly string[]; limitBytes?: number } };
   cli: {
     words: string[];
     /** Input fields taken positionally, in order. */
@@ -49,4 +53,13 @@ export const COMMON_ERRORS: readonly ErrorCode[] = ['validation_failed', 'token_
 
 export function toolName(op: Pick<Operation, 'name'>): string {
   return op.name.replace(/\./g, '_');
+}
+
+/** How a destructive operation guards against an accident: a repeated id, a dry-run default, or nothing. */
+export type DestructiveGuard = { kind: 'confirmation'; field: string } | { kind: 'dryRun' } | { kind: 'none' };
+
+export function destructiveGuardOf(op: Pick<Operation, 'confirmationField' | 'input'>): DestructiveGuard {
+  if (op.confirmationField) return { kind: 'confirmation', field: op.confirmationField };
+  const shape = (op.input as unknown as { shape?: Record<string, unknown> }).shape ?? {};
+  return 'dryRun' in shape ? { kind: 'dryRun' } : { kind: 'none' };
 }

@@ -1,3 +1,4 @@
+import { recordObservedError } from '../support/observed-errors.js';
 import pg from 'pg';
 import { startControlPlane } from '../../src/main/control-plane.js';
 import { serveSettings } from '../../src/main/settings.js';
@@ -21,7 +22,7 @@ export async function call<T = Record<string, any>>(plane: { client: ApiClient }
 export async function reopenPlane(settings: TestStoreSettings): Promise<TestControlPlane> {
   const httpPort = await freePort();
   const env = { BERTH_PROXY_BOOTSTRAP: 'false', ...FAST_ENGINE_ENV, BERTH_HTTP_PORT: String(httpPort), BERTH_HOME: settings.home, BERTH_DATABASE_URL: settings.databaseUrl ?? '' };
-  const plane = await startControlPlane(serveSettings(env, { listen: '127.0.0.1', port: '0' }));
+  const plane = await startControlPlane(serveSettings(env, { listen: '127.0.0.1', port: '0' }), { observeError: recordObservedError });
   const cliEnv = { ...process.env, BERTH_HOME: settings.home, BERTH_DATABASE_URL: settings.databaseUrl ?? '', BERTH_URL: '', BERTH_TOKEN: '', BERTH_PROXY_BOOTSTRAP: 'false' };
   const close = async () => {
     await plane.close();

@@ -2,6 +2,7 @@ import { startControlPlane, type ControlPlane } from '../../src/main/control-pla
 import { serveSettings } from '../../src/main/settings.js';
 import { ApiClient } from '../../src/surfaces/client/api-client.js';
 import { removeRuntimeOf } from './docker-objects.js';
+import { recordObservedError } from './observed-errors.js';
 import { freePort } from './ports.js';
 import { freshStore, type TestStoreSettings } from './store.js';
 
@@ -33,7 +34,7 @@ export async function startTestControlPlane(env: NodeJS.ProcessEnv = {}): Promis
     BERTH_HOME: settings.home,
     BERTH_DATABASE_URL: settings.databaseUrl ?? '',
   };
-  const plane = await startControlPlane(serveSettings(full, { listen: '127.0.0.1', port: '0' }));
+  const plane = await startControlPlane(serveSettings(full, { listen: '127.0.0.1', port: '0' }), { observeError: recordObservedError });
   const cliEnv = { ...process.env, BERTH_HOME: settings.home, BERTH_DATABASE_URL: settings.databaseUrl ?? '', BERTH_URL: '', BERTH_TOKEN: '', BERTH_PROXY_BOOTSTRAP: 'false' };
   let closed = false;
   const close = async () => {

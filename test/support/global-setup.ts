@@ -4,6 +4,7 @@ import { migrationFiles } from '../../src/adapters/store/migrate.js';
 import { createHash } from 'node:crypto';
 import { TEMPLATE_DATABASE, TEMPLATE_PGDATA, TEST_ROOT } from './paths.js';
 import pg from 'pg';
+import { clearObservedErrors, readObservedErrors, undeclaredErrors } from './observed-errors.js';
 
 // Opening a fresh PGlite directory takes ~5 s, an existing one ~0.4 s: the suite prepares one
 // migrated template (PGlite directory and PostgreSQL database) and every test copies it.
@@ -16,6 +17,7 @@ function migrationsDigest(): string {
 
 export async function setup(): Promise<void> {
   mkdirSync(TEST_ROOT, { recursive: true });
+  clearObservedErrors();
   const digest = migrationsDigest();
   const marker = `${TEMPLATE_PGDATA}/.migrations-${digest}`;
   if (!existsSync(marker)) {
@@ -38,6 +40,17 @@ export async function setup(): Promise<void> {
     await admin.end();
     const store = await openStore({ home: TEST_ROOT, databaseUrl: withDatabase(url, TEMPLATE_DATABASE) });
     await store.close();
+  }
+}
+
+/** After the run: an operation that answered a code it does not declare fails it (see observed-errors.ts). */
+export async function teardown(): Promise<void> {
+  const { OPERATIONS } = await import('../../src/operations/catalogue.js');
+  const undeclared = undeclaredErrors(readObservedErrors(), OPERATIONS);
+  if (undeclared.length > 0) {
+    // vitest reports an error thrown here but still exits 0: the exit code is set as well.
+    process.exitCode = 1;
+    throw new Error(`Operations answered codes they do not declare in \`errors\`:\n  ${undeclared.map((o) => `${o.operation}: ${o.code}`).join('\n  ')}`);
   }
 }
 

@@ -1,4 +1,4 @@
-import { bigint, bigserial, integer, jsonb, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
+import { bigint, bigserial, integer, jsonb, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
 
 // Drizzle's view of the tables created by migrations/*.sql (the SQL files are the authority;
 // test/store/schema-matches-migrations.test.ts checks the two agree).
@@ -151,7 +151,7 @@ export const retentionDefaults = pgTable('retention_defaults', {
   schedule: text('schedule').notNull(),
   updatedAt: ts('updated_at').notNull(),
   updatedBy: text('updated_by').notNull(),
-});
+}, (t) => [primaryKey({ columns: [t.scope, t.category] })]);
 
 export const providerJobLogs = pgTable('provider_job_logs', {
   seq: bigserial('seq', { mode: 'number' }).primaryKey(),
@@ -171,4 +171,4 @@ export const resourceSecrets = pgTable('resource_secrets', {
   sealed: text('sealed').notNull(),
   createdAt: ts('created_at').notNull(),
   updatedAt: ts('updated_at').notNull(),
-});
+}, (t) => [primaryKey({ columns: [t.resourceId, t.name] })]);

@@ -20,6 +20,15 @@ export const CATALOGUE = {
       fixInput('Correct or remove the fields named in details.validationIssuePaths'),
       { title: 'Show the operation input schema', command: 'berth <command> --help', safeByDefault: true },
     ],
+    byPhase: {
+      // The compose file read from the source at plan time, not the command's input.
+      plan: {
+        remedies: [
+          fixInput('Fix the fields named in details.validationIssuePaths in the compose file of the source'),
+          { title: 'Check the fix without deploying', command: 'berth plan <source>', safeByDefault: true },
+        ],
+      },
+    },
   },
   parse_failed: {
     category: 'validation',
@@ -30,6 +39,14 @@ export const CATALOGUE = {
     summary: 'A configuration document (berth.yml, compose file, JSON input) is not valid YAML or JSON.',
     detailKeys: ['file', 'line', 'column'],
     remedies: [fixInput('Fix the syntax at details.file line details.line')],
+    byPhase: {
+      plan: {
+        remedies: [
+          fixInput('Fix the syntax at details.file line details.line in the source, then deploy again'),
+          { title: 'Check the fix without deploying', command: 'berth plan <source>', safeByDefault: true },
+        ],
+      },
+    },
   },
   confirmation_mismatch: {
     category: 'validation',
@@ -59,7 +76,7 @@ export const CATALOGUE = {
     actionability: 'fix-input',
     summary: 'The error code asked for is not in the catalogue.',
     detailKeys: ['code'],
-    remedies: [{ title: 'List the catalogued codes', command: 'berth explain --list', safeByDefault: true }],
+    remedies: [{ title: 'List the catalogued codes', command: 'berth errors list', safeByDefault: true }],
   },
   token_invalid: {
     category: 'permission',
@@ -172,10 +189,16 @@ export const CATALOGUE = {
   },
 
   // --- deploy lifecycle: detect -------------------------------------------------------------
-  source_unreadable: userFix('detect', 'The source path is missing, unreadable or empty, or the image/compose reference cannot be read.', ['location', 'reason'], [
-    fixInput('Fix the source path or permissions'),
-    { title: 'Point the resource at the right source', command: 'berth resource relink <resourceId> --source <path>', safeByDefault: false },
-  ]),
+  source_unreadable: {
+    ...userFix('detect', 'The source path is missing, unreadable or empty, or the image/compose reference cannot be read.', ['location', 'reason'], [
+      fixInput('Fix the source path or permissions'),
+      { title: 'Point the resource at the right source', command: 'berth resource relink <resourceId> --source \'{"kind":"folder","location":"<path>"}\'', safeByDefault: false },
+    ]),
+    byPhase: {
+      // Raised by the CLI before anything is sent: a file named on the command line (berth.yml, an env_file).
+      'command-validation': { remedies: [fixInput('Fix the path in details.location: the file named on the command line or by env_file must exist and be readable')] },
+    },
+  },
   source_ref_not_found: userFix('detect', 'The git ref (branch, tag or commit) does not exist in the repository.', ['location', 'gitRef'], [
     fixInput('Use an existing branch, tag or commit (git ls-remote <repo>)'),
   ]),
@@ -208,7 +231,7 @@ export const CATALOGUE = {
   reserved_port: userFix('plan', "A service publishes a host port the edge proxy listens on: BERTH_HTTP_PORT (80 unless set), and 443 when TLS is on. details.port is the port, details.edgePorts all of the edge's ports.", ['service', 'port', 'edgePorts'], [
     fixInput('Remove the host port: Berth routes the access URL to the internal port'),
   ]),
-  port_conflict: { ...userFix('plan', 'The same host port is published twice, or is owned by another deployment.', ['service', 'port', 'owner'], [fixInput('Publish a different host port, or none')]), category: 'conflict' },
+  port_conflict: { ...userFix('plan', 'The same host port is published twice in one compose file (details.owner is the service that publishes it first); ports owned by other deployments are not checked at plan time.', ['service', 'port', 'owner'], [fixInput('Publish a different host port, or none')]), category: 'conflict' },
   unknown_service: userFix('plan', 'A reference names a service that is not declared.', ['service', 'reference'], [fixInput('Declare the service, or fix the name')]),
   unknown_network: userFix('plan', 'A service joins a network that is not declared at top level.', ['service', 'network'], [fixInput('Declare the network under networks:, or fix the name')]),
   // --- execute --------------------------------------------------------------------------------
@@ -313,9 +336,22 @@ export const CATALOGUE = {
   rollback_candidate_not_found: userFix('recovery', 'The rollback candidate is unknown or belongs to another resource.', ['candidateId'], [
     { title: 'Pick a candidate listed by recovery readiness', command: 'berth deployment recovery-readiness <deploymentId>', safeByDefault: true },
   ], 'not-found'),
-  rollback_candidate_not_ready: userFix('recovery', 'The candidate lacks its snapshot, artifact or target.', ['candidateId', 'missing'], [
-    { title: 'Choose another candidate, or redeploy', command: 'berth deployment recovery-readiness <deploymentId>', safeByDefault: true },
-  ], 'domain'),
+  rollback_candidate_not_ready: {
+    ...userFix('recovery', 'The candidate lacks its snapshot, artifact or target.', ['candidateId', 'missing'], [
+      { title: 'Choose another candidate, or redeploy', command: 'berth deployment recovery-readiness <deploymentId>', safeByDefault: true },
+    ], 'domain'),
+    byPhase: {
+      // Readiness saw the images; by the time the rollback ran they had been removed from the engine.
+      execute: {
+        responsibility: 'system',
+        actionability: 'run-diagnostic',
+        remedies: [
+          { title: 'Read recovery readiness again: the candidate is no longer ready', command: 'berth deployment recovery-readiness <deploymentId>', safeByDefault: true },
+          { title: 'Or redeploy the resource from its source', command: 'berth deployment redeploy <resourceId>', safeByDefault: false },
+        ],
+      },
+    },
+  },
   no_previous_revision: userFix('recovery', 'There is no earlier successful deployment to roll back to.', ['resourceId'], [
     { title: 'Fix the profile and redeploy instead', command: 'berth resource redeploy <resourceId>', safeByDefault: false },
   ], 'domain'),
@@ -439,6 +475,38 @@ export const CATALOGUE = {
     summary: 'The source refers to an upload the control plane does not hold (never made, or removed after its time to live).',
     detailKeys: ['id', 'reason'],
     remedies: [{ title: 'Run `berth up` with the source again: it uploads it anew', safeByDefault: true }],
+  },
+
+  // --- HTTP API boundary ----------------------------------------------------------------------
+  payload_too_large: {
+    category: 'validation', phase: 'command-validation', retryable: false, responsibility: 'user', actionability: 'fix-input',
+    summary: 'The request body is larger than the limit of its route; it was refused before being parsed.',
+    detailKeys: ['limitBytes'],
+    remedies: [fixInput('Send a smaller body (details.limitBytes is the limit), or ask an operator to raise BERTH_MAX_BODY_BYTES')],
+  },
+  unsupported_media_type: {
+    category: 'validation', phase: 'command-validation', retryable: false, responsibility: 'user', actionability: 'fix-input',
+    summary: 'The request body has a Content-Type this route does not accept (JSON routes need application/json).',
+    detailKeys: ['expected', 'received'],
+    remedies: [fixInput('Send the body with Content-Type: details.expected')],
+  },
+  method_not_allowed: {
+    category: 'validation', phase: 'context-resolution', retryable: false, responsibility: 'user', actionability: 'fix-input',
+    summary: 'The path exists in the API but not with this HTTP method; the Allow header lists the methods it has.',
+    detailKeys: ['method', 'path', 'allow'],
+    remedies: [{ title: 'Use a method listed in details.allow, or read the API', command: 'curl $BERTH_URL/api/openapi.json', safeByDefault: true }],
+  },
+  request_head_too_large: {
+    category: 'validation', phase: 'command-validation', retryable: false, responsibility: 'user', actionability: 'fix-input',
+    summary: 'The request line and headers are larger than the HTTP server reads (a query string too long, say); nothing was routed.',
+    detailKeys: ['limitBytes'],
+    remedies: [fixInput('Send long values in a JSON body (a command) instead of the query string, or shorten them')],
+  },
+  request_body_incomplete: {
+    category: 'validation', phase: 'command-validation', retryable: true, responsibility: 'user', actionability: 'wait-retry',
+    summary: 'The client stopped sending the request body before it was complete (connection closed or aborted).',
+    detailKeys: ['reason'],
+    remedies: [{ title: 'Send the request again over a stable connection', safeByDefault: true }],
   },
 } satisfies Record<string, CodeSpec>;
 

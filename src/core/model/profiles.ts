@@ -39,11 +39,15 @@ export const healthProfile = z.strictObject({
 });
 export type HealthProfile = z.infer<typeof healthProfile>;
 
+/** A DNS label: what names and host labels may contain, said in the validation issue. */
+const DNS_LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
+const DNS_LABEL_RULE = 'allowed: lowercase letters a-z, digits 0-9 and dashes (-); 1 to 63 characters, starting and ending with a letter or digit';
+
 export const accessProfile = z.strictObject({
   /** Generated URL host label; defaults to the resource name. */
-  hostLabel: z.string().regex(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/).optional(),
+  hostLabel: z.string().regex(DNS_LABEL, DNS_LABEL_RULE).optional(),
   domains: z.array(z.string().min(1).max(253)).max(20).optional(),
 });
 export type AccessProfile = z.infer<typeof accessProfile>;
 
-export const resourceName = z.string().regex(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/, 'lowercase letters, digits and dashes');
+export const resourceName = z.string().regex(DNS_LABEL, DNS_LABEL_RULE);

@@ -3,6 +3,7 @@ import { request as httpsRequest } from 'node:https';
 import { BerthError } from '../../core/errors/berth-error.js';
 import type { ErrorObject } from '../../core/errors/types.js';
 import type { Operation } from '../../operations/operation.js';
+import { assertPathParams } from './path-params.js';
 import { requestFor } from './request.js';
 import { createReadStream } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
@@ -24,7 +25,8 @@ export type CallResult = { ok: true; data: unknown } | { ok: false; error: Error
 export class ApiClient {
   constructor(readonly connection: Connection) {}
 
-  async call(op: Pick<Operation, 'http'>, input: Record<string, unknown>): Promise<CallResult> {
+  async call(op: Pick<Operation, 'http'> & Partial<Pick<Operation, 'input'>>, input: Record<string, unknown>): Promise<CallResult> {
+    assertPathParams(op, input);
     const req = requestFor(op, input);
     const res = await this.raw(req.method, req.path, req.body);
     return this.result(res.status, res.body);

@@ -26,7 +26,7 @@ export function openApiDocument(operations: readonly Operation[], version: strin
       'x-berth-cli': `berth ${op.cli.words.join(' ')}`,
       security: op.public ? [] : [{ bearer: [] }],
       parameters,
-      ...(isQuery ? {} : { requestBody: { required: true, content: { 'application/json': { schema: inputSchema } } } }),
+      ...(isQuery ? {} : { requestBody: { required: true, content: Object.fromEntries((op.http.body?.mediaTypes ?? ['application/json']).map((type) => [type, type === 'application/json' ? { schema: inputSchema } : {}])) } }),
       responses: {
         '200': { description: 'Success', content: { 'application/json': { schema: z.toJSONSchema(op.output, { unrepresentable: 'any' }) } } },
         default: { description: 'Error object from the catalogue', content: { 'application/json': { schema: { $ref: '#/components/schemas/ErrorEnvelope' } } } },

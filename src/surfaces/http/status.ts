@@ -1,7 +1,17 @@
 import type { ErrorObject } from '../../core/errors/types.js';
 
+/** Codes whose HTTP status is more precise than their category's. */
+const STATUS_BY_CODE: Record<string, number> = {
+  payload_too_large: 413,
+  unsupported_media_type: 415,
+  method_not_allowed: 405,
+  request_head_too_large: 431,
+};
+
 /** HTTP status derived from the error category (and, for permission, whether a token was sent). */
 export function httpStatusFor(error: Pick<ErrorObject, 'category' | 'code'>): number {
+  const exact = STATUS_BY_CODE[error.code];
+  if (exact) return exact;
   switch (error.category) {
     case 'validation':
       return 400;
