@@ -8,6 +8,7 @@ import type { OperationContext } from '../../ports/context.js';
 import { defineOperation } from '../operation.js';
 import { previewKey } from '../deployments/deploy-input.js';
 import { previewCleanupOut } from '../recovery/views.js';
+import { teardown } from '../../engine/deployments/teardown.js';
 
 type Preview = { type: string; id: string };
 
@@ -24,14 +25,10 @@ async function cleanupResource(ctx: OperationContext, resourceId: string, previe
     if (!server) continue;
     const { engine, proxy } = ctx.deploy.targets.forServer(server);
     await proxy.removeRoute(route);
-    for (const c of await engine.listContainers({ [LABELS.resource]: resourceId, [LABELS.preview]: `${preview.type}:${preview.id}` })) {
-      await engine.stop(c.id, 5).catch(() => undefined);
-      await engine.remove(c.id).catch(() => undefined);
-      containers.push(c.id);
-    }
-    for (const a of attempts.filter((x) => x.serverId === serverId)) {
-      for (const n of a.runtime?.networks ?? []) await engine.removeNetwork(n).catch(() => undefined);
-    }
+    const listed = await engine.listContainers({ [LABELS.resource]: resourceId, [LABELS.preview]: `${preview.type}:${preview.id}` });
+    const networks = attempts.filter((x) => x.serverId === serverId).flatMap((x) => x.runtime?.networks ?? []);
+    await teardown(engine, { containers: listed.map((c) => c.id), networks, stopTimeoutSeconds: 5 });
+    containers.push(...listed.map((c) => c.id));
   }
   const at = ctx.now().toISOString();
   const retired = attempts.filter((a) => a.runtime && !a.runtime.retiredAt);

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { Deployment } from '../../core/deployments/deployment.js';
 import { ACTIVE_STATUSES, isTerminal } from '../../core/deployments/status.js';
 import { fail } from '../../core/errors/berth-error.js';
+import { sleep } from '../../core/time/delay.js';
 import type { OperationContext } from '../../ports/context.js';
 import { defineOperation } from '../operation.js';
 import { deploymentOut, deploymentView } from '../deployments/status-view.js';
@@ -15,7 +16,7 @@ async function settled(ctx: OperationContext, id: string): Promise<Deployment> {
   for (;;) {
     const d = (await ctx.store.deployments.get(id))!;
     if (isTerminal(d.status) || Date.now() > deadline) return d;
-    await new Promise((r) => setTimeout(r, 100));
+    await sleep(100);
   }
 }
 

@@ -4,7 +4,7 @@ import type { OperationContext } from '../../ports/context.js';
 import { defineOperation } from '../operation.js';
 import { queryBool } from '../query-params.js';
 import { findWorkItem, summary, type WorkSummary } from './views.js';
-import { delay } from '../../core/time/delay.js';
+import { sleep } from '../../core/time/delay.js';
 
 // Watching polls the item (reads only) and yields a snapshot each time what a reader acts on
 // changes: status, phase, error code. Heartbeats keep idle connections honest.
@@ -33,7 +33,7 @@ export async function* workEnvelopes(ctx: OperationContext, id: string, follow: 
       yield { kind: 'heartbeat', cursor, at: new Date().toISOString() };
       lastBeat = Date.now();
     }
-    await delay(ctx.deploy.streamPollMs, signal);
+    await sleep(ctx.deploy.streamPollMs, signal).catch(() => undefined); // aborted: the loop ends
   }
 }
 
