@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { recordId } from '../id-input.js';
 import { routeId } from '../../core/access/generated-url.js';
 import type { Deployment } from '../../core/deployments/deployment.js';
 import { isTerminal } from '../../core/deployments/status.js';
@@ -43,7 +44,7 @@ export const cleanupPreview = defineOperation({
   kind: 'command',
   summary:
     'Clean up a preview by type + id: its runtime stops and its access URL stops answering; production and history are untouched, and the same preview id can be deployed again.',
-  input: z.strictObject({ ...previewKey.shape, resourceId: z.string().min(1).max(100).optional().describe('only this resource (default: every resource with this preview)') }),
+  input: z.strictObject({ ...previewKey.shape, resourceId: recordId.optional().describe('only this resource (default: every resource with this preview)') }),
   output: previewCleanupOut,
   errors: ['preview_not_found', 'resource_not_found', 'deployment_in_progress'],
   destructive: true,

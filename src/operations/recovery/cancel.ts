@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { recordId } from '../id-input.js';
 import type { Deployment } from '../../core/deployments/deployment.js';
 import { ACTIVE_STATUSES, isTerminal } from '../../core/deployments/status.js';
 import { fail } from '../../core/errors/berth-error.js';
@@ -30,7 +31,7 @@ export const cancelDeployment = defineOperation({
   name: 'deployments.cancel',
   kind: 'command',
   summary: 'Cancel one active attempt (building, starting or verifying); --confirm must equal the id. Deletes nothing: history, logs, events, artifacts and route intent stay.',
-  input: z.strictObject({ id: z.string().min(1).max(100), confirm: z.string().min(1).max(100).describe('the deployment id again') }),
+  input: z.strictObject({ id: recordId, confirm: recordId.describe('the deployment id again') }),
   output: deploymentOut,
   errors: ['deployment_not_found', 'confirmation_mismatch', 'deployment_not_cancelable'],
   destructive: true,

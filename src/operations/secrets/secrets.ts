@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { recordId } from '../id-input.js';
 import { fail } from '../../core/errors/berth-error.js';
 import { secretName } from '../../core/governance/secret-name.js';
 import { defineOperation } from '../operation.js';
@@ -6,7 +7,7 @@ import { defineOperation } from '../operation.js';
 // Resource secrets: values are sealed (ctx.secrets) before the store sees them and are never
 // returned; resources keep only the names (secretNames), which deployment snapshots copy.
 
-const resourceId = z.string().min(1).max(100);
+const resourceId = recordId;
 const changedOut = z.object({ resourceId: z.string(), name: z.string(), changed: z.boolean(), secretNames: z.array(z.string()) });
 
 export const setSecret = defineOperation({

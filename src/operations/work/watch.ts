@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { recordId } from '../id-input.js';
 import { FINISHED_WORK, type WorkItem } from '../../core/work/work-item.js';
 import type { OperationContext } from '../../ports/context.js';
 import { defineOperation } from '../operation.js';
@@ -41,7 +42,7 @@ export const watchWork = defineOperation({
   name: 'work.watch',
   kind: 'query',
   summary: 'Watch one work item: snapshot/heartbeat/closed envelopes until it finishes (--follow streams; without it, the current snapshot).',
-  input: z.strictObject({ id: z.string().min(1).max(100), follow: queryBool.optional().describe('keep watching until the item finishes') }),
+  input: z.strictObject({ id: recordId, follow: queryBool.optional().describe('keep watching until the item finishes') }),
   output: z.object({ envelopes: z.array(z.record(z.string(), z.unknown())) }),
   errors: ['work_item_not_found'],
   destructive: false,
