@@ -5,8 +5,11 @@ import type { Deployment } from './deployment.js';
 // newest live attempt of the resource and preview key. (A replaced version still draining is
 // live until it is retired, but no longer serving: a newer live attempt exists.)
 
+/** The attempt's containers were started and never retired (whatever its status). */
+export const hasLiveRuntime = (d: Pick<Deployment, 'runtime'>): boolean => Boolean(d.runtime) && !d.runtime!.retiredAt;
+
 /** Succeeded, with a runtime that was never retired: serving, or still draining after a switch. */
-export const isServing = (d: Pick<Deployment, 'status' | 'runtime'>): boolean => d.status === 'succeeded' && Boolean(d.runtime) && !d.runtime!.retiredAt;
+export const isServing = (d: Pick<Deployment, 'status' | 'runtime'>): boolean => d.status === 'succeeded' && hasLiveRuntime(d);
 
 /** The serving attempt among one resource and preview key's attempts, newest first. */
 export const servingAmong = <T extends Pick<Deployment, 'status' | 'runtime'>>(newestFirst: readonly T[]): T | undefined => newestFirst.find(isServing);

@@ -3,6 +3,7 @@ import { recordId } from '../id-input.js';
 import { routeId } from '../../core/access/generated-url.js';
 import type { Deployment } from '../../core/deployments/deployment.js';
 import { isTerminal } from '../../core/deployments/status.js';
+import { hasLiveRuntime } from '../../core/deployments/serving.js';
 import { fail } from '../../core/errors/berth-error.js';
 import { LABELS } from '../../ports/container-engine.js';
 import type { OperationContext } from '../../ports/context.js';
@@ -32,7 +33,7 @@ async function cleanupResource(ctx: OperationContext, resourceId: string, previe
     containers.push(...listed.map((c) => c.id));
   }
   const at = ctx.now().toISOString();
-  const retired = attempts.filter((a) => a.runtime && !a.runtime.retiredAt);
+  const retired = attempts.filter(hasLiveRuntime);
   for (const a of retired) await ctx.store.deployments.update(a.id, { runtime: { ...a.runtime!, retiredAt: at } });
   const result = { resourceId, routeId: route, retiredDeployments: retired.map((a) => a.id), containers };
   await ctx.store.audit.append({ type: 'preview.cleaned-up', aggregateType: 'resource', aggregateId: resourceId, actor: ctx.actor, payload: { preview, ...result } });
