@@ -72,7 +72,7 @@ export interface Plan {
   warnings: string[];
 }
 
-/** Why a plan could not be made, with where to fix it (PRODUCT.md "blocked preview"). */
+/** Why a plan could not be made, with where to fix it (a blocked preview). */
 export interface PlanBlock {
   phase: 'detect' | 'plan';
   code: string;

@@ -35,7 +35,7 @@ export const BLOCK_REASONS = [
 ] as const;
 export type BlockReason = (typeof BLOCK_REASONS)[number];
 
-/** What a rollback candidate lacks (PRODUCT.md: snapshot, environment snapshot, target identity, artifact). */
+/** What a rollback candidate lacks (snapshot, environment snapshot, target identity, artifact). */
 export const CANDIDATE_GAPS = ['snapshot', 'environment', 'target', 'plan', 'artifact'] as const;
 export type CandidateGap = (typeof CANDIDATE_GAPS)[number];
 

@@ -5,7 +5,7 @@ import type { ErrorObject } from '../../core/errors/types.js';
 import type { OperationContext } from '../../ports/context.js';
 import { sleep } from '../../core/time/delay.js';
 
-// Event stream envelopes (PRODUCT.md "Event stream"): event | heartbeat | gap | closed | error,
+// Event stream envelopes: event | heartbeat | gap | closed | error,
 // each with a cursor. A cursor is a journal sequence number; resuming from it loses nothing.
 
 export type Envelope =

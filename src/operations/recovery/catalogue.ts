@@ -8,7 +8,7 @@ import { relinkResource } from './relink.js';
 import { retryDeployment } from './retry.js';
 import { rollbackDeployment } from './rollback.js';
 
-/** Recovery operations (PRODUCT.md "Recovery"), spread into the catalogue. */
+/** Recovery operations, spread into the catalogue. */
 export const RECOVERY_OPERATIONS = [
   recoveryReadiness,
   retryDeployment,
