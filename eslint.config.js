@@ -1,8 +1,9 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
-// Layering (DESIGN.md): imports point down only. core does no I/O; surfaces reach the
-// catalogue, never adapters or the engine; operations and the engine see core and ports only.
+// Layering (docs/architecture.md): imports point down only. core does no I/O; surfaces reach the
+// catalogue, never adapters or the engine; the engine sees core and ports; operations see core,
+// ports and the engine.
 const ioModules = ['fs', 'net', 'http', 'https', 'child_process', 'dgram', 'dns', 'tls', 'worker_threads', 'cluster'].flatMap((m) => [m, `node:${m}`, `${m}/*`, `node:${m}/*`]);
 const ioPackages = ['dockerode', 'ssh2', 'pg', '@electric-sql/*', 'drizzle-orm', 'drizzle-orm/*', 'hono', 'hono/*', '@hono/*', 'commander', '@modelcontextprotocol/*'];
 const restrict = (patterns, message) => ['error', { patterns: [{ group: patterns, message }] }];
@@ -26,8 +27,12 @@ export default tseslint.config(
     rules: { 'no-restricted-imports': restrict([...ioPackages, '**/adapters/**', '**/operations/**', '**/engine/**', '**/surfaces/**', '**/main/**'], 'ports/ are interfaces over core only.') },
   },
   {
-    files: ['src/operations/**/*.ts', 'src/engine/**/*.ts'],
-    rules: { 'no-restricted-imports': restrict([...ioModules, ...ioPackages, '**/adapters/**', '**/surfaces/**', '**/main/**'], 'operations/ and engine/ use core and ports; adapters are wired in by main/.') },
+    files: ['src/operations/**/*.ts'],
+    rules: { 'no-restricted-imports': restrict([...ioModules, ...ioPackages, '**/adapters/**', '**/surfaces/**', '**/main/**'], 'operations/ use core, ports and engine; adapters are wired in by main/.') },
+  },
+  {
+    files: ['src/engine/**/*.ts'],
+    rules: { 'no-restricted-imports': restrict([...ioModules, ...ioPackages, '**/adapters/**', '**/operations/**', '**/surfaces/**', '**/main/**'], 'engine/ uses core and ports; operations call it, never the other way.') },
   },
   {
     files: ['src/adapters/**/*.ts'],

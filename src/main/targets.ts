@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { ensureBaseImages } from '../adapters/docker/base-images.js';
 import { createDockerEngine, type DockerEngine } from '../adapters/docker/docker-engine.js';
 import { CaddyEdgeProxy } from '../adapters/proxy/caddy-edge-proxy.js';
+import { BerthError } from '../core/errors/berth-error.js';
 import type { Server } from '../core/model/records.js';
 import type { Targets, TargetRuntime } from '../ports/deploy-runtime.js';
 import type { ServeSettings } from './settings.js';
@@ -35,7 +36,9 @@ export function createTargets(settings: ServeSettings): LocalTargets {
   return {
     local: { engine, proxy, runtime },
     forServer(server: Server): TargetRuntime {
-      if (server.kind !== 'local') throw new Error(`server kind ${server.kind} is not supported yet`);
+      if (server.kind !== 'local') {
+        throw new BerthError('server_unsupported', 'This control plane can deploy to the local server only: SSH targets are not available yet.', { serverId: server.id, serverKind: server.kind, supportedKinds: ['local'] });
+      }
       return runtime;
     },
   };

@@ -3,6 +3,7 @@ import { BerthError, fail } from '../core/errors/berth-error.js';
 import type { Resource, Server } from '../core/model/records.js';
 import type { OperationContext } from '../ports/context.js';
 import type { TargetRuntime } from '../ports/deploy-runtime.js';
+import { servingDeployment } from '../engine/deployments/serving.js';
 
 // Lookups shared by the diagnostic operations. None of them writes anything.
 
@@ -24,8 +25,7 @@ export function targetOf(ctx: OperationContext, server: Server): TargetRuntime {
   }
 }
 
-/** The production attempt serving the resource now: the latest succeeded one whose runtime was never retired. */
-export async function servingOf(ctx: OperationContext, resourceId: string): Promise<Deployment | undefined> {
-  const succeeded = await ctx.store.deployments.list({ resourceId, preview: null, status: ['succeeded'], includeArchived: true, limit: 20 });
-  return succeeded.find((d) => d.runtime && !d.runtime.retiredAt);
+/** The production attempt serving the resource now. */
+export function servingOf(ctx: OperationContext, resourceId: string): Promise<Deployment | undefined> {
+  return servingDeployment(ctx.store, { resourceId, preview: null });
 }

@@ -36,4 +36,3 @@ export const tokenOut = z.object({
   lastUsedAt: z.string().nullable(),
 });
 
-export const idInput = (field = 'id') => z.strictObject({ [field]: z.string().min(1).max(100) });

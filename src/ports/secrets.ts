@@ -1,4 +1,4 @@
-// Secrets never leave their store in clear (DESIGN.md invariant 3): operations seal values
+// Secrets never leave their store in clear (docs/architecture.md, invariant 3): operations seal values
 // before the store sees them, and only the runner resolves them, into a container environment.
 
 export interface SecretCipher {

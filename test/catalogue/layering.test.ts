@@ -23,4 +23,9 @@ describe('import layering', () => {
     expect(await violations('src/operations/x/y.ts', "import Docker from 'dockerode';\nexport const x = Docker;\n")).toBe(1);
     expect(await violations('src/operations/x/y.ts', "import { spawn } from 'node:child_process';\nexport const x = spawn;\n")).toBe(1);
   });
+
+  it('the engine may not import operations (operations call the engine)', async () => {
+    expect(await violations('src/engine/deployments/x.ts', "import { createAttempt } from '../../operations/deployments/start-attempt.js';\nexport const x = createAttempt;\n")).toBe(1);
+    expect(await violations('src/operations/x/y.ts', "import { teardown } from '../../engine/deployments/teardown.js';\nexport const x = teardown;\n")).toBe(0);
+  });
 });

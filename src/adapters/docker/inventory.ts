@@ -1,5 +1,6 @@
 import type Docker from 'dockerode';
 import type { BuildCacheUsage, ContainerUsage, EngineInfo, EngineUsage, ImageUsage, NetworkSummary } from '../../ports/container-engine.js';
+import { sleep } from '../../core/time/delay.js';
 import { engineCall, statusOf } from './errors.js';
 
 // Read-only views of what the engine holds, for capacity reports and runtime pruning.
@@ -77,7 +78,7 @@ async function systemDf(docker: Docker): Promise<unknown> {
       // Another client (a capacity report, an operator's `docker system df`) is mid-walk: wait for it.
       const busy = statusOf(err) === 409 || DF_BUSY.test(String((err as Error | null)?.message ?? ''));
       if (!busy || attempt >= DF_BUSY_RETRIES) throw err;
-      await new Promise((r) => setTimeout(r, DF_BUSY_WAIT_MS));
+      await sleep(DF_BUSY_WAIT_MS);
     }
   }
 }

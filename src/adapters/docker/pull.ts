@@ -1,5 +1,6 @@
 import type Docker from 'dockerode';
 import { BerthError } from '../../core/errors/berth-error.js';
+import { sleep } from '../../core/time/delay.js';
 import type { PullRequest } from '../../ports/container-engine.js';
 import { dockerError, isUnreachable, refusalOf, safeReason } from './errors.js';
 import { followJsonStream, StreamAborted } from './json-stream.js';
@@ -10,21 +11,6 @@ export const DEFAULT_PULL_BASE_DELAY_MS = 500;
 
 /** An attempt failed: the engine refused the pull, or the registry error came in-stream. */
 class AttemptFailed extends Error {}
-
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(new StreamAborted());
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(new StreamAborted());
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
-}
 
 async function attemptPull(docker: Docker, image: string, signal?: AbortSignal): Promise<void> {
   let stream: NodeJS.ReadableStream;

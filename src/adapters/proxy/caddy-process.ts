@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { closeSync, fstatSync, mkdirSync, openSync, readFileSync, readSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BerthError } from '../../core/errors/berth-error.js';
+import { sleep } from '../../core/time/delay.js';
 import { processAlive } from '../../platform/process-alive.js';
 import { CaddyAdmin } from './admin-client.js';
 
@@ -17,7 +18,6 @@ export interface CaddyProcessOptions {
   startTimeoutMs: number;
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 // sun_path is 108 bytes on Linux; a longer socket path fails inside Caddy with a vague error.
 const MAX_SOCKET_PATH = 107;

@@ -1,7 +1,7 @@
 import type { ErrorObject } from '../errors/types.js';
 import type { DeploymentStatus, LifecyclePhase } from './status.js';
 
-/** One line for humans and agents: where to start, from the phase that failed (PRODUCT.md). */
+/** One line for humans and agents: where to start, from the phase that failed. */
 export function recoveryHint(status: DeploymentStatus, phase: LifecyclePhase, error: ErrorObject | null): string | null {
   if (status === 'succeeded') return null;
   if (status === 'interrupted') return 'The control plane stopped during this attempt: check recovery readiness, then retry.';

@@ -1,4 +1,4 @@
-// Deployment statuses and phases (PRODUCT.md "Statuses"): closed sets, never collapsed.
+// Deployment statuses and phases: closed sets, never collapsed (docs/architecture.md, "Invariants").
 
 export const DEPLOYMENT_STATUSES = [
   'created',
@@ -23,7 +23,7 @@ export const ACTIVE_STATUSES: readonly DeploymentStatus[] = DEPLOYMENT_STATUSES.
 
 export const isTerminal = (s: DeploymentStatus): boolean => TERMINAL_STATUSES.includes(s);
 
-/** Allowed transitions; anything else is a bug in the runner, caught by assertTransition. */
+/** Allowed transitions; anything else is a bug in the runner, refused by assertTransition. */
 const NEXT: Record<DeploymentStatus, readonly DeploymentStatus[]> = {
   created: ['planning', 'cancel-requested', 'canceled', 'failed', 'interrupted'],
   planning: ['planned', 'failed', 'cancel-requested', 'canceled', 'interrupted'],
@@ -40,6 +40,26 @@ const NEXT: Record<DeploymentStatus, readonly DeploymentStatus[]> = {
 
 export function canTransition(from: DeploymentStatus, to: DeploymentStatus): boolean {
   return NEXT[from].includes(to);
+}
+
+/** The statuses an attempt may reach `to` from (what a compare-and-set to `to` may expect). */
+export const sourcesOf = (to: DeploymentStatus): DeploymentStatus[] => DEPLOYMENT_STATUSES.filter((from) => canTransition(from, to));
+
+/** A status change the lifecycle does not allow: a bug in whoever asked for it, never stored. */
+export class IllegalStatusTransition extends Error {
+  constructor(
+    readonly from: DeploymentStatus,
+    readonly to: DeploymentStatus,
+  ) {
+    super(`illegal deployment status transition ${from} -> ${to}`);
+    this.name = 'IllegalStatusTransition';
+  }
+}
+
+/** Raises when any of the expected statuses may not move to `to`. */
+export function assertTransition(from: readonly DeploymentStatus[], to: DeploymentStatus): void {
+  const illegal = from.find((f) => !canTransition(f, to));
+  if (illegal) throw new IllegalStatusTransition(illegal, to);
 }
 
 /** The phase a status belongs to, for the status a user sees. */

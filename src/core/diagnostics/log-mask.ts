@@ -1,6 +1,6 @@
 import { isSecretKey, REDACTED } from '../redaction/redact.js';
 
-// Application logs may print secrets (DESIGN.md invariant 3). Logs are free text, so they are
+// Application logs may print secrets (docs/architecture.md, invariant 3). Logs are free text, so they are
 // masked two ways before any surface sees them:
 // - by value: the values of the container's secret environment variables (the resource's
 //   declared secret names, and names that look secret), wherever they appear;

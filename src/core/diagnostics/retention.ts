@@ -1,8 +1,9 @@
 import type { Artifact, Deployment } from '../deployments/deployment.js';
 import { isTerminal } from '../deployments/status.js';
+import { isServing } from '../deployments/serving.js';
 
-// Which attempts' runtime objects Berth must keep on a server (DESIGN.md: pruning never touches
-// an artifact a rollback candidate still needs). The rule, per resource and preview key:
+// Which attempts' runtime objects Berth must keep on a server (pruning never touches an artifact a
+// rollback candidate still needs: docs/architecture.md, "Invariants"). The rule, per resource and preview key:
 //
 // - active:             an attempt that has not ended keeps everything (it may be building).
 // - serving:            a succeeded attempt whose runtime was never retired keeps everything.
@@ -29,7 +30,6 @@ export interface Retention {
 
 export const DEFAULT_KEEP_CANDIDATES = 3;
 
-const isServing = (d: AttemptFacts) => d.status === 'succeeded' && Boolean(d.runtime) && !d.runtime!.retiredAt;
 const keyOf = (d: AttemptFacts) => `${d.resourceId}|${d.preview ? `${d.preview.type}:${d.preview.id}` : ''}`;
 const newestFirst = (a: AttemptFacts, b: AttemptFacts) => (a.createdAt === b.createdAt ? (a.id < b.id ? 1 : -1) : a.createdAt < b.createdAt ? 1 : -1);
 

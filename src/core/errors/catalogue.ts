@@ -508,6 +508,19 @@ export const CATALOGUE = {
     detailKeys: ['reason'],
     remedies: [{ title: 'Send the request again over a stable connection', safeByDefault: true }],
   },
+  // --- deployment runner and targets (issue 8) ------------------------------------------------
+  server_unsupported: {
+    category: 'domain',
+    phase: 'context-resolution',
+    retryable: false,
+    responsibility: 'user',
+    actionability: 'fix-input',
+    summary: 'The deployment target is a kind of server this control plane cannot drive yet (SSH targets are not available yet).',
+    detailKeys: ['serverId', 'serverKind', 'supportedKinds'],
+    remedies: [
+      { title: 'Deploy to the local server instead', command: 'berth server list', safeByDefault: true },
+    ],
+  },
 } satisfies Record<string, CodeSpec>;
 
 function userFix(phase: CodeSpec['phase'], summary: string, detailKeys: string[], remedies: CodeSpec['remedies'], category: CodeSpec['category'] = 'validation'): CodeSpec {

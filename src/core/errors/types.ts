@@ -1,4 +1,4 @@
-// The vocabulary of the error contract (PRODUCT.md "The error contract", CODES.md).
+// The vocabulary of the error contract (codes themselves live in catalogue.ts).
 
 export const CATEGORIES = [
   'validation',

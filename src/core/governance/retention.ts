@@ -1,4 +1,4 @@
-// Retention defaults are policy records (PRODUCT.md): the default window of each governed
+// Retention defaults are policy records: the default window of each governed
 // history category and what future scheduled retention may request. They never delete anything;
 // manual prunes still take an explicit cutoff.
 

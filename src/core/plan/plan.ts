@@ -122,7 +122,7 @@ export interface Plan {
   warningCodes?: PlanWarning[];
 }
 
-/** Why a plan could not be made, with where to fix it (PRODUCT.md "blocked preview"). */
+/** Why a plan could not be made, with where to fix it (a blocked preview). */
 export interface PlanBlock {
   phase: 'detect' | 'plan';
   code: string;

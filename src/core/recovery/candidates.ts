@@ -1,5 +1,6 @@
 import type { Artifact, Deployment } from '../deployments/deployment.js';
 import type { CandidateGap } from './reasons.js';
+import { servingAmong } from '../deployments/serving.js';
 
 // Rollback candidates: succeeded attempts of the same resource and preview key. The one serving
 // now is listed (so a reader sees it) but is never selectable: rolling back to what already
@@ -39,11 +40,10 @@ export interface CandidateView {
   warnings: 'volumes-not-restored'[];
 }
 
-/** A succeeded attempt whose runtime was never retired: serving, or still draining after a switch. */
-export const isServing = (d: Pick<Deployment, 'status' | 'runtime'>): boolean => d.status === 'succeeded' && Boolean(d.runtime) && !d.runtime!.retiredAt;
+export { isServing } from '../deployments/serving.js';
 
-/** The attempt serving now: the newest succeeded one with a live runtime (servingDeployment in the engine). */
-export const servingOf = (succeededNewestFirst: Deployment[]): string | undefined => succeededNewestFirst.find(isServing)?.id;
+/** The id of the attempt serving now (the rule: core/deployments/serving.ts). */
+export const servingOf = (succeededNewestFirst: Deployment[]): string | undefined => servingAmong(succeededNewestFirst)?.id;
 
 export function snapshotGaps(d: Pick<Deployment, 'snapshot'>): CandidateGap[] {
   const s = d.snapshot as Partial<Deployment['snapshot']> | null;

@@ -1,6 +1,7 @@
 import type { Deployment } from '../deployments/deployment.js';
 import { isTerminal } from '../deployments/status.js';
 import { isServing, servingOf } from './candidates.js';
+import { hasLiveRuntime } from '../deployments/serving.js';
 
 // Which archived attempts `deployments prune` may delete. Eligible: archived, terminal, ended
 // (or created, when it never ran) before the cutoff. Retained, whatever the user archived:
@@ -58,7 +59,7 @@ export function planPrune(f: PruneFacts): PrunePlan {
   for (const d of f.archived) {
     if (!eligible(d, f.cutoff)) keep(d.id, 'not-eligible');
     else if (isServing(d)) keep(d.id, 'serving');
-    else if (d.runtime && !d.runtime.retiredAt) keep(d.id, 'runtime-present');
+    else if (hasLiveRuntime(d)) keep(d.id, 'runtime-present');
     else if (f.rollbackTargets.has(d.id)) keep(d.id, 'rollback-target');
     else if (f.held.has(d.id) || f.held.has(d.resourceId)) keep(d.id, 'legal-hold');
     else set.add(d.id);

@@ -5,7 +5,7 @@ import { artifactComplete, artifactImages, evaluateCandidate, servingOf, snapsho
 import { redeployProblems } from './profile-check.js';
 import { verdict, type Verdict } from './reasons.js';
 
-// Recovery readiness (PRODUCT.md "Recovery"): a pure decision over facts the caller gathered.
+// Recovery readiness: a pure decision over facts the caller gathered.
 // Every recovery command evaluates these same rules, so readiness never says "allowed" for
 // something the command then refuses, nor the reverse (staleness aside).
 
@@ -61,7 +61,7 @@ export function retryVerdict(f: ReadinessFacts): Verdict {
   ]);
 }
 
-/** Safe, read-only next steps, most useful first for the phase that failed (PRODUCT.md symptom table). */
+/** Safe, read-only next steps, most useful first for the phase that failed. */
 export function nextActions(d: Deployment): NextAction[] {
   const all: Record<NextAction['kind'], string> = {
     detail: `berth deployment show ${d.id}`,

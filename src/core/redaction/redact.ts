@@ -1,4 +1,4 @@
-// Secrets never leave their store in clear (DESIGN.md invariant 3). Redaction is by field name,
+// Secrets never leave their store in clear (docs/architecture.md, invariant 3). Redaction is by field name,
 // because a value cannot be recognised as secret by looking at it.
 
 export const REDACTED = '[redacted]';

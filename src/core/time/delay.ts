@@ -1,18 +1,19 @@
 /**
- * Waits ms, or less when the signal aborts (then it resolves: a stream loop just ends).
- * The abort listener is removed when the timer fires, so a long poll loop leaves none behind.
+ * The one pause in Berth: waits `ms`, or rejects with the signal's reason as soon as it aborts
+ * (a loop that should just end on abort catches it). The abort listener is removed when the timer
+ * fires, so a long poll loop leaves none behind.
  */
-export function delay(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
     const onAbort = () => {
       clearTimeout(t);
-      resolve();
+      reject(signal!.reason);
     };
     const t = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
+      signal?.removeEventListener('abort', onAbort);
       resolve();
     }, ms);
-    signal.addEventListener('abort', onAbort, { once: true });
+    signal?.addEventListener('abort', onAbort, { once: true });
   });
 }

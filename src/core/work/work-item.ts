@@ -1,7 +1,6 @@
 import type { ErrorObject } from '../errors/types.js';
 
-// The work ledger's vocabulary (PRODUCT.md "History and governance"). A work item is one
-// background attempt: a deployment, a proxy bootstrap, a certificate, a prune, a reconcile run.
+// The work ledger's vocabulary. A work item is one background attempt: a deployment, a proxy bootstrap, a certificate, a prune, a reconcile run.
 
 export const WORK_KINDS = [
   'deployment',

@@ -30,20 +30,8 @@ export class CancelRequested extends Error {
   }
 }
 
-/** A pause that ends early (rejecting) when the signal aborts; it leaves no listener behind. */
-export const sleep = (ms: number, signal?: AbortSignal) =>
-  new Promise<void>((resolve, reject) => {
-    const onAbort = () => {
-      clearTimeout(t);
-      reject(signal!.reason);
-    };
-    const t = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    if (signal?.aborted) onAbort();
-    else signal?.addEventListener('abort', onAbort, { once: true });
-  });
+/** The one pause (core/time/delay.ts), re-exported for the engine's steps. */
+export { sleep } from '../../core/time/delay.js';
 
 /** Runs checks side by side; the first failure stops the others (no polling left behind). */
 export async function allOrAbort(parent: AbortSignal, checks: ((signal: AbortSignal) => Promise<unknown>)[]): Promise<void> {

@@ -7,8 +7,9 @@ import { LABELS } from '../../ports/container-engine.js';
 import type { Targets } from '../../ports/deploy-runtime.js';
 import type { Store } from '../../ports/store.js';
 import { AttemptJournal } from './journal.js';
+import { teardown } from './teardown.js';
 
-export type ContainerAccount = { id: string; action: 'removed' | 'kept-serving' };
+export type ContainerAccount = { id: string; action: 'removed' | 'kept-serving' | 'remove-failed' };
 
 /**
  * Accounts for the containers of an attempt no runner owns any more: the one the proxy still
@@ -21,20 +22,19 @@ export async function accountContainers(store: Store, targets: Targets, d: Deplo
   const target = targets.forServer(server);
   const routed = d.runtime?.routedUpstream;
   const observed = routed ? await target.proxy.getRoute(routeId(d.resourceId, d.preview)).catch(() => undefined) : undefined;
-  const containers: ContainerAccount[] = [];
-  for (const c of await target.engine.listContainers({ [LABELS.deployment]: d.id })) {
-    const serving = observed && c.ip && observed.upstream.startsWith(`${c.ip}:`);
-    if (serving) containers.push({ id: c.id, action: 'kept-serving' });
-    else {
-      await target.engine.remove(c.id).catch(() => undefined);
-      containers.push({ id: c.id, action: 'removed' });
-    }
-  }
-  // Networks go with the last container: a kept-serving one still needs them.
-  if (!containers.some((c) => c.action === 'kept-serving')) {
-    for (const n of d.runtime?.networks ?? []) await target.engine.removeNetwork(n).catch(() => undefined);
-  }
-  return containers;
+  const listed = await target.engine.listContainers({ [LABELS.deployment]: d.id });
+  const kept = listed.filter((c) => observed && c.ip && observed.upstream.startsWith(`${c.ip}:`)).map((c) => c.id);
+  const down = await teardown(target.engine, {
+    containers: listed.map((c) => c.id).filter((id) => !kept.includes(id)),
+    // Networks go with the last container: a kept-serving one still needs them.
+    networks: kept.length > 0 ? [] : (d.runtime?.networks ?? []),
+    stopTimeoutSeconds: 0,
+  });
+  return [
+    ...kept.map((id) => ({ id, action: 'kept-serving' as const })),
+    ...down.removed.map((id) => ({ id, action: 'removed' as const })),
+    ...down.failed.map((f) => ({ id: f.id, action: 'remove-failed' as const })),
+  ];
 }
 
 /**

@@ -7,7 +7,7 @@ export interface EngineSettings {
   /** An active attempt whose heartbeat is older than this is interrupted by the reconciler. */
   staleAfterSeconds: number;
   reconcileEveryMs: number;
-  /** Consecutive `running` polls a service without a healthcheck needs (PRODUCT.md: 5). */
+  /** Consecutive `running` polls a service without a healthcheck needs (5 by default). */
   runningPolls: number;
   pollMs: number;
   /** How long the old version keeps its connections after the route switched. */

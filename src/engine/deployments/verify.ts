@@ -8,7 +8,7 @@ import type { AttemptJournal } from './journal.js';
 import type { EngineSettings } from './settings.js';
 
 /**
- * Restarts a service may use while it is verified (PRODUCT.md: 3 consecutive restarts, then
+ * Restarts a service may use while it is verified (3 consecutive restarts, then
  * failed). Containers run with `on-failure:<budget>` meanwhile, so Docker counts them.
  */
 export const VERIFY_RESTART_BUDGET = 3;
@@ -104,7 +104,7 @@ async function assertAlive(engine: ContainerEngine, id: string, service: string,
 
 /**
  * Every service must be up: `healthy` when Docker runs a healthcheck for it, else `running` for
- * N consecutive polls (PRODUCT.md: 5). A one-shot service passes by exiting 0. A restart within
+ * N consecutive polls (5 by default). A one-shot service passes by exiting 0. A restart within
  * the budget is journaled and starts the count again.
  */
 export const verifyRunning = (engine: ContainerEngine, runtime: RuntimeRecord, s: EngineSettings, signal: AbortSignal, opts: RunningOpts = {}): Promise<void> =>

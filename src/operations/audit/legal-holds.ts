@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { recordId } from '../id-input.js';
 import { fail } from '../../core/errors/berth-error.js';
 import { LEGAL_HOLD_STATUSES, type LegalHold } from '../../core/governance/legal-hold.js';
 import { newId } from '../../core/ids/ids.js';
@@ -64,7 +65,7 @@ export const releaseLegalHold = defineOperation({
   name: 'legal-holds.release',
   kind: 'command',
   summary: 'Release a legal hold; rows it kept become prunable once no other active hold matches them.',
-  input: z.strictObject({ holdId: z.string().min(1).max(100), reason }),
+  input: z.strictObject({ holdId: recordId, reason }),
   output: holdOut,
   errors: ['legal_hold_not_found'],
   destructive: false,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { recordId } from '../id-input.js';
 import { fail } from '../../core/errors/berth-error.js';
 import { defineOperation } from '../operation.js';
 import { queryInt } from '../query-params.js';
@@ -32,7 +33,7 @@ export const showAuditEvent = defineOperation({
   name: 'audit-events.show',
   kind: 'query',
   summary: 'Show one audit event of an aggregate: a safe payload, with masked fields named in redactedFields.',
-  input: z.strictObject({ eventId: z.string().min(1).max(100), aggregate: aggregateId }),
+  input: z.strictObject({ eventId: recordId, aggregate: aggregateId }),
   output: auditRowOut,
   errors: ['audit_event_not_found'],
   destructive: false,

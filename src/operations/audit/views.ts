@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { recordId } from '../id-input.js';
 import { redact } from '../../core/redaction/redact.js';
 import type { AuditRecord } from '../../ports/governance-store.js';
 
@@ -39,7 +40,7 @@ export function safeAuditRow(r: AuditRecord): AuditRowView {
   };
 }
 
-export const aggregateId = z.string().min(1).max(100);
+export const aggregateId = recordId;
 export const isoInstant = z.iso.datetime({ offset: true });
 /** ISO timestamps compare correctly only in one form: UTC with milliseconds. */
 export const utc = (s: string) => new Date(s).toISOString();

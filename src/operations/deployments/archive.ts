@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { recordId } from '../id-input.js';
 import { isTerminal } from '../../core/deployments/status.js';
 import { fail } from '../../core/errors/berth-error.js';
 import { defineOperation } from '../operation.js';
@@ -10,7 +11,7 @@ export const archiveDeployment = defineOperation({
   name: 'deployments.archive',
   kind: 'command',
   summary: 'Archive a terminal attempt: hidden from default history (deployments list --include-archived shows it), nothing deleted; --confirm must equal the id.',
-  input: z.strictObject({ id: z.string().min(1).max(100), confirm: z.string().min(1).max(100).describe('the deployment id again') }),
+  input: z.strictObject({ id: recordId, confirm: recordId.describe('the deployment id again') }),
   output: deploymentOut,
   errors: ['deployment_not_found', 'confirmation_mismatch', 'deployment_not_archivable'],
   destructive: true,

@@ -1,7 +1,9 @@
 import { z } from 'zod';
+import { recordId } from '../id-input.js';
 import type { Deployment } from '../../core/deployments/deployment.js';
 import { ACTIVE_STATUSES, isTerminal } from '../../core/deployments/status.js';
 import { fail } from '../../core/errors/berth-error.js';
+import { sleep } from '../../core/time/delay.js';
 import type { OperationContext } from '../../ports/context.js';
 import { defineOperation } from '../operation.js';
 import { deploymentOut, deploymentView } from './status-view.js';
@@ -15,7 +17,7 @@ async function settled(ctx: OperationContext, id: string): Promise<Deployment> {
   for (;;) {
     const d = (await ctx.store.deployments.get(id))!;
     if (isTerminal(d.status) || Date.now() > deadline) return d;
-    await new Promise((r) => setTimeout(r, 100));
+    await sleep(100);
   }
 }
 
@@ -29,7 +31,7 @@ export const cancelDeployment = defineOperation({
   name: 'deployments.cancel',
   kind: 'command',
   summary: 'Cancel one active attempt (building, starting or verifying); --confirm must equal the id. Deletes nothing: history, logs, events, artifacts and route intent stay.',
-  input: z.strictObject({ id: z.string().min(1).max(100), confirm: z.string().min(1).max(100).describe('the deployment id again') }),
+  input: z.strictObject({ id: recordId, confirm: recordId.describe('the deployment id again') }),
   output: deploymentOut,
   errors: ['deployment_not_found', 'confirmation_mismatch', 'deployment_not_cancelable'],
   destructive: true,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { recordId } from '../id-input.js';
 import { fail } from '../../core/errors/berth-error.js';
 import { validationError } from '../../core/errors/validation.js';
 import { defineOperation } from '../operation.js';
@@ -40,7 +41,7 @@ export const showDeployment = defineOperation({
   name: 'deployments.show',
   kind: 'query',
   summary: 'Show one deployment attempt: status, phase, source summary, recovery hint, error.',
-  input: z.strictObject({ id: z.string().min(1).max(100) }),
+  input: z.strictObject({ id: recordId }),
   output: deploymentOut,
   errors: ['deployment_not_found'],
   destructive: false,
@@ -57,7 +58,7 @@ export const listDeployments = defineOperation({
   kind: 'query',
   summary: 'List deployment attempts, newest first (archived ones only when asked).',
   input: z.strictObject({
-    resourceId: z.string().min(1).max(100).optional(),
+    resourceId: recordId.optional(),
     includeArchived: z.union([z.boolean(), z.stringbool()]).optional(),
     limit: z.coerce.number().int().min(1).max(500).optional(),
   }),

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { secretName } from '../../core/governance/secret-name.js';
+import { recordId } from '../id-input.js';
 import { accessProfile, healthProfile, networkProfile, resourceName, runtimeProfile, sourceProfile } from '../../core/model/profiles.js';
 
 /** A preview is keyed by type + id (e.g. pull-request 42). */
@@ -7,9 +8,9 @@ export const previewKey = z.strictObject({ type: z.enum(['pull-request', 'branch
 
 /** What `berth up`, plan preview and deployments.create accept: a resource and its profiles. */
 export const deployInputShape = {
-  resourceId: z.string().min(1).max(100).optional(),
+  resourceId: recordId.optional(),
   name: resourceName.optional(),
-  environmentId: z.string().min(1).max(100).optional(),
+  environmentId: recordId.optional(),
   project: resourceName.optional(),
   environment: resourceName.optional(),
   source: sourceProfile.optional(),

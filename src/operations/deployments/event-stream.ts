@@ -3,9 +3,9 @@ import type { JournalEvent } from '../../core/deployments/deployment.js';
 import { isTerminal } from '../../core/deployments/status.js';
 import type { ErrorObject } from '../../core/errors/types.js';
 import type { OperationContext } from '../../ports/context.js';
-import { delay } from '../../core/time/delay.js';
+import { sleep } from '../../core/time/delay.js';
 
-// Event stream envelopes (PRODUCT.md "Event stream"): event | heartbeat | gap | closed | error,
+// Event stream envelopes: event | heartbeat | gap | closed | error,
 // each with a cursor. A cursor is a journal sequence number; resuming from it loses nothing.
 
 export type Envelope =
@@ -52,7 +52,7 @@ export async function* deploymentEnvelopes(ctx: OperationContext, id: string, fr
         yield { kind: 'heartbeat', cursor, at: new Date().toISOString() };
         lastBeat = Date.now();
       }
-      await delay(ctx.deploy.streamPollMs, signal);
+      await sleep(ctx.deploy.streamPollMs, signal).catch(() => undefined); // aborted: the loop ends
     }
   } catch (err) {
     if (err instanceof BerthError && err.code === 'deployment_not_found') throw err;

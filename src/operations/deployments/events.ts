@@ -1,9 +1,10 @@
 import { z } from 'zod';
+import { recordId } from '../id-input.js';
 import { defineOperation } from '../operation.js';
 import { deploymentEnvelopes, type Envelope } from './event-stream.js';
 
 const input = z.strictObject({
-  id: z.string().min(1).max(100),
+  id: recordId,
   cursor: z.coerce.number().int().min(0).optional(),
   follow: z.union([z.boolean(), z.stringbool()]).optional(),
 });

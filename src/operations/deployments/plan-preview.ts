@@ -3,6 +3,8 @@ import { BerthError } from '../../core/errors/berth-error.js';
 import { planBlock } from '../../core/plan/blocked-plan.js';
 import { validationError } from '../../core/errors/validation.js';
 import { defineOperation } from '../operation.js';
+import { detectAndPlan } from '../../engine/deployments/detect-plan.js';
+import type { MaterializedSource } from '../../ports/sources.js';
 import { deployInput } from './deploy-input.js';
 import { effectiveProfiles, findResource } from './resolve-target.js';
 import { errorObjectOut } from './status-view.js';
@@ -43,11 +45,12 @@ export const planPreview = defineOperation({
     });
     const profiles = effectiveProfiles(existing, input);
     if (!profiles.source) throw validationError([{ code: 'invalid_input', path: 'source', message: 'The resource has no source: pass one.' }]);
-    let source;
+    let source: MaterializedSource | undefined;
     try {
-      source = await ctx.deploy.sources.materialize(profiles.source, ctx.deploy.workRoot);
-      const plan = await ctx.deploy.planner.plan({ source, runtime: profiles.runtime, network: profiles.network, health: profiles.health, composeDocument: input.composeDocument });
-      return { status: 'ready' as const, resourceId: existing?.id ?? null, source: { ...source.summary }, plan: { ...plan }, blocked: null };
+      // The same detect-and-plan as a deployment attempt: what is previewed is what runs.
+      const io = { sources: ctx.deploy.sources, planner: ctx.deploy.planner, workRoot: ctx.deploy.workRoot, detected: (s: MaterializedSource) => void (source = s) };
+      const planned = await detectAndPlan(io, { source: profiles.source, runtime: profiles.runtime, network: profiles.network, health: profiles.health, composeDocument: input.composeDocument });
+      return { status: 'ready' as const, resourceId: existing?.id ?? null, source: { ...planned.source.summary }, plan: { ...planned.plan }, blocked: null };
     } catch (err) {
       const blocked = planBlock(err);
       if (!blocked) throw err;

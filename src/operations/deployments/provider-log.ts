@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { recordId } from '../id-input.js';
 import { fail } from '../../core/errors/berth-error.js';
 import { MAX_JOB_LINES } from '../../core/deployments/provider-job-lines.js';
 import { defineOperation } from '../operation.js';
@@ -19,7 +20,7 @@ export const deploymentProviderLog = defineOperation({
   kind: 'query',
   summary: "Show what the provider printed for one attempt's jobs (image pulls and builds), masked, newest lines.",
   input: z.strictObject({
-    id: z.string().min(1).max(100),
+    id: recordId,
     limit: queryInt(1, MAX_JOB_LINES).default(200).describe('newest lines to show'),
   }),
   output: z.object({ deploymentId: z.string(), total: z.number().int(), truncated: z.boolean(), entries: z.array(entryOut) }),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { recordId } from '../id-input.js';
 import { assessReadiness } from '../../core/recovery/readiness.js';
 import { defineOperation } from '../operation.js';
 import { FactReader, getDeployment } from './recovery-facts.js';
@@ -9,7 +10,7 @@ export const recoveryReadiness = defineOperation({
   kind: 'query',
   summary:
     'Recovery readiness of an attempt (read-only): whether retry, redeploy, rollback and cancel are allowed, with reason codes; whether an active attempt must be canceled first; rollback candidates and what each lacks; safe next actions; generatedAt to pass back to a recovery command.',
-  input: z.strictObject({ id: z.string().min(1).max(100) }),
+  input: z.strictObject({ id: recordId }),
   output: readinessOut,
   errors: ['deployment_not_found', 'resource_not_found'],
   destructive: false,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { recordId } from '../id-input.js';
 import { retryVerdict } from '../../core/recovery/readiness.js';
 import { defineOperation } from '../operation.js';
 import { createAttempt } from './start-attempt.js';
@@ -12,7 +13,7 @@ export const retryDeployment = defineOperation({
   name: 'deployments.retry',
   kind: 'command',
   summary: "Retry: a new attempt from a failed, canceled or interrupted attempt's immutable snapshot (same source, profiles, target; a rollback retried reuses the same artifact).",
-  input: z.strictObject({ id: z.string().min(1).max(100), readinessGeneratedAt }),
+  input: z.strictObject({ id: recordId, readinessGeneratedAt }),
   output: deploymentOut,
   errors: ['deployment_not_found', 'resource_not_found', 'recovery_blocked', 'recovery_readiness_stale', 'deployment_in_progress'],
   destructive: false,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { recordId } from '../id-input.js';
 import type { Deployment } from '../../core/deployments/deployment.js';
 import { fail } from '../../core/errors/berth-error.js';
 import { evaluateCandidate, servingOf, type CandidateView } from '../../core/recovery/candidates.js';
@@ -41,8 +42,8 @@ export const rollbackDeployment = defineOperation({
   summary:
     'Rollback: a new attempt from a retained successful candidate (default: the newest ready one), reusing its plan and images: no build, no pull, no re-plan, no data rollback.',
   input: z.strictObject({
-    id: z.string().min(1).max(100).describe('the attempt being recovered from'),
-    candidate: z.string().min(1).max(100).optional().describe('succeeded attempt to roll back to (see recovery-readiness)'),
+    id: recordId.describe('the attempt being recovered from'),
+    candidate: recordId.optional().describe('succeeded attempt to roll back to (see recovery-readiness)'),
     readinessGeneratedAt,
   }),
   output: deploymentOut,

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Deployment } from '../../core/deployments/deployment.js';
 import { DEPLOYMENT_STATUSES, LIFECYCLE_PHASES } from '../../core/deployments/status.js';
 
-// The deployment status response (PRODUCT.md): id, resourceId, status, currentPhase,
+// The deployment status response: id, resourceId, status, currentPhase,
 // sourceSummary { kind, gitRef, baseDirectory }, recoveryHint, error? — plus safe extras.
 
 export const errorObjectOut = z.object({

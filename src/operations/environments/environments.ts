@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { recordId } from '../id-input.js';
 import { fail } from '../../core/errors/berth-error.js';
 import { newId } from '../../core/ids/ids.js';
 import { resourceName } from '../../core/model/profiles.js';
@@ -10,7 +11,7 @@ export const createEnvironment = defineOperation({
   name: 'environments.create',
   kind: 'command',
   summary: 'Create an environment (production, staging, preview, ...) in a project.',
-  input: z.strictObject({ projectId: z.string().min(1).max(100), name: resourceName }),
+  input: z.strictObject({ projectId: recordId, name: resourceName }),
   output: environmentOut,
   errors: ['project_not_found', 'name_conflict'],
   destructive: false,
@@ -29,7 +30,7 @@ export const listEnvironments = defineOperation({
   name: 'environments.list',
   kind: 'query',
   summary: 'List environments, optionally of one project.',
-  input: z.strictObject({ projectId: z.string().min(1).max(100).optional() }),
+  input: z.strictObject({ projectId: recordId.optional() }),
   output: z.object({ items: z.array(environmentOut) }),
   errors: [],
   destructive: false,
@@ -42,7 +43,7 @@ export const showEnvironment = defineOperation({
   name: 'environments.show',
   kind: 'query',
   summary: 'Show one environment.',
-  input: z.strictObject({ id: z.string().min(1).max(100) }),
+  input: z.strictObject({ id: recordId }),
   output: environmentOut,
   errors: ['environment_not_found'],
   destructive: false,

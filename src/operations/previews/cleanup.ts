@@ -1,13 +1,16 @@
 import { z } from 'zod';
+import { recordId } from '../id-input.js';
 import { routeId } from '../../core/access/generated-url.js';
 import type { Deployment } from '../../core/deployments/deployment.js';
 import { isTerminal } from '../../core/deployments/status.js';
+import { hasLiveRuntime } from '../../core/deployments/serving.js';
 import { fail } from '../../core/errors/berth-error.js';
 import { LABELS } from '../../ports/container-engine.js';
 import type { OperationContext } from '../../ports/context.js';
 import { defineOperation } from '../operation.js';
 import { previewKey } from '../deployments/deploy-input.js';
 import { previewCleanupOut } from '../deployments/recovery-views.js';
+import { teardown } from '../../engine/deployments/teardown.js';
 
 type Preview = { type: string; id: string };
 
@@ -24,17 +27,13 @@ async function cleanupResource(ctx: OperationContext, resourceId: string, previe
     if (!server) continue;
     const { engine, proxy } = ctx.deploy.targets.forServer(server);
     await proxy.removeRoute(route);
-    for (const c of await engine.listContainers({ [LABELS.resource]: resourceId, [LABELS.preview]: `${preview.type}:${preview.id}` })) {
-      await engine.stop(c.id, 5).catch(() => undefined);
-      await engine.remove(c.id).catch(() => undefined);
-      containers.push(c.id);
-    }
-    for (const a of attempts.filter((x) => x.serverId === serverId)) {
-      for (const n of a.runtime?.networks ?? []) await engine.removeNetwork(n).catch(() => undefined);
-    }
+    const listed = await engine.listContainers({ [LABELS.resource]: resourceId, [LABELS.preview]: `${preview.type}:${preview.id}` });
+    const networks = attempts.filter((x) => x.serverId === serverId).flatMap((x) => x.runtime?.networks ?? []);
+    await teardown(engine, { containers: listed.map((c) => c.id), networks, stopTimeoutSeconds: 5 });
+    containers.push(...listed.map((c) => c.id));
   }
   const at = ctx.now().toISOString();
-  const retired = attempts.filter((a) => a.runtime && !a.runtime.retiredAt);
+  const retired = attempts.filter(hasLiveRuntime);
   for (const a of retired) await ctx.store.deployments.update(a.id, { runtime: { ...a.runtime!, retiredAt: at } });
   const result = { resourceId, routeId: route, retiredDeployments: retired.map((a) => a.id), containers };
   await ctx.store.audit.append({ type: 'preview.cleaned-up', aggregateType: 'resource', aggregateId: resourceId, actor: ctx.actor, payload: { preview, ...result } });
@@ -46,7 +45,7 @@ export const cleanupPreview = defineOperation({
   kind: 'command',
   summary:
     'Clean up a preview by type + id: its runtime stops and its access URL stops answering; production and history are untouched, and the same preview id can be deployed again.',
-  input: z.strictObject({ ...previewKey.shape, resourceId: z.string().min(1).max(100).optional().describe('only this resource (default: every resource with this preview)') }),
+  input: z.strictObject({ ...previewKey.shape, resourceId: recordId.optional().describe('only this resource (default: every resource with this preview)') }),
   output: previewCleanupOut,
   errors: ['preview_not_found', 'resource_not_found', 'deployment_in_progress'],
   destructive: true,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { recordId } from '../id-input.js';
 import { fail } from '../../core/errors/berth-error.js';
 import { newId } from '../../core/ids/ids.js';
 import { resourceName } from '../../core/model/profiles.js';
@@ -41,7 +42,7 @@ export const showProject = defineOperation({
   name: 'projects.show',
   kind: 'query',
   summary: 'Show one project.',
-  input: z.strictObject({ id: z.string().min(1).max(100) }),
+  input: z.strictObject({ id: recordId }),
   output: projectOut,
   errors: ['project_not_found'],
   destructive: false,

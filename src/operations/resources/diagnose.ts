@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { recordId } from '../id-input.js';
 import { copySafe, scrubStrings } from '../../core/diagnostics/copy-safe.js';
 import { MAX_JOB_LINES } from '../../core/deployments/provider-job-lines.js';
 import { logMask, maskStrings } from '../../core/diagnostics/log-mask.js';
@@ -20,7 +21,7 @@ import { resourceOf, servingOf, targetOf } from '../lookup.js';
 const record = z.record(z.string(), z.unknown());
 
 const input = z.strictObject({
-  id: z.string().min(1).max(100),
+  id: recordId,
   events: queryInt(0, 500).default(30).describe('newest journal events of the last deployment'),
   logLines: queryInt(0, 2_000).default(50).describe('log lines per serving container'),
   providerLines: queryInt(0, MAX_JOB_LINES).default(20).describe("newest lines of the last deployment's image build or pull"),

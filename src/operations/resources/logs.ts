@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { recordId } from '../id-input.js';
 import type { OperationContext } from '../../ports/context.js';
 import { defineOperation } from '../operation.js';
 import { queryBool, queryInt } from '../query-params.js';
@@ -7,7 +8,7 @@ import { logEnvelopes } from './log-stream.js';
 import { resourceOf, servingOf, targetOf } from '../lookup.js';
 
 const input = z.strictObject({
-  id: z.string().min(1).max(100),
+  id: recordId,
   tail: queryInt(0, 10_000).default(100).describe('lines per service before following'),
   service: z.string().min(1).max(100).optional().describe('only this service'),
   follow: queryBool.optional().describe('keep streaming new lines'),

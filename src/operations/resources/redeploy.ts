@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { recordId } from '../id-input.js';
 import { fail } from '../../core/errors/berth-error.js';
 import { redeployProblems } from '../../core/recovery/profile-check.js';
 import { verdict } from '../../core/recovery/reasons.js';
@@ -15,7 +16,7 @@ export const redeployResource = defineOperation({
   name: 'resources.redeploy',
   kind: 'command',
   summary: "Redeploy: a new attempt from the resource's current profile (source, runtime, network, health, access); blocked when the profile is missing, drifted or inadmissible.",
-  input: z.strictObject({ id: z.string().min(1).max(100).describe('resource id'), preview: previewKey.optional(), readinessGeneratedAt }),
+  input: z.strictObject({ id: recordId.describe('resource id'), preview: previewKey.optional(), readinessGeneratedAt }),
   output: deploymentOut,
   errors: ['resource_not_found', 'recovery_blocked', 'recovery_readiness_stale', 'deployment_in_progress'],
   destructive: false,

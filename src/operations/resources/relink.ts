@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { recordId } from '../id-input.js';
 import { fail } from '../../core/errors/berth-error.js';
 import { sourceProfile } from '../../core/model/profiles.js';
 import type { Resource } from '../../core/model/records.js';
@@ -14,7 +15,7 @@ export const relinkResource = defineOperation({
   name: 'resources.relink',
   kind: 'command',
   summary: "Relink a resource's source (repository move, path or image change): later deployments read the new source; history and running versions are untouched. Audited.",
-  input: z.strictObject({ id: z.string().min(1).max(100), source: sourceProfile.describe('the new source binding, as JSON: {"kind":"git","location":"...","gitRef":"main"}') }),
+  input: z.strictObject({ id: recordId, source: sourceProfile.describe('the new source binding, as JSON: {"kind":"git","location":"...","gitRef":"main"}') }),
   output: resourceOut.extend({ previousSource: sourceProfile.nullable() }),
   errors: ['resource_not_found'],
   destructive: false,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { recordId } from '../id-input.js';
 import { fail } from '../../core/errors/berth-error.js';
 import { newId } from '../../core/ids/ids.js';
 import { accessProfile, healthProfile, networkProfile, resourceName, runtimeProfile, sourceProfile } from '../../core/model/profiles.js';
@@ -23,7 +24,7 @@ export const createResource = defineOperation({
   summary: 'Create a resource (one deployable app) with its source binding and profiles.',
   input: z.strictObject({
     name: resourceName,
-    environmentId: z.string().min(1).max(100).optional(),
+    environmentId: recordId.optional(),
     project: resourceName.optional(),
     environment: resourceName.optional(),
     ...profiles,
@@ -60,7 +61,7 @@ export const configureResource = defineOperation({
   name: 'resources.configure',
   kind: 'command',
   summary: "Replace one or more of a resource's profiles (runtime, network, health, access).",
-  input: z.strictObject({ id: z.string().min(1).max(100), runtime: profiles.runtime, network: profiles.network, health: profiles.health, access: profiles.access }),
+  input: z.strictObject({ id: recordId, runtime: profiles.runtime, network: profiles.network, health: profiles.health, access: profiles.access }),
   output: resourceOut,
   errors: ['resource_not_found'],
   destructive: false,
@@ -81,7 +82,7 @@ export const listResources = defineOperation({
   name: 'resources.list',
   kind: 'query',
   summary: 'List resources, optionally of one project or environment.',
-  input: z.strictObject({ projectId: z.string().min(1).max(100).optional(), environmentId: z.string().min(1).max(100).optional() }),
+  input: z.strictObject({ projectId: recordId.optional(), environmentId: recordId.optional() }),
   output: z.object({ items: z.array(resourceOut) }),
   errors: [],
   destructive: false,
@@ -94,7 +95,7 @@ export const showResource = defineOperation({
   name: 'resources.show',
   kind: 'query',
   summary: 'Show one resource, its profiles and its readiness: resource, deployment, runtime, proxy, access URL, certificate.',
-  input: z.strictObject({ id: z.string().min(1).max(100) }),
+  input: z.strictObject({ id: recordId }),
   output: resourceOut.extend({ status: resourceStatusOut }),
   errors: ['resource_not_found'],
   destructive: false,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { recordId } from '../id-input.js';
 import { fail } from '../../core/errors/berth-error.js';
 import { secretName } from '../../core/governance/secret-name.js';
 import type { Actor, Resource } from '../../core/model/records.js';
@@ -8,8 +9,7 @@ import { defineOperation } from '../operation.js';
 // Resource secrets: values are sealed (ctx.secrets) before the store sees them and are never
 // returned; resources keep only the names (secretNames), which deployment snapshots copy.
 
-const resourceId = z.string().min(1).max(100);
-
+const resourceId = recordId;
 /** Stores one sealed secret of a resource and names it on the resource; audited by name only. */
 export async function putResourceSecret(tx: StoreRepos, x: { actor: Actor; now: Date }, resource: Resource, name: string, sealed: string): Promise<Resource> {
   const now = x.now.toISOString();

@@ -3,9 +3,10 @@ import { routeId } from '../../core/access/generated-url.js';
 import type { Deployment } from '../../core/deployments/deployment.js';
 import type { Resource } from '../../core/model/records.js';
 import type { OperationContext } from '../../ports/context.js';
+import { servingDeployment } from '../../engine/deployments/serving.js';
 
 // Resource, deployment, runtime, proxy, access URL and certificate readiness are separate
-// fields, each observed rather than assumed (PRODUCT.md "Statuses"). Reading changes nothing.
+// fields, each observed rather than assumed. Reading changes nothing.
 
 const part = <T extends [string, ...string[]]>(states: T) => z.object({ state: z.enum(states), detail: z.record(z.string(), z.unknown()) });
 
@@ -21,9 +22,7 @@ export type ResourceStatus = z.infer<typeof resourceStatusOut>;
 
 export async function resourceStatus(ctx: OperationContext, resource: Resource): Promise<ResourceStatus> {
   const [latest] = await ctx.store.deployments.list({ resourceId: resource.id, preview: null, includeArchived: true, limit: 1 });
-  const serving = (await ctx.store.deployments.list({ resourceId: resource.id, preview: null, status: ['succeeded'], includeArchived: true, limit: 20 })).find(
-    (d) => d.runtime && !d.runtime.retiredAt,
-  );
+  const serving = await servingDeployment(ctx.store, { resourceId: resource.id, preview: null });
   const server = serving ? await ctx.store.servers.get(serving.serverId) : undefined;
   const target = server ? ctx.deploy.targets.forServer(server) : undefined;
   return {

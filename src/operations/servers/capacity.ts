@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { recordId } from '../id-input.js';
 import { planCounts } from '../../core/diagnostics/reclaim-plan.js';
 import { DEFAULT_KEEP_CANDIDATES } from '../../core/diagnostics/retention.js';
 import { toBerthError } from '../../core/errors/berth-error.js';
@@ -61,7 +62,7 @@ export const serverCapacity = defineOperation({
   name: 'servers.capacity',
   kind: 'query',
   summary: 'Disk, inodes, images (Berth vs others), build cache, and what Berth could reclaim on a server without touching a rollback candidate. Read-only.',
-  input: z.strictObject({ id: z.string().min(1).max(100), keep: keepInput }),
+  input: z.strictObject({ id: recordId, keep: keepInput }),
   output,
   errors: ['server_not_found', 'docker_error'],
   destructive: false,

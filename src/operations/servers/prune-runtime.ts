@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { recordId } from '../id-input.js';
 import { planCounts, type ReclaimPlan } from '../../core/diagnostics/reclaim-plan.js';
 import type { Retention } from '../../core/diagnostics/retention.js';
 import { toBerthError } from '../../core/errors/berth-error.js';
@@ -84,7 +85,7 @@ export const pruneServerRuntime = defineOperation({
   kind: 'command',
   summary: 'Remove Berth-labelled runtime objects nothing needs (stopped containers, unused networks, images of attempts that are neither serving nor kept rollback candidates). Dry-run unless dryRun is false.',
   input: z.strictObject({
-    id: z.string().min(1).max(100),
+    id: recordId,
     dryRun: z.boolean().default(true).describe('false to remove; the default only reports'),
     keep: keepInput,
   }),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { recordId } from '../id-input.js';
 import { BerthError, toBerthError } from '../../core/errors/berth-error.js';
 import type { ErrorCode } from '../../core/errors/catalogue.js';
 import type { OperationContext } from '../../ports/context.js';
@@ -67,7 +68,7 @@ export const serverTest = defineOperation({
   kind: 'query',
   summary: 'Connectivity checks of a server: engine ping, proxy admin and edge answering, free disk space and inodes; each failing check carries a catalogued code.',
   input: z.strictObject({
-    id: z.string().min(1).max(100),
+    id: recordId,
     minFreeBytes: queryInt(0, Number.MAX_SAFE_INTEGER).optional().describe('free bytes the disk check requires (default 1 GiB, the build threshold)'),
   }),
   output: z.object({ serverId: z.string(), ok: z.boolean(), checks: z.array(check) }),

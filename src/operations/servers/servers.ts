@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { recordId } from '../id-input.js';
 import { fail } from '../../core/errors/berth-error.js';
 import { newId } from '../../core/ids/ids.js';
 import { resourceName } from '../../core/model/profiles.js';
@@ -58,7 +59,7 @@ export const showServer = defineOperation({
   name: 'servers.show',
   kind: 'query',
   summary: 'Show one deployment target.',
-  input: z.strictObject({ id: z.string().min(1).max(100) }),
+  input: z.strictObject({ id: recordId }),
   output: serverOut,
   errors: ['server_not_found'],
   destructive: false,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { recordId } from '../id-input.js';
 import { fail } from '../../core/errors/berth-error.js';
 import { newId } from '../../core/ids/ids.js';
 import type { Actor, Token } from '../../core/model/records.js';
@@ -45,7 +46,7 @@ export const revokeToken = defineOperation({
   name: 'tokens.revoke',
   kind: 'command',
   summary: 'Revoke an operator token; its next call gets token_revoked.',
-  input: z.strictObject({ id: z.string().min(1).max(100), confirm: z.string().min(1).max(100) }),
+  input: z.strictObject({ id: recordId, confirm: recordId }),
   output: tokenOut,
   errors: ['token_not_found', 'confirmation_mismatch'],
   destructive: true,

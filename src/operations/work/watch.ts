@@ -1,10 +1,11 @@
 import { z } from 'zod';
+import { recordId } from '../id-input.js';
 import { FINISHED_WORK, type WorkItem } from '../../core/work/work-item.js';
 import type { OperationContext } from '../../ports/context.js';
 import { defineOperation } from '../operation.js';
 import { queryBool } from '../query-params.js';
 import { findWorkItem, summary, type WorkSummary } from './views.js';
-import { delay } from '../../core/time/delay.js';
+import { sleep } from '../../core/time/delay.js';
 
 // Watching polls the item (reads only) and yields a snapshot each time what a reader acts on
 // changes: status, phase, error code. Heartbeats keep idle connections honest.
@@ -33,7 +34,7 @@ export async function* workEnvelopes(ctx: OperationContext, id: string, follow: 
       yield { kind: 'heartbeat', cursor, at: new Date().toISOString() };
       lastBeat = Date.now();
     }
-    await delay(ctx.deploy.streamPollMs, signal);
+    await sleep(ctx.deploy.streamPollMs, signal).catch(() => undefined); // aborted: the loop ends
   }
 }
 
@@ -41,7 +42,7 @@ export const watchWork = defineOperation({
   name: 'work.watch',
   kind: 'query',
   summary: 'Watch one work item: snapshot/heartbeat/closed envelopes until it finishes (--follow streams; without it, the current snapshot).',
-  input: z.strictObject({ id: z.string().min(1).max(100), follow: queryBool.optional().describe('keep watching until the item finishes') }),
+  input: z.strictObject({ id: recordId, follow: queryBool.optional().describe('keep watching until the item finishes') }),
   output: z.object({ envelopes: z.array(z.record(z.string(), z.unknown())) }),
   errors: ['work_item_not_found'],
   destructive: false,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { recordId } from '../id-input.js';
 import { deploymentStatusesFor, deploymentWorkItem } from '../../core/work/from-deployment.js';
 import { WORK_KINDS, WORK_STATUSES, toWorkItem, type WorkItem } from '../../core/work/work-item.js';
 import { defineOperation } from '../operation.js';
@@ -14,8 +15,8 @@ export const listWork = defineOperation({
   input: z.strictObject({
     kind: z.enum(WORK_KINDS).optional(),
     status: z.enum(WORK_STATUSES).optional(),
-    resourceId: z.string().min(1).max(100).optional(),
-    serverId: z.string().min(1).max(100).optional(),
+    resourceId: recordId.optional(),
+    serverId: recordId.optional(),
     limit: queryInt(1, 500).optional().describe('at most this many items (default 50)'),
   }),
   output: z.object({ items: z.array(workItemOut) }),
@@ -45,7 +46,7 @@ export const showWork = defineOperation({
   name: 'work.show',
   kind: 'query',
   summary: 'Show one work item: kind, status, phase, related ids, the error (code, category, remedies), retryable and next actions.',
-  input: z.strictObject({ id: z.string().min(1).max(100) }),
+  input: z.strictObject({ id: recordId }),
   output: workItemDetailOut,
   errors: ['work_item_not_found'],
   destructive: false,

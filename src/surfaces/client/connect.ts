@@ -3,6 +3,7 @@ import { mkdirSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BerthError } from '../../core/errors/berth-error.js';
+import { sleep } from '../../core/time/delay.js';
 import { ApiClient, type Connection } from './api-client.js';
 import { berthHome, processAlive, readControlPlaneState } from './state-file.js';
 
@@ -64,4 +65,3 @@ async function startLocal(home: string, env: NodeJS.ProcessEnv): Promise<Connect
   throw new BerthError('control_plane_unreachable', 'The local control plane did not start in time.', { logFile, reason: 'timeout' });
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

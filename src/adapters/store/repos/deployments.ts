@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, inArray, isNotNull, isNull, lt, max, or, sql, type SQL } from 'drizzle-orm';
 import type { Deployment } from '../../../core/deployments/deployment.js';
-import { ACTIVE_STATUSES, TERMINAL_STATUSES } from '../../../core/deployments/status.js';
+import { ACTIVE_STATUSES, assertTransition, TERMINAL_STATUSES } from '../../../core/deployments/status.js';
 import type { DeploymentReference, DeploymentsRepo } from '../../../ports/store.js';
 import type { Db } from '../db.js';
 import { iso, isoRequired } from '../db.js';
@@ -59,6 +59,8 @@ export function deploymentsRepo(db: Db): DeploymentsRepo {
       await db.update(deployments).set(toRow(changes)).where(eq(deployments.id, id));
     },
     async transition(id, from, changes) {
+      // The lifecycle is enforced where status changes: an illegal pair raises, nothing is written.
+      assertTransition(from, changes.status);
       const rows = await db
         .update(deployments)
         .set(toRow(changes))
