@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore } from '../../src/adapters/store/open-store.js';
 import type { Plan } from '../../src/core/plan/plan.js';
 import type { Server } from '../../src/core/model/records.js';
+import { reconcileStale } from '../../src/engine/deployments/reconciler.js';
 import { DeploymentRunner, type RunnerDeps } from '../../src/engine/deployments/runner.js';
 import { DEFAULT_ENGINE_SETTINGS } from '../../src/engine/deployments/settings.js';
 import { createTargets } from '../../src/main/targets.js';
@@ -149,5 +150,18 @@ describe('runner lifecycle', () => {
       [v1.id, v2.id].sort().map((id) => ({ outcome: 'retired', deploymentId: id })),
     );
     for (const id of [v1.id, v2.id]) expect((await store.deployments.get(id))!.runtime?.retiredAt).toEqual(expect.any(String));
+  });
+
+  it('the reconciler ends a stale attempt on an SSH server (nothing to account for there)', async () => {
+    const server: Server = { id: 'server_ssh_2', name: 'remote-box-2', kind: 'ssh', host: '127.0.0.1', port: 22, user: 'root', createdAt: new Date().toISOString() };
+    await store.servers.create(server);
+    const d = await attempt('stale-ssh', server.id, server.name);
+    await store.deployments.update(d.id, { status: 'running', currentPhase: 'execute', heartbeatAt: new Date(Date.now() - 3_600_000).toISOString() });
+    const targets = createTargets({ home, httpPort: 8080, caddyBin: 'caddy' } as ServeSettings);
+    const errors: unknown[] = [];
+    const ended = await reconcileStale({ store, targets, runner: runnerWith(targets), staleAfterSeconds: 60, log: (_m, err) => errors.push(err) });
+    expect({ ended: ended.includes(d.id), errors }).toEqual({ ended: true, errors: [] });
+    const after = (await store.deployments.get(d.id))!;
+    expect({ status: after.status, code: after.error?.code }).toEqual({ status: 'interrupted', code: 'deployment_interrupted' });
   });
 });

@@ -1,4 +1,5 @@
 import { routeId } from '../../core/access/generated-url.js';
+import { BerthError } from '../../core/errors/berth-error.js';
 import type { Deployment } from '../../core/deployments/deployment.js';
 import { recoveryHint } from '../../core/deployments/recovery-hint.js';
 import { ACTIVE_STATUSES } from '../../core/deployments/status.js';
@@ -19,7 +20,14 @@ export type ContainerAccount = { id: string; action: 'removed' | 'kept-serving' 
 export async function accountContainers(store: Store, targets: Targets, d: Deployment): Promise<ContainerAccount[]> {
   const server = await store.servers.get(d.serverId);
   if (!server) return [];
-  const target = targets.forServer(server);
+  let target;
+  try {
+    target = targets.forServer(server);
+  } catch (err) {
+    // A target this control plane cannot drive never got a container from it: nothing to account.
+    if (err instanceof BerthError && err.code === 'server_unsupported') return [];
+    throw err;
+  }
   const routed = d.runtime?.routedUpstream;
   const observed = routed ? await target.proxy.getRoute(routeId(d.resourceId, d.preview)).catch(() => undefined) : undefined;
   const listed = await target.engine.listContainers({ [LABELS.deployment]: d.id });

@@ -64,7 +64,7 @@ export const serverCapacity = defineOperation({
   summary: 'Disk, inodes, images (Berth vs others), build cache, and what Berth could reclaim on a server without touching a rollback candidate. Read-only.',
   input: z.strictObject({ id: recordId, keep: keepInput }),
   output,
-  errors: ['server_not_found', 'docker_error'],
+  errors: ['server_not_found', 'server_unsupported', 'docker_error'],
   destructive: false,
   http: { method: 'GET', path: '/api/servers/{id}/capacity' },
   cli: { words: ['server', 'capacity'], positionals: ['id'] },

@@ -90,7 +90,7 @@ export const pruneServerRuntime = defineOperation({
     keep: keepInput,
   }),
   output,
-  errors: ['server_not_found', 'docker_error'],
+  errors: ['server_not_found', 'server_unsupported', 'docker_error'],
   destructive: true,
   http: { method: 'POST', path: '/api/servers/{id}/prune-runtime' },
   cli: { words: ['server', 'prune-runtime'], positionals: ['id'] },
