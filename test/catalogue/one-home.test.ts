@@ -21,15 +21,15 @@ describe('one home per rule', () => {
   it('container teardown: only engine/deployments/teardown.ts takes an attempt\'s containers down', () => {
     // Besides it: execute removes the one container it started after an abort (before any runtime
     // record exists), and the runtime prune removes reclaimable objects one by one.
-    expect(where(/engine\.remove\(/)).toEqual(['src/engine/deployments/execute.ts', 'src/engine/deployments/teardown.ts', 'src/operations/diagnostics/prune-runtime.ts']);
+    expect(where(/engine\.remove\(/)).toEqual(['src/engine/deployments/execute.ts', 'src/engine/deployments/teardown.ts', 'src/operations/servers/prune-runtime.ts']);
     expect(where(/engine\.stop\(/)).toEqual(['src/engine/deployments/teardown.ts']);
-    expect(where(/\.removeNetwork\(/).filter((p) => !p.startsWith('src/adapters/'))).toEqual(['src/engine/deployments/teardown.ts', 'src/operations/diagnostics/prune-runtime.ts']);
+    expect(where(/\.removeNetwork\(/).filter((p) => !p.startsWith('src/adapters/'))).toEqual(['src/engine/deployments/teardown.ts', 'src/operations/servers/prune-runtime.ts']);
   });
 
   it('sleep: core/time/delay.ts is the only pause', () => {
     // Timers that are not pauses: a step's deadline, the log stream's wait for a line or a
     // heartbeat (whichever comes first), and shutdown's bound on the runner.
-    expect(where(/setTimeout\(/)).toEqual(['src/core/time/delay.ts', 'src/engine/deployments/deadline.ts', 'src/main/control-plane.ts', 'src/operations/diagnostics/log-stream.ts']);
+    expect(where(/setTimeout\(/)).toEqual(['src/core/time/delay.ts', 'src/engine/deployments/deadline.ts', 'src/main/control-plane.ts', 'src/operations/resources/log-stream.ts']);
     expect(where(/(const|function) (sleep|delay)\b/)).toEqual(['src/core/time/delay.ts']);
   });
 

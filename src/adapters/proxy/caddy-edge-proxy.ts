@@ -1,3 +1,4 @@
+import { sleep } from '../../core/time/delay.js';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { BerthError } from '../../core/errors/berth-error.js';
@@ -205,7 +206,7 @@ export class CaddyEdgeProxy implements EdgeProxy {
     while (own !== undefined && Date.now() < deadline) {
       const listeners = listenersOn(this.port, [own]);
       if (listeners === undefined || listeners.some((l) => l.pid === own)) return;
-      await new Promise((r) => setTimeout(r, 10));
+      await sleep(10);
     }
   }
 

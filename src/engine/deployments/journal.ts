@@ -1,3 +1,4 @@
+import { sleep } from '../../core/time/delay.js';
 import type { Deployment, JournalEvent } from '../../core/deployments/deployment.js';
 import type { DeploymentStatus, LifecyclePhase } from '../../core/deployments/status.js';
 import type { Store } from '../../ports/store.js';
@@ -33,7 +34,7 @@ export class AttemptJournal {
       } catch (err) {
         const storeFault = err instanceof BerthError && STORE_FAULTS.includes(err.code);
         if (!storeFault || !isTerminal(changes.status) || attempt >= TERMINAL_WRITE_ATTEMPTS) throw err;
-        await new Promise((r) => setTimeout(r, TERMINAL_WRITE_RETRY_MS));
+        await sleep(TERMINAL_WRITE_RETRY_MS);
       }
     }
   }
