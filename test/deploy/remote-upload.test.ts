@@ -10,6 +10,7 @@ import type { ApiClient } from '../../src/surfaces/client/api-client.js';
 import { appDir } from '../support/apps.js';
 import { runCli } from '../support/cli.js';
 import { FAST_ENGINE_ENV } from '../support/control-plane.js';
+import { viaProxy } from '../support/deploy.js';
 import { removeRuntimeOf } from '../support/docker-objects.js';
 import { uid } from '../support/docker.js';
 import { BIN, TEST_ROOT } from '../support/paths.js';
@@ -81,19 +82,7 @@ function upThenDelete(args: string[], dir: string): Promise<{ code: number | nul
   });
 }
 
-function viaEdge(url: string, path = '/'): Promise<{ status: number; body: string }> {
-  const u = new URL(url);
-  return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port: httpPort, path, headers: { host: u.host }, agent: false }, (res) => {
-      let body = '';
-      res.on('data', (d: Buffer) => (body += d.toString()));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-      res.on('error', reject);
-    });
-    req.on('error', reject);
-    req.end();
-  });
-}
+const viaEdge = (url: string, path = '/') => viaProxy({ httpPort }, url, path);
 
 describe('a remote control plane receives the source as an upload', () => {
   it('berth up ./folder: the folder is removed once uploaded, the deploy still serves it, ignored files stay behind', async () => {

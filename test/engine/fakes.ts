@@ -1,6 +1,12 @@
+import type { Deployment } from '../../src/core/deployments/deployment.js';
+import type { Plan } from '../../src/core/plan/plan.js';
+import type { DeploymentRunner, RunnerDeps } from '../../src/engine/deployments/runner.js';
+import { upsertResource } from '../../src/operations/deployments/resolve-target.js';
+import { createAttempt } from '../../src/operations/deployments/start-attempt.js';
 import type { ContainerEngine, ContainerState } from '../../src/ports/container-engine.js';
 import type { EdgeProxy, RouteSpec } from '../../src/ports/edge-proxy.js';
 import type { HttpProber, ProbeAnswer } from '../../src/ports/http-prober.js';
+import type { Store } from '../../src/ports/store.js';
 
 // In-memory stand-ins for the engine, proxy and prober, for unit tests of the runner's and
 // verifier's decisions. The real parts are exercised by test/deploy/*.
@@ -67,4 +73,38 @@ export function fakeProxy(opts: { failUpstream?: string } = {}): EdgeProxy & { r
 /** Answers by URL: a function of the URL and Host header decides the status. */
 export function fakeProber(answer: (url: string, host?: string) => ProbeAnswer): HttpProber {
   return { get: async (url, opts) => answer(url, opts.host) };
+}
+
+/** The plan every runner test deploys: one image service on port 80, quick health checks. */
+export const IMAGE_PLAN: Plan = {
+  planner: 'image', supportTier: 'supported', artifactKind: 'image', evidence: [], commands: {}, warnings: [], networks: [],
+  services: [{ name: 'web', build: { kind: 'image', image: 'x:1' }, internalPort: 80 }], routedService: 'web', internalPort: 80,
+  health: { path: '/', timeoutSeconds: 1, intervalMs: 10 },
+};
+
+/** A source reader that "materializes" an image source without touching anything. */
+export const imageSources: RunnerDeps['sources'] = {
+  materialize: async (s) => ({ summary: { kind: s.kind, location: s.location, image: s.location }, dispose: async () => undefined }),
+};
+
+const actor = { kind: 'system' as const, id: 'test' };
+
+/** A created deploy attempt of resource `name` (an image source), optionally aimed at a server. */
+export async function imageAttempt(store: Store, name: string, target?: { serverId: string; serverName: string }): Promise<Deployment> {
+  return store.transaction(async (tx) => {
+    const resource = await upsertResource(tx, actor, new Date(), { name, source: { kind: 'image', location: 'x:1' }, network: { internalPort: 80 }, health: { path: '/', timeoutSeconds: 1, intervalMs: 10 } });
+    return createAttempt(tx, actor, new Date(), {
+      resource,
+      trigger: 'deploy',
+      snapshot: { source: resource.source!, runtime: resource.runtime, network: resource.network, health: resource.health, access: resource.access, ...(target ? { target } : {}) },
+    });
+  });
+}
+
+/** Runs a fresh attempt of `name` to its end and returns the stored deployment. */
+export async function runImageAttempt(store: Store, runner: DeploymentRunner, name: string): Promise<Deployment> {
+  const d = await imageAttempt(store, name);
+  runner.start(d.id);
+  await runner.idle();
+  return (await store.deployments.get(d.id))!;
 }

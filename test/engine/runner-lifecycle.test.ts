@@ -1,18 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore } from '../../src/adapters/store/open-store.js';
-import type { Plan } from '../../src/core/plan/plan.js';
 import type { Server } from '../../src/core/model/records.js';
 import { reconcileStale } from '../../src/engine/deployments/reconciler.js';
 import { DeploymentRunner, type RunnerDeps } from '../../src/engine/deployments/runner.js';
 import { DEFAULT_ENGINE_SETTINGS } from '../../src/engine/deployments/settings.js';
 import { createTargets } from '../../src/main/targets.js';
 import type { ServeSettings } from '../../src/main/settings.js';
-import { upsertResource } from '../../src/operations/deployments/resolve-target.js';
-import { createAttempt } from '../../src/operations/deployments/start-attempt.js';
 import type { Targets } from '../../src/ports/deploy-runtime.js';
 import type { Store } from '../../src/ports/store.js';
 import { freshStore } from '../support/store.js';
-import { fakeEngine, fakeProber, fakeProxy } from './fakes.js';
+import { fakeEngine, fakeProber, fakeProxy, IMAGE_PLAN, imageAttempt, imageSources, runImageAttempt } from './fakes.js';
 
 // The runner cannot get stuck or lie: an attempt whose target cannot be resolved ends terminal
 // with a catalogued code and stops heartbeating; once the route switched to the new version,
@@ -27,20 +24,14 @@ describe('runner lifecycle', () => {
   });
   afterAll(async () => store?.close());
 
-  const plan: Plan = {
-    planner: 'image', supportTier: 'supported', artifactKind: 'image', evidence: [], commands: {}, warnings: [], networks: [],
-    services: [{ name: 'web', build: { kind: 'image', image: 'x:1' }, internalPort: 80 }], routedService: 'web', internalPort: 80,
-    health: { path: '/', timeoutSeconds: 1, intervalMs: 10 },
-  };
-  const actor = { kind: 'system' as const, id: 'test' };
   const settings = { ...DEFAULT_ENGINE_SETTINGS, workRoot: '/tmp', baseDomain: 'localhost', pollMs: 1, drainMs: 0, heartbeatMs: 20 };
 
   function runnerWith(targets: Targets, over: Partial<RunnerDeps> = {}) {
     return new DeploymentRunner({
       store,
       targets,
-      sources: { materialize: async (s) => ({ summary: { kind: s.kind, location: s.location, image: s.location }, dispose: async () => undefined }) },
-      planner: { plan: async () => plan },
+      sources: imageSources,
+      planner: { plan: async () => IMAGE_PLAN },
       prober: fakeProber(() => ({ kind: 'response', status: 200 })),
       settings,
       owner: 'test',
@@ -50,23 +41,9 @@ describe('runner lifecycle', () => {
     });
   }
 
-  async function attempt(name: string, serverId?: string, serverName?: string) {
-    return store.transaction(async (tx) => {
-      const resource = await upsertResource(tx, actor, new Date(), { name, source: { kind: 'image', location: 'x:1' }, network: { internalPort: 80 }, health: { path: '/', timeoutSeconds: 1, intervalMs: 10 } });
-      return createAttempt(tx, actor, new Date(), {
-        resource,
-        trigger: 'deploy',
-        snapshot: { source: resource.source!, runtime: resource.runtime, network: resource.network, health: resource.health, access: resource.access, ...(serverId ? { target: { serverId, serverName: serverName! } } : {}) },
-      });
-    });
-  }
-
-  async function run(runner: DeploymentRunner, name: string) {
-    const d = await attempt(name);
-    runner.start(d.id);
-    await runner.idle();
-    return (await store.deployments.get(d.id))!;
-  }
+  const attempt = (name: string, serverId?: string, serverName?: string) =>
+    imageAttempt(store, name, serverId ? { serverId, serverName: serverName! } : undefined);
+  const run = (runner: DeploymentRunner, name: string) => runImageAttempt(store, runner, name);
 
   it('a deploy to an SSH server ends failed with server_unsupported, and its heartbeat stops', async () => {
     const server: Server = { id: 'server_ssh_1', name: 'remote-box', kind: 'ssh', host: '127.0.0.1', port: 22, user: 'root', createdAt: new Date().toISOString() };

@@ -2,12 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore } from '../../src/adapters/store/open-store.js';
 import { DeploymentRunner } from '../../src/engine/deployments/runner.js';
 import { DEFAULT_ENGINE_SETTINGS } from '../../src/engine/deployments/settings.js';
-import { createAttempt } from '../../src/operations/deployments/start-attempt.js';
-import { upsertResource } from '../../src/operations/deployments/resolve-target.js';
-import type { Plan } from '../../src/core/plan/plan.js';
 import type { Store } from '../../src/ports/store.js';
 import { freshStore } from '../support/store.js';
-import { fakeEngine, fakeProber, fakeProxy } from './fakes.js';
+import { fakeEngine, fakeProber, fakeProxy, IMAGE_PLAN, imageSources, runImageAttempt } from './fakes.js';
 
 // The runner's rollback decisions after the route switched (real store, fake target): when the
 // access URL fails, the previous version gets the route back (rolled-back); when even that
@@ -19,30 +16,15 @@ describe('runner rollback after the switch', () => {
   });
   afterAll(async () => store?.close());
 
-  const plan: Plan = {
-    planner: 'image', supportTier: 'supported', artifactKind: 'image', evidence: [], commands: {}, warnings: [], networks: [],
-    services: [{ name: 'web', build: { kind: 'image', image: 'x:1' }, internalPort: 80 }], routedService: 'web', internalPort: 80,
-    health: { path: '/', timeoutSeconds: 1, intervalMs: 10 },
-  };
-  const actor = { kind: 'system' as const, id: 'test' };
-
-  async function run(runner: DeploymentRunner, name: string) {
-    const d = await store.transaction(async (tx) => {
-      const resource = await upsertResource(tx, actor, new Date(), { name, source: { kind: 'image', location: 'x:1' }, network: { internalPort: 80 }, health: { path: '/', timeoutSeconds: 1, intervalMs: 10 } });
-      return createAttempt(tx, actor, new Date(), { resource, trigger: 'deploy', snapshot: { source: resource.source!, runtime: resource.runtime, network: resource.network, health: resource.health, access: resource.access } });
-    });
-    runner.start(d.id);
-    await runner.idle();
-    return (await store.deployments.get(d.id))!;
-  }
+  const run = (runner: DeploymentRunner, name: string) => runImageAttempt(store, runner, name);
 
   function runnerWith(proxy: ReturnType<typeof fakeProxy>, accessOk: () => boolean) {
     const engine = fakeEngine();
     return new DeploymentRunner({
       store,
       targets: { forServer: () => ({ provider: 'fake', engine, proxy, prepareBaseImages: async () => undefined }) },
-      sources: { materialize: async (s) => ({ summary: { kind: s.kind, location: s.location, image: s.location }, dispose: async () => undefined }) },
-      planner: { plan: async () => plan },
+      sources: imageSources,
+      planner: { plan: async () => IMAGE_PLAN },
       // Straight to the container: healthy. Through the proxy (Host header): as the test says.
       prober: fakeProber((_url, host) => ({ kind: 'response', status: host && !accessOk() ? 502 : 200 })),
       settings: { ...DEFAULT_ENGINE_SETTINGS, workRoot: '/tmp', baseDomain: 'localhost', pollMs: 1, drainMs: 0 },

@@ -36,8 +36,8 @@ export async function deploy(plane: TestControlPlane, input: Record<string, unkn
   return waitTerminal(plane, created.body.id);
 }
 
-/** GET through the edge proxy, the way a browser reaches a generated URL. */
-export function viaProxy(plane: TestControlPlane, url: string, path = '/', agent?: import('node:http').Agent): Promise<{ status: number; body: string }> {
+/** GET through the edge proxy, the way a browser reaches a generated URL (only the plane's edge port is used). */
+export function viaProxy(plane: Pick<TestControlPlane, 'httpPort'>, url: string, path = '/', agent?: import('node:http').Agent): Promise<{ status: number; body: string }> {
   const u = new URL(url);
   return new Promise((resolve, reject) => {
     const req = request({ host: '127.0.0.1', port: plane.httpPort, path, headers: { host: u.host }, agent: agent ?? false }, (res) => {

@@ -4,6 +4,7 @@ import { closeSync, mkdirSync, mkdtempSync, openSync, rmSync, writeFileSync } fr
 import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import Docker from 'dockerode';
+import { ensureBaseImages } from '../../src/adapters/docker/base-images.js';
 import { DockerEngine } from '../../src/adapters/docker/docker-engine.js';
 import { LABELS, type ContainerState } from '../../src/ports/container-engine.js';
 import { TEST_ROOT } from './paths.js';
@@ -159,4 +160,14 @@ export async function ensureRegistry(): Promise<void> {
   spawn('docker-registry', ['serve', config], { detached: true, stdio: ['ignore', log, log] }).unref();
   closeSync(log);
   await waitFor('registry', registryAnswers, 20_000, 100);
+}
+
+/**
+ * What a test building or running on the static base image needs first: a reachable dockerd,
+ * that base image, and a fresh network of this run. Returns the network's name.
+ */
+export async function prepareStaticRun(run: DockerRun): Promise<string> {
+  await ensureDockerd();
+  await ensureBaseImages(run.engine, { only: ['static'] });
+  return run.network();
 }

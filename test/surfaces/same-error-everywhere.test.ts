@@ -1,34 +1,23 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { startTestControlPlane, type TestControlPlane } from '../support/control-plane.js';
+import { describe, expect, it } from 'vitest';
 import { runCli } from '../support/cli.js';
-import { connectMcp } from '../support/mcp.js';
+import { useMcpPlane } from '../support/mcp.js';
 
 // The same invalid request (an unknown field) through the CLI, HTTP and MCP gives one error object.
 describe('one error contract on every surface', () => {
-  let plane: TestControlPlane;
-  let mcp: Client;
-  beforeAll(async () => {
-    plane = await startTestControlPlane();
-    mcp = await connectMcp(plane.cliEnv);
-  });
-  afterAll(async () => {
-    await mcp?.close();
-    await plane?.close();
-  });
+  const t = useMcpPlane();
 
   it('rejects an unknown field identically on CLI --json, HTTP and MCP', async () => {
     const input = { name: 'web', bogusField: 1 };
 
-    const http = await plane.client.raw('POST', '/api/resources', JSON.stringify(input));
+    const http = await t.plane.client.raw('POST', '/api/resources', JSON.stringify(input));
     expect(http.status).toBe(400);
     const httpError = JSON.parse(http.body).error;
 
-    const cli = await runCli(['resource', 'create', '--input', JSON.stringify(input), '--json'], plane.cliEnv);
+    const cli = await runCli(['resource', 'create', '--input', JSON.stringify(input), '--json'], t.plane.cliEnv);
     expect(cli.code).toBe(2);
     const cliError = cli.json<{ error: unknown }>().error;
 
-    const tool = await mcp.callTool({ name: 'resources_create', arguments: input });
+    const tool = await t.mcp.callTool({ name: 'resources_create', arguments: input });
     expect(tool.isError).toBe(true);
     const mcpError = (tool.structuredContent as { error: unknown }).error;
 
@@ -43,7 +32,7 @@ describe('one error contract on every surface', () => {
 
   it('reports positional issues for a nested unknown field and an invalid value, without echoing values', async () => {
     const secretish = 'value-that-must-not-echo-9f2c';
-    const res = await plane.client.raw('POST', '/api/resources', JSON.stringify({ name: secretish.toUpperCase(), network: { internalPort: 80, extra: secretish } }));
+    const res = await t.plane.client.raw('POST', '/api/resources', JSON.stringify({ name: secretish.toUpperCase(), network: { internalPort: 80, extra: secretish } }));
     const error = JSON.parse(res.body).error;
     expect(error.code).toBe('validation_failed');
     expect(error.details.validationIssueCodes).toEqual(['invalid_input', 'unsupported_field']);
@@ -53,10 +42,10 @@ describe('one error contract on every surface', () => {
   });
 
   it('answers an unknown route and a malformed body with catalogued codes', async () => {
-    const missing = await plane.client.raw('GET', '/api/nothing-here');
+    const missing = await t.plane.client.raw('GET', '/api/nothing-here');
     expect(missing.status).toBe(404);
     expect(JSON.parse(missing.body).error.code).toBe('operation_not_found');
-    const malformed = await plane.client.raw('POST', '/api/resources', '{not json');
+    const malformed = await t.plane.client.raw('POST', '/api/resources', '{not json');
     expect(malformed.status).toBe(400);
     expect(JSON.parse(malformed.body).error.code).toBe('parse_failed');
   });

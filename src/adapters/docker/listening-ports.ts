@@ -1,10 +1,10 @@
 import { readFile } from 'node:fs/promises';
+import { listeningSockets } from '../../platform/proc-net-tcp.js';
 
 // /proc/<pid>/net/tcp shows the sockets of that process's network namespace, so the host (as
 // root) sees what listens inside a container without exec'ing into it — which works even for
 // images that ship no shell.
 
-const TCP_LISTEN = '0A';
 /**
  * Docker's embedded DNS resolver listens on 127.0.0.11 at a random TCP port inside every
  * container on a user-defined network: that is the engine's socket, not the app's.
@@ -13,17 +13,9 @@ const DOCKER_DNS = '0B00007F';
 
 /** Local ports in LISTEN state from the text of /proc/net/tcp or tcp6. */
 export function parseProcNetTcp(text: string): number[] {
-  const ports: number[] = [];
-  for (const line of text.split('\n').slice(1)) {
-    const cols = line.trim().split(/\s+/);
-    const local = cols[1];
-    if (!local || cols[3] !== TCP_LISTEN) continue;
-    const colon = local.lastIndexOf(':');
-    if (local.slice(0, colon) === DOCKER_DNS) continue;
-    const port = parseInt(local.slice(colon + 1), 16);
-    if (Number.isInteger(port)) ports.push(port);
-  }
-  return ports;
+  return listeningSockets(text)
+    .filter((s) => s.address !== DOCKER_DNS && Number.isInteger(s.port))
+    .map((s) => s.port);
 }
 
 /** Sorted distinct listening ports of a process's namespace; undefined when /proc cannot be read. */

@@ -1,12 +1,11 @@
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import net from 'node:net';
+import { listeningSockets } from '../../platform/proc-net-tcp.js';
 
 // Who listens on a TCP port of this machine. Caddy binds its listeners with SO_REUSEPORT, so a
 // second Caddy (another Berth home's edge, say) binds the same port without an error and the
 // kernel splits connections between the two: the edge proves it is alone from the kernel's
 // socket tables (/proc/net/tcp and tcp6, this network namespace), not from the bind succeeding.
-
-const TCP_LISTEN = '0A';
 
 export interface PortListener {
   /** The kernel's socket inode. */
@@ -21,16 +20,9 @@ export interface PortListener {
 
 /** Inodes of the LISTEN sockets on `port` in the text of /proc/net/tcp or tcp6. */
 export function listeningInodes(text: string, port: number): number[] {
-  const inodes: number[] = [];
-  for (const line of text.split('\n').slice(1)) {
-    const cols = line.trim().split(/\s+/);
-    const local = cols[1];
-    if (!local || cols[3] !== TCP_LISTEN) continue;
-    if (parseInt(local.slice(local.lastIndexOf(':') + 1), 16) !== port) continue;
-    const inode = Number(cols[9]);
-    if (Number.isInteger(inode) && inode > 0) inodes.push(inode);
-  }
-  return inodes;
+  return listeningSockets(text)
+    .filter((s) => s.port === port && Number.isInteger(s.inode) && s.inode > 0)
+    .map((s) => s.inode);
 }
 
 const readOr = (file: string): string | undefined => {

@@ -5,6 +5,7 @@ import { fail } from '../../core/errors/berth-error.js';
 import { defineOperation } from '../operation.js';
 import { deploymentOut, deploymentView } from './status-view.js';
 import { getDeployment } from './recovery-facts.js';
+import { requireConfirmation } from '../confirmation.js';
 
 /** Hides a terminal attempt from default history. Deletes nothing: logs, events, artifacts, route state and rollback candidacy stay. */
 export const archiveDeployment = defineOperation({
@@ -20,7 +21,7 @@ export const archiveDeployment = defineOperation({
   cli: { words: ['deployment', 'archive'], positionals: ['id'] },
   handler: async ({ id, confirm }, ctx) => {
     const d = await getDeployment(ctx, id);
-    if (confirm !== id) fail('confirmation_mismatch', 'The confirmation does not equal the deployment id.', { field: 'confirm' });
+    requireConfirmation(confirm, id, 'deployment');
     if (!isTerminal(d.status)) fail('deployment_not_archivable', 'Only terminal attempts can be archived.', { status: d.status });
     if (d.archivedAt) return deploymentView(d);
     const at = ctx.now().toISOString();

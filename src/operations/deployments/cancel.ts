@@ -8,6 +8,7 @@ import type { OperationContext } from '../../ports/context.js';
 import { defineOperation } from '../operation.js';
 import { deploymentOut, deploymentView } from './status-view.js';
 import { getDeployment } from './recovery-facts.js';
+import { requireConfirmation } from '../confirmation.js';
 
 /** How long cancel waits for the runner to end the attempt before answering `cancel-requested`. */
 const SETTLE_MS = 15_000;
@@ -40,7 +41,7 @@ export const cancelDeployment = defineOperation({
   cli: { words: ['deployment', 'cancel'], positionals: ['id'] },
   handler: async ({ id, confirm }, ctx) => {
     const d = await getDeployment(ctx, id);
-    if (confirm !== id) fail('confirmation_mismatch', 'The confirmation does not equal the deployment id.', { field: 'confirm' });
+    requireConfirmation(confirm, id, 'deployment');
     if (isTerminal(d.status)) fail('deployment_not_cancelable', 'The attempt already ended.', { status: d.status });
     await ctx.store.transaction(async (tx) => {
       const moved = await tx.deployments.transition(id, ACTIVE_STATUSES.filter((s) => s !== 'cancel-requested'), { status: 'cancel-requested' });

@@ -7,6 +7,7 @@ import type { StoreRepos } from '../../ports/store.js';
 import { defineOperation } from '../operation.js';
 import { tokenOut } from '../records.js';
 import { hashTokenSecret, newTokenSecret } from './secret.js';
+import { requireConfirmation } from '../confirmation.js';
 
 export async function issueToken(tx: StoreRepos, actor: Actor, now: Date, name: string): Promise<{ token: Token; secret: string }> {
   const secret = newTokenSecret();
@@ -55,7 +56,7 @@ export const revokeToken = defineOperation({
   cli: { words: ['token', 'revoke'], positionals: ['id'] },
   handler: async ({ id, confirm }, ctx) =>
     ctx.store.transaction(async (tx) => {
-      if (confirm !== id) fail('confirmation_mismatch', 'The confirmation does not equal the token id.', { field: 'confirm' });
+      requireConfirmation(confirm, id, 'token');
       const token = (await tx.tokens.get(id)) ?? fail('token_not_found', 'No token has this id.', { id });
       if (token.revokedAt) return token;
       const at = ctx.now().toISOString();

@@ -1,16 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureBaseImages } from '../../../src/adapters/docker/base-images.js';
 import { BASE_IMAGES } from '../../../src/core/plan/base-images.js';
 import { rejection } from '../../support/rejection.js';
-import { DockerRun, ensureDockerd, uid } from '../../support/docker.js';
+import { DockerRun, prepareStaticRun, uid } from '../../support/docker.js';
 
 const run = new DockerRun();
 let network: string;
 
 beforeAll(async () => {
-  await ensureDockerd();
-  await ensureBaseImages(run.engine, { only: ['static'] });
-  network = await run.network();
+  network = await prepareStaticRun(run);
 });
 afterAll(() => run.cleanup());
 

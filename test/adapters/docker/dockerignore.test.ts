@@ -1,10 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureBaseImages } from '../../../src/adapters/docker/base-images.js';
 import { isBuildControlFile, parseDockerignore } from '../../../src/adapters/docker/dockerignore.js';
 import { createSourceReader } from '../../../src/adapters/sources/index.js';
 import { BASE_IMAGES } from '../../../src/core/plan/base-images.js';
 import { listFiles, tempDir, writeTree } from '../sources/fs-fixtures.js';
-import { DockerRun, ensureDockerd } from '../../support/docker.js';
+import { DockerRun, prepareStaticRun } from '../../support/docker.js';
 
 // .dockerignore follows Docker, not gitignore. Each pattern below is one where the two differ:
 // a `!` exception inside an excluded folder, a trailing `/` (Docker: any path, gitignore: folders
@@ -77,9 +76,7 @@ describe('.dockerignore in a real build', () => {
   const run = new DockerRun();
   let network: string;
   beforeAll(async () => {
-    await ensureDockerd();
-    await ensureBaseImages(run.engine, { only: ['static'] });
-    network = await run.network();
+    network = await prepareStaticRun(run);
   });
   afterAll(() => run.cleanup());
 

@@ -1,11 +1,10 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureBaseImages } from '../../../src/adapters/docker/base-images.js';
 import { BASE_IMAGES } from '../../../src/core/plan/base-images.js';
 import { LABELS, type ContainerState } from '../../../src/ports/container-engine.js';
 import { rejection } from '../../support/rejection.js';
-import { closedPort, DockerRun, ensureDockerd, TEST_LABEL, uid, waitFor } from '../../support/docker.js';
+import { closedPort, DockerRun, prepareStaticRun, TEST_LABEL, uid, waitFor } from '../../support/docker.js';
 import { TEST_ROOT } from '../../support/paths.js';
 
 const run = new DockerRun();
@@ -13,9 +12,7 @@ const image = BASE_IMAGES.static;
 let network: string;
 
 beforeAll(async () => {
-  await ensureDockerd();
-  await ensureBaseImages(run.engine, { only: ['static'] });
-  network = await run.network();
+  network = await prepareStaticRun(run);
 });
 afterAll(() => run.cleanup());
 
