@@ -12,6 +12,8 @@ export async function finishPhase(_deps: RunnerDeps, a: Attempt): Promise<void> 
   const runtime = a.runtime!;
   // Verified: from now on the engine restarts each container as its service asked.
   await keepRunning(ctx.target.engine, a.plan!, runtime);
+  // Journalled before the terminal status: a stream closes once it sees that status and drains.
+  await a.journal.event('phase', 'verify', { accessUrl: ctx.url });
   const finishedAt = new Date().toISOString();
   if (!(await a.journal.transition(['verifying'], { status: 'succeeded', finishedAt, accessUrl: ctx.url, runtime, error: null, recoveryHint: null }))) throw new CancelRequested();
   a.d = { ...a.d, status: 'succeeded' };
@@ -22,11 +24,5 @@ export async function finishPhase(_deps: RunnerDeps, a: Attempt): Promise<void> 
  * versions are drained and retired; anything that fails is journalled as a warning.
  */
 export async function afterSuccess(deps: RunnerDeps, a: Attempt): Promise<void> {
-  const ctx = a.ctx!;
-  try {
-    await a.journal.event('phase', 'verify', { accessUrl: ctx.url });
-  } catch (err) {
-    deps.log(`journal event of ${a.id} not written`, err);
-  }
   await retirePrevious(deps, a);
 }
