@@ -97,7 +97,8 @@ export function deploymentsRepo(db: Db): DeploymentsRepo {
       return rows.map(toDeployment);
     },
     async heartbeat(id, at) {
-      await db.update(deployments).set({ heartbeatAt: at }).where(eq(deployments.id, id));
+      // Only an active attempt beats: a beat still in flight when the attempt ended changes nothing.
+      await db.update(deployments).set({ heartbeatAt: at }).where(and(eq(deployments.id, id), inArray(deployments.status, [...ACTIVE_STATUSES])));
     },
     async archive(id, at) {
       const rows = await db
