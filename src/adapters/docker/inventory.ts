@@ -67,7 +67,8 @@ const toBuildCache = (b: DfBuildCache): BuildCacheUsage => ({ id: b.ID, type: b.
  * 20.10: HTTP 500 with this text, later versions 409 or a shared result).
  */
 const DF_BUSY = /disk usage operation is already running/;
-const DF_BUSY_RETRIES = 20;
+// A walk of a large image store on a loaded machine takes tens of seconds: wait that long.
+const DF_BUSY_RETRIES = 120;
 const DF_BUSY_WAIT_MS = 500;
 
 async function systemDf(docker: Docker): Promise<unknown> {
