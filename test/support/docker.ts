@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { closeSync, mkdirSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { freePort } from './ports.js';
 import { dirname, join } from 'node:path';
 import Docker from 'dockerode';
 import { ensureBaseImages } from '../../src/adapters/docker/base-images.js';
@@ -129,13 +129,7 @@ export class DockerRun {
 }
 
 /** A TCP port nothing listens on: bound by us, then released. */
-export async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-  const port = (server.address() as { port: number }).port;
-  await new Promise((r) => server.close(r));
-  return port;
-}
+export const closedPort = freePort;
 
 async function registryAnswers(): Promise<boolean> {
   try {

@@ -3,6 +3,7 @@ import http from 'node:http';
 import net from 'node:net';
 import { CaddyEdgeProxy, type CaddyEdgeProxyOptions } from '../../src/adapters/proxy/caddy-edge-proxy.js';
 import { TEST_ROOT } from './paths.js';
+import { freePort } from './ports.js';
 
 // Real Caddy for proxy tests: each test gets its own home and free ports, and stops its Caddy
 // processes at the end (they are detached, so nothing else would).
@@ -12,13 +13,7 @@ export function proxyHome(): string {
   return mkdtempSync(`${TEST_ROOT}/proxy-`);
 }
 
-export async function freePort(): Promise<number> {
-  const srv = net.createServer();
-  await new Promise<void>((resolve) => srv.listen(0, '127.0.0.1', resolve));
-  const { port } = srv.address() as net.AddressInfo;
-  await new Promise((resolve) => srv.close(resolve));
-  return port;
-}
+export { freePort };
 
 export async function testProxy(opts: Partial<CaddyEdgeProxyOptions> = {}): Promise<CaddyEdgeProxy> {
   return new CaddyEdgeProxy({ home: proxyHome(), httpPort: await freePort(), ...opts });
