@@ -29,9 +29,47 @@ export type BuildPlan =
       /** The multi-stage build stage to stop at (compose build.target). */
       target?: string;
     }
-  /** Berth writes this Dockerfile text itself (static and node planners). */
+  /** Berth writes this Dockerfile text itself (the static planner). */
   | { kind: 'generated'; contextDir: string; dockerfileText: string }
+  | NodeBuildPlan
   | { kind: 'image'; image: string };
+
+export type PackageManagerName = 'npm' | 'yarn' | 'pnpm';
+
+/** Build settings from the resource's build profile (berth.yml `build`), frozen into the plan. */
+export interface BuildSettings {
+  /** Plain variables for the install and build steps (not secrets; they may land in the image). */
+  env?: Record<string, string>;
+  /** Build arguments (Dockerfile ARG). */
+  args?: Record<string, string>;
+  /** Names of resource secrets usable during the install; values never in plans or image layers. */
+  secrets?: string[];
+  /** The install trusts the control plane host's CA bundle and takes its proxy variables. */
+  hostTrust: boolean;
+}
+
+/**
+ * A Node.js app: dependencies installed in a container from only the install files (the
+ * committed result is cached by their hash), then the sources built on top. A build-then-serve
+ * site ends in the static image holding only `output.dir`.
+ */
+export interface NodeBuildPlan {
+  kind: 'node';
+  contextDir: string;
+  /** The Node.js major the app builds and runs on, and Berth's base image that provides it. */
+  node: { major: number; image: string };
+  packageManager: { name: PackageManagerName; version?: string; berry?: boolean };
+  /** Files the install reads (package.json, lockfile, package manager config), relative to contextDir. */
+  installFiles: string[];
+  install?: string;
+  build?: string;
+  /** Build-then-serve: the static image serves this directory of the build's output. */
+  output?: { dir: string; spaFallback: boolean };
+  /** The server's start command; absent when `output` is set. */
+  start?: string;
+  port: number;
+  settings: BuildSettings;
+}
 
 export interface ServicePlan {
   /** 'web' for single-service plans; the compose service name otherwise. */

@@ -69,6 +69,7 @@ export async function produceArtifact(x: ExecuteInput): Promise<Artifact> {
       continue;
     }
     const build = service.build;
+    if (build.kind === 'node') throw new Error('node builds are not wired yet'); // replaced by the node install step
     await x.journal.event('step', 'execute', { step: 'build', service: service.name });
     let tail: string[] = [];
     const built = await x.providerJob('build', service.name).around(async (log) => {
