@@ -1,4 +1,4 @@
-import type { HealthProfile, NetworkProfile, RuntimeProfile, SourceProfile } from '../core/model/profiles.js';
+import type { BuildProfile, HealthProfile, NetworkProfile, RuntimeProfile, SourceProfile } from '../core/model/profiles.js';
 import type { Plan } from '../core/plan/plan.js';
 
 // Reading a source and turning it into a plan. Both are read-only: they never touch the
@@ -39,6 +39,8 @@ export interface PlanRequest {
   runtime: RuntimeProfile;
   network: NetworkProfile;
   health: HealthProfile;
+  /** The resource's build profile (berth.yml `build`); absent means the defaults. */
+  build?: BuildProfile;
   /** Compose document already folded by the client (env_file resolved), when the client sent one. */
   composeDocument?: string;
   /** Host ports the edge proxy listens on, which no compose service may publish (the planner fills it). */

@@ -1,4 +1,4 @@
-import { BASE_IMAGES } from '../../core/plan/base-images.js';
+import { nodeImage } from '../../core/plan/base-images.js';
 
 // Dockerfile text, both ways: the one Berth writes for node apps, and the one thing Berth reads
 // from a user's Dockerfile (the port it EXPOSEs).
@@ -10,7 +10,7 @@ function run(command: string): string {
 
 export function nodeDockerfile(c: { install?: string; build?: string; start: string; port: number }): string {
   return [
-    `FROM ${BASE_IMAGES.node}`,
+    `FROM ${nodeImage(20)}`,
     'WORKDIR /app',
     'COPY . .',
     ...(c.install ? [run(c.install)] : []),

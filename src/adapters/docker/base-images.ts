@@ -2,7 +2,10 @@ import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BerthError } from '../../core/errors/berth-error.js';
-import { BASE_IMAGES, STATIC_INTERNAL_PORT } from '../../core/plan/base-images.js';
+import { BASE_IMAGES as CORE_BASE_IMAGES, nodeImage, STATIC_INTERNAL_PORT } from '../../core/plan/base-images.js';
+
+// Interim: the node image is still the host's node on busybox until the Debian images land.
+const BASE_IMAGES = { ...CORE_BASE_IMAGES, node: nodeImage(20) } as const;
 import { LABELS } from '../../ports/container-engine.js';
 import { assembleNodeRoot, assembleStaticRoot, BaseImagePrerequisiteMissing } from './base-image-contexts.js';
 import type { DockerEngine } from './docker-engine.js';

@@ -24,6 +24,22 @@ export const runtimeProfile = z.strictObject({
 });
 export type RuntimeProfile = z.infer<typeof runtimeProfile>;
 
+/** An environment or build-argument name, as a shell would accept it. */
+const VARIABLE_NAME = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'letters, digits and "_", not starting with a digit').max(255);
+
+/** How the image is built: variables, build arguments, build-time secrets, trust of the host's CA and proxy. */
+export const buildProfile = z.strictObject({
+  /** Plain variables for the install and build steps; they may land in the image, so no secrets here. */
+  env: z.record(VARIABLE_NAME, z.string().max(32_768)).optional(),
+  /** Dockerfile ARG values. */
+  args: z.record(VARIABLE_NAME, z.string().max(32_768)).optional(),
+  /** Names of the resource's secrets the dependency install may read (e.g. NPM_TOKEN); never stored in an image. */
+  secrets: z.array(VARIABLE_NAME).max(100).optional(),
+  /** Builds trust the control plane host's CA bundle and take its proxy variables (never baked into the runtime image). */
+  hostTrust: z.boolean().default(true),
+});
+export type BuildProfile = z.infer<typeof buildProfile>;
+
 export const networkProfile = z.strictObject({
   internalPort: z.number().int().min(1).max(65535).optional(),
   /** Compose stacks: the service the access URL routes to, when Berth should not choose. */

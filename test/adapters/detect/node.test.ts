@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createPlanner } from '../../../src/adapters/detect/index.js';
-import { BASE_IMAGES } from '../../../src/core/plan/base-images.js';
+import { nodeImage } from '../../../src/core/plan/base-images.js';
 import { rejection } from '../sources/fs-fixtures.js';
 import { app, request } from './plan-fixtures.js';
 
@@ -31,7 +31,7 @@ describe('node planner', () => {
     expect(plan.services[0]?.build).toEqual({
       kind: 'generated',
       contextDir: dir,
-      dockerfileText: `FROM ${BASE_IMAGES.node}\nWORKDIR /app\nCOPY . .\nRUN npm ci\nRUN npm run build\nENV PORT=3000\nEXPOSE 3000\nCMD ["sh","-c","npm start"]\n`,
+      dockerfileText: `FROM ${nodeImage(20)}\nWORKDIR /app\nCOPY . .\nRUN npm ci\nRUN npm run build\nENV PORT=3000\nEXPOSE 3000\nCMD ["sh","-c","npm start"]\n`,
     });
   });
 
