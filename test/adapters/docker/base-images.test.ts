@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { baseImageRevision, ensureBaseImages, makeBaseImage } from '../../../src/adapters/docker/base-images.js';
-import { BASE_IMAGES, STATIC_INTERNAL_PORT } from '../../../src/core/plan/base-images.js';
+import { BASE_IMAGES, nodeImage, STATIC_INTERNAL_PORT } from '../../../src/core/plan/base-images.js';
 import { DockerRun, ensureDockerd, waitFor } from '../../support/docker.js';
 
 // The base images are made here into per-run tags, so the assembly itself is exercised on every
@@ -56,8 +56,8 @@ describe('base images made from host files, with no registry', () => {
   it('ensureBaseImages makes the canonical images once, then only looks them up', async () => {
     const first = await ensureBaseImages(run.engine);
     expect(first.static).toBe(await run.engine.imageId(BASE_IMAGES.static));
-    expect(first.node).toBe(await run.engine.imageId(BASE_IMAGES.node));
-    const image = (await run.engine.docker.getImage(BASE_IMAGES.node).inspect()) as { Comment?: string };
+    expect(first.node).toBe(await run.engine.imageId(nodeImage(20)));
+    const image = (await run.engine.docker.getImage(nodeImage(20)).inspect()) as { Comment?: string };
     expect(image.Comment).toBe(baseImageRevision('node'));
 
     const started = Date.now();
