@@ -38,7 +38,9 @@ describe('server capacity and runtime pruning', () => {
   let foreignContainer: string;
 
   beforeAll(async () => {
-    plane = await startTestControlPlane();
+    // The reconciler's periodic sweep also removes a retired attempt's leftovers: kept off, so
+    // the planted v1 leftover is still there for the destructive prune to count (seen on CI).
+    plane = await startTestControlPlane({ BERTH_RECONCILE_EVERY_MS: String(3_600_000) });
     serverId = await localServerId(plane);
     for (const version of ['v1', 'v2', 'v3']) v.push(await deploy(plane, { name, source: site(version) }));
     v.push(await deploy(plane, { name, source: site('v4'), health: { path: '/nope', timeoutSeconds: 3, intervalMs: 100 } }));
