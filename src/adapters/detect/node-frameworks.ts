@@ -88,6 +88,10 @@ export async function detectFramework(dir: string, pkg: PackageJson, warnings: W
 
   if (hasDep(pkg, 'next')) return next(dir, start);
   if (hasDep(pkg, 'nuxt')) {
+    // `nuxt generate` prerenders every page: a static site in .output/public.
+    if (build?.includes('nuxt generate')) {
+      return { kind: 'site', name: 'nuxt', outputDir: '.output/public', spaFallback: false, tier: 'best-effort', evidence: [dep('nuxt'), { kind: 'script', detail: 'scripts.build nuxt generate' }] };
+    }
     return { kind: 'server', name: 'nuxt', start: 'node .output/server/index.mjs', defaultBuild: 'nuxt build', tier: 'best-effort', evidence: [dep('nuxt')] };
   }
   const remix = ['@remix-run/dev', '@remix-run/serve', '@react-router/dev'].find((d) => hasDep(pkg, d));

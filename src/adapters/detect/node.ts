@@ -50,7 +50,7 @@ export async function planNode(req: PlanRequest, opts: NodePlannerOptions = {}):
     install = runtime.installCommand || undefined;
     evidence.push(explicit('runtime.installCommand'));
   }
-  const build = inferBuild(req, pkg, pm.name, framework, evidence);
+  const build = inferBuild(req, pkg, pm.name, detected, evidence); // a site's own build still runs under an explicit start
 
   const settings = buildSettings(req);
   const base = {
@@ -78,7 +78,10 @@ export async function planNode(req: PlanRequest, opts: NodePlannerOptions = {}):
   const startFrom = await inferStart(req, dir, pkg, pm.name, server, build !== undefined, evidence);
   const texts = await entryTexts(dir, pkg, [startFrom.text]);
   const port = inferPort(req, startFrom, texts, evidence);
-  if (server?.localhostByDefault && !texts.some((t) => listensEverywhere(t.text)) && !listensEverywhere(startFrom.text)) {
+  const loopback = texts.find((t) => bindsLoopback(t.text));
+  if (loopback) {
+    warnings.add('server_binds_localhost', loopback.file, `${loopback.file} listens on localhost, which nothing outside the container reaches: listen on host 0.0.0.0.`);
+  } else if (server?.localhostByDefault && !texts.some((t) => listensEverywhere(t.text)) && !listensEverywhere(startFrom.text)) {
     warnings.add('server_binds_localhost', startFrom.field, `${server.name} listens on 127.0.0.1 unless told otherwise, which nothing outside the container reaches: listen on host 0.0.0.0.`);
   }
   const plan: NodeBuildPlan = { ...base, start: startFrom.start, port, settings };
@@ -214,6 +217,11 @@ function inferPort(req: PlanRequest, from: StartFrom, texts: { file: string; tex
   }
   evidence.push({ kind: 'default', detail: `internalPort ${NODE_DEFAULT_PORT}` });
   return NODE_DEFAULT_PORT;
+}
+
+/** Code that binds the loopback interface only: `host: 'localhost'`, `.listen(3000, '127.0.0.1'`. */
+function bindsLoopback(text: string): boolean {
+  return /\bhost(?:name)?\s*:\s*['"`](?:localhost|127\.0\.0\.1)['"`]|\.listen\(\s*[\w.]+\s*,\s*['"`](?:localhost|127\.0\.0\.1)['"`]/.test(text);
 }
 
 /** Code or a command that binds every interface (`0.0.0.0`, `::`, fastify-cli --address). */

@@ -25,6 +25,7 @@ describe('build-then-serve sites', () => {
     ['astro', { 'package.json': pkg({ astro: '^5' }), 'astro.config.mjs': "import { defineConfig } from 'astro/config';\nexport default defineConfig({});\n" }, 'dist', false, 'astro', 'best-effort'],
     ['sveltekit static', { 'package.json': pkg({ '@sveltejs/kit': '^2', '@sveltejs/adapter-static': '^3' }), 'svelte.config.js': "import adapter from '@sveltejs/adapter-static';\nexport default { kit: { adapter: adapter() } };\n" }, 'build', false, '@sveltejs/kit', 'best-effort'],
     ['sveltekit spa', { 'package.json': pkg({ '@sveltejs/kit': '^2', '@sveltejs/adapter-static': '^3' }), 'svelte.config.js': "import adapter from '@sveltejs/adapter-static';\nexport default { kit: { adapter: adapter({ pages: 'site', fallback: 'index.html' }) } };\n" }, 'site', true, '@sveltejs/kit', 'best-effort'],
+    ['nuxt generate', { 'package.json': pkg({ nuxt: '^3' }, { build: 'nuxt generate' }) }, '.output/public', false, 'nuxt', 'best-effort'],
     ['next export', { 'package.json': pkg({ next: '^15', react: '^19' }, { build: 'next build', start: 'next start' }), 'next.config.mjs': "const nextConfig = { output: 'export' };\nexport default nextConfig;\n" }, 'out', false, 'next', 'supported'],
   ])('%s', async (_name, files, dir, spaFallback, dependency, tier) => {
     const plan = await planner.plan(request(app({ ...files, ...lock })));
@@ -94,9 +95,11 @@ describe('build-then-serve sites', () => {
     expect(codes(plan)).toEqual(expect.arrayContaining(['internal_port_ignored']));
   });
 
-  it('a framework without a build script gets its own build through the manager', async () => {
+  it('a framework without a build script gets its own build through the manager, also under an explicit start', async () => {
     const plan = await planner.plan(request(app({ 'package.json': pkg({ 'react-scripts': '5' }, {}) })));
     expect(nodeBuild(plan).build).toBe('npm exec -- react-scripts build');
+    const served = await planner.plan(request(app({ 'package.json': pkg({ 'react-scripts': '5' }, {}) }), { runtime: { startCommand: 'npx serve -s build' } }));
+    expect(nodeBuild(served)).toMatchObject({ build: 'npm exec -- react-scripts build', start: 'npx serve -s build' });
   });
 
   it('sveltekit with a fallback other than index.html warns spa_fallback_file', async () => {
@@ -165,11 +168,13 @@ describe('node servers', () => {
     expect(nodeBuild(plan).output).toBeUndefined();
   });
 
-  it('fastify binds 127.0.0.1 by default: server_binds_localhost unless 0.0.0.0 is visible', async () => {
+  it('fastify binds 127.0.0.1 by default: server_binds_localhost unless 0.0.0.0 is visible; so does code that names localhost', async () => {
     const local = await planner.plan(request(app({ 'package.json': pkg({ fastify: '^5' }, { start: 'node server.js' }), 'server.js': "fastify.listen({ port: 3000 });\n" })));
     expect(local.warningCodes).toContainEqual({ reasonCode: 'server_binds_localhost', field: 'scripts.start', message: expect.any(String) });
     const open = await planner.plan(request(app({ 'package.json': pkg({ fastify: '^5' }, { start: 'node server.js' }), 'server.js': "fastify.listen({ port: 3000, host: '0.0.0.0' });\n" })));
     expect(codes(open)).not.toContain('server_binds_localhost');
+    const express = await planner.plan(request(app({ 'package.json': pkg({ express: '^4' }, { start: 'node server.js' }), 'server.js': "app.listen(port, '127.0.0.1');\n" })));
+    expect(express.warningCodes).toContainEqual({ reasonCode: 'server_binds_localhost', field: 'server.js', message: expect.any(String) });
     const cli = await planner.plan(request(app({ 'package.json': pkg({ fastify: '^5', 'fastify-cli': '^7' }, { start: 'fastify start -a 0.0.0.0 -l info app.js' }) })));
     expect(codes(cli)).not.toContain('server_binds_localhost');
   });
