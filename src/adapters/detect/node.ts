@@ -1,122 +1,230 @@
-import type { Evidence, Plan } from '../../core/plan/plan.js';
+import { nodeImage, STATIC_INTERNAL_PORT } from '../../core/plan/base-images.js';
+import type { BuildSettings, Evidence, NodeBuildPlan, Plan, SupportTier } from '../../core/plan/plan.js';
 import type { PlanRequest } from '../../ports/sources.js';
-import { blocked, explicit, isFile, readText, requireDir, singleServicePlan } from './context.js';
-import { nodeDockerfile } from './dockerfile-text.js';
+import { blocked, explicit, requireDir, singleServicePlan } from './context.js';
+import { detectFramework, type Framework, relativeDir } from './node-frameworks.js';
+import { type PackageJson, readPackageJson, script, Warnings } from './node-package.js';
+import { choosePackageManager, execBin, runScript } from './node-package-manager.js';
+import { commandPort, entryStart, entryTexts, listenPort, NODE_DEFAULT_PORT } from './node-start.js';
+import { chooseNodeMajor } from './node-version.js';
 
-// A Node.js app described by package.json, built on Berth's node base image. Explicit runtime
-// commands and network.internalPort win over everything inferred here.
+// A Node.js app described by package.json: the Node.js major, the package manager and its
+// frozen install, the framework, then either a server (start command and port) or a
+// build-then-serve site (the output directory, served by the static image). Explicit runtime
+// commands, runtime.outputDirectory and network.internalPort win over everything inferred here.
 
-export const NODE_DEFAULT_PORT = 3000;
+export { NODE_DEFAULT_PORT };
 
-type PackageManager = 'npm' | 'yarn' | 'pnpm';
-
-/** Lockfile -> package manager, npm first when several are present. */
-const LOCKFILES: [string, PackageManager][] = [['package-lock.json', 'npm'], ['pnpm-lock.yaml', 'pnpm'], ['yarn.lock', 'yarn']];
-
-// The base image ships node and npm only: yarn and pnpm run through npx, hence best-effort.
-const FROZEN_INSTALL: Record<PackageManager, string> = {
-  npm: 'npm ci',
-  yarn: 'npx --yes yarn@1 install --frozen-lockfile',
-  pnpm: 'npx --yes pnpm@9 install --frozen-lockfile',
-};
-
-interface PackageJson {
-  main?: unknown;
-  scripts?: Record<string, unknown>;
-  dependencies?: Record<string, unknown>;
-  devDependencies?: Record<string, unknown>;
+export interface NodePlannerOptions {
+  /** The control plane's Node.js version (`process.version`): it decides the majors Berth can provide. */
+  hostNodeVersion?: string;
 }
 
-export async function planNode(req: PlanRequest): Promise<Plan> {
+const TIER_ORDER: SupportTier[] = ['supported', 'best-effort', 'experimental'];
+const lowest = (...tiers: SupportTier[]): SupportTier => tiers.reduce((a, b) => (TIER_ORDER.indexOf(b) > TIER_ORDER.indexOf(a) ? b : a));
+
+export async function planNode(req: PlanRequest, opts: NodePlannerOptions = {}): Promise<Plan> {
   const dir = requireDir(req, 'node');
   const pkg = await readPackageJson(dir);
-  const evidence: Evidence[] = [{ kind: 'file', detail: 'package.json' }];
   const { runtime } = req;
+  const warnings = new Warnings();
+  const evidence: Evidence[] = [{ kind: 'file', detail: 'package.json' }];
 
-  const warnings: string[] = [];
-  const found: [string, PackageManager][] = [];
-  for (const [file, pm] of LOCKFILES) if (await isFile(dir, file)) found.push([file, pm]);
-  const [lockfile, manager] = found[0] ?? [undefined, 'npm' as const];
-  if (lockfile) evidence.push({ kind: 'lockfile', detail: lockfile });
-  if (found.length > 1) warnings.push(`Several lockfiles (${found.map(([f]) => f).join(', ')}): ${lockfile} is used.`);
-  const hasDeps = Object.keys(pkg.dependencies ?? {}).length + Object.keys(pkg.devDependencies ?? {}).length > 0;
+  const pm = await choosePackageManager(dir, pkg, warnings);
+  evidence.push(...pm.evidence);
+  const node = await chooseNodeMajor(dir, pkg, opts.hostNodeVersion ?? process.version, warnings);
+  evidence.push(...node.evidence);
+  const detected = await detectFramework(dir, pkg, warnings);
+  if (detected) evidence.push({ kind: 'framework', detail: detected.name }, ...detected.evidence);
+
+  // An explicit start command makes any app a server; an explicit output directory makes it a site.
+  const framework: Framework | undefined = runtime.startCommand && detected?.kind === 'site' ? undefined : detected;
+  if (runtime.startCommand && runtime.outputDirectory !== undefined) {
+    warnings.add('output_directory_ignored', 'runtime.outputDirectory', 'runtime.outputDirectory is ignored: runtime.startCommand makes the app a server.');
+  }
+  const site = !runtime.startCommand && (framework?.kind === 'site' || runtime.outputDirectory !== undefined);
 
   // An explicit empty command means "no such step".
-  let install: string | undefined;
+  let install = pm.install;
   if (runtime.installCommand !== undefined) {
-    install = runtime.installCommand;
+    install = runtime.installCommand || undefined;
     evidence.push(explicit('runtime.installCommand'));
-  } else if (hasDeps) {
-    install = lockfile ? FROZEN_INSTALL[manager] : 'npm install';
   }
-  let build: string | undefined;
-  if (runtime.buildCommand !== undefined) {
-    build = runtime.buildCommand;
-    evidence.push(explicit('runtime.buildCommand'));
-  } else if (typeof pkg.scripts?.build === 'string') {
-    build = 'npm run build';
-    evidence.push({ kind: 'script', detail: 'scripts.build' });
+  const build = inferBuild(req, pkg, pm.name, detected, evidence); // a site's own build still runs under an explicit start
+
+  const settings = buildSettings(req);
+  const base = {
+    kind: 'node' as const,
+    contextDir: dir,
+    node: { major: node.major, image: nodeImage(node.major) },
+    packageManager: { name: pm.name, ...(pm.version ? { version: pm.version } : {}), ...(pm.berry !== undefined ? { berry: pm.berry } : {}) },
+    installFiles: pm.installFiles,
+    ...(install ? { install } : {}),
+    ...(build ? { build } : {}),
+  };
+  const tier = lowest(pm.tier, framework?.tier ?? 'supported');
+
+  if (site) {
+    const output = siteOutput(req, framework, evidence);
+    // The static server's port is fixed by the base image; routing elsewhere would never answer.
+    if (req.network.internalPort !== undefined && req.network.internalPort !== STATIC_INTERNAL_PORT) {
+      warnings.add('internal_port_ignored', 'network.internalPort', `network.internalPort is ignored: the built site is served on ${STATIC_INTERNAL_PORT}.`);
+    }
+    const plan: NodeBuildPlan = { ...base, output, port: STATIC_INTERNAL_PORT, settings };
+    return finish(req, { tier, evidence, warnings, build: plan, commands: { ...(install ? { install } : {}), ...(build ? { build } : {}) } });
   }
 
-  const start = runtime.startCommand || (await inferStart(dir, pkg, evidence));
-  if (runtime.startCommand) evidence.push(explicit('runtime.startCommand'));
-  if (!start) {
-    throw blocked('node_start_missing', 'package.json has no start script and there is no main, server.js or index.js to run.', {
-      evidence: [...evidence, { kind: 'missing', detail: 'scripts.start' }, { kind: 'missing', detail: 'server.js' }, { kind: 'missing', detail: 'index.js' }],
-      fixPath: 'package.json',
-      overridePath: 'runtime.startCommand',
-      profileField: 'runtime.startCommand',
-    });
+  const server = framework?.kind === 'server' ? framework : undefined;
+  const startFrom = await inferStart(req, dir, pkg, pm.name, server, build !== undefined, evidence);
+  const texts = await entryTexts(dir, pkg, [startFrom.text]);
+  const port = inferPort(req, startFrom, texts, evidence);
+  const loopback = texts.find((t) => bindsLoopback(t.text));
+  if (loopback) {
+    warnings.add('server_binds_localhost', loopback.file, `${loopback.file} listens on localhost, which nothing outside the container reaches: listen on host 0.0.0.0.`);
+  } else if (server?.localhostByDefault && !texts.some((t) => listensEverywhere(t.text)) && !listensEverywhere(startFrom.text)) {
+    warnings.add('server_binds_localhost', startFrom.field, `${server.name} listens on 127.0.0.1 unless told otherwise, which nothing outside the container reaches: listen on host 0.0.0.0.`);
   }
-
-  const port = req.network.internalPort ?? NODE_DEFAULT_PORT;
-  evidence.push(req.network.internalPort !== undefined ? explicit('network.internalPort') : { kind: 'default', detail: `internalPort ${NODE_DEFAULT_PORT}` });
-  const commands = { ...(install ? { install } : {}), ...(build ? { build } : {}), start };
-  return singleServicePlan(req, {
-    planner: 'node',
-    supportTier: manager === 'npm' ? 'supported' : 'best-effort',
-    evidence,
-    commands,
-    build: { kind: 'generated', contextDir: dir, dockerfileText: nodeDockerfile({ ...commands, port }) },
-    internalPort: port,
-    env: { PORT: String(port) },
-    warnings,
+  const plan: NodeBuildPlan = { ...base, start: startFrom.start, port, settings };
+  return finish(req, {
+    tier, evidence, warnings, build: plan, env: { PORT: String(port), ...server?.env },
+    commands: { ...(install ? { install } : {}), ...(build ? { build } : {}), start: startFrom.start },
   });
 }
 
-async function readPackageJson(dir: string): Promise<PackageJson> {
-  const text = await readText(dir, 'package.json');
-  const at = { fixPath: 'package.json', overridePath: 'runtime.method', profileField: 'runtime.method' };
-  if (text === undefined) throw blocked('node_package_json_missing', 'The node planner needs a package.json.', { evidence: [{ kind: 'missing', detail: 'package.json' }], ...at });
+/**
+ * Whether package.json gives the node planner something to build or run: a start or build
+ * script, a framework, an entry file, or an explicit runtime command. A package.json without
+ * any (dev tooling beside a hand-written site) leaves an index.html to the static planner.
+ */
+export async function hasNodeApp(req: PlanRequest, dir: string): Promise<boolean> {
+  const { runtime } = req;
+  if (runtime.installCommand !== undefined || runtime.buildCommand || runtime.startCommand || runtime.outputDirectory !== undefined) return true;
+  let pkg: PackageJson;
   try {
-    const pkg: unknown = JSON.parse(text);
-    if (pkg !== null && typeof pkg === 'object' && !Array.isArray(pkg)) return pkg as PackageJson;
+    pkg = await readPackageJson(dir);
   } catch {
-    // reported below
+    return true; // the node planner says what is wrong with it
   }
-  throw blocked('package_json_invalid', 'package.json is not a JSON object.', { evidence: [{ kind: 'file', detail: 'package.json' }], ...at });
+  if (script(pkg, 'start') !== undefined || script(pkg, 'build') !== undefined) return true;
+  if (await detectFramework(dir, pkg, new Warnings()).catch(() => true)) return true;
+  return (await entryStart(dir, pkg, false, [])) !== undefined;
 }
 
-/** scripts.start, else `node` on main (when it exists or a build will produce it), server.js, index.js. */
-async function inferStart(dir: string, pkg: PackageJson, evidence: Evidence[]): Promise<string | undefined> {
-  if (typeof pkg.scripts?.start === 'string') {
+function finish(req: PlanRequest, p: { tier: SupportTier; evidence: Evidence[]; warnings: Warnings; build: NodeBuildPlan; commands: Plan['commands']; env?: Record<string, string> }): Plan {
+  const plan = singleServicePlan(req, {
+    planner: 'node',
+    supportTier: p.tier,
+    evidence: p.evidence,
+    commands: p.commands,
+    build: p.build,
+    internalPort: p.build.port,
+    ...(p.env ? { env: p.env } : {}),
+    warnings: p.warnings.messages,
+  });
+  return p.warnings.coded.length ? { ...plan, warningCodes: p.warnings.coded } : plan;
+}
+
+export function buildSettings(req: PlanRequest): BuildSettings {
+  const b = req.build;
+  return {
+    ...(b?.env && Object.keys(b.env).length ? { env: { ...b.env } } : {}),
+    ...(b?.args && Object.keys(b.args).length ? { args: { ...b.args } } : {}),
+    ...(b?.secrets?.length ? { secrets: [...b.secrets] } : {}),
+    hostTrust: b?.hostTrust ?? true,
+  };
+}
+
+function inferBuild(req: PlanRequest, pkg: PackageJson, pm: NodeBuildPlan['packageManager']['name'], framework: Framework | undefined, evidence: Evidence[]): string | undefined {
+  if (req.runtime.buildCommand !== undefined) {
+    evidence.push(explicit('runtime.buildCommand'));
+    return req.runtime.buildCommand || undefined;
+  }
+  let build: string | undefined;
+  if (script(pkg, 'build') !== undefined) {
+    build = runScript(pm, 'build');
+    if (!evidence.some((e) => e.kind === 'script' && e.detail === 'scripts.build')) evidence.push({ kind: 'script', detail: 'scripts.build' });
+  } else if (framework?.defaultBuild) {
+    build = execBin(pm, framework.defaultBuild);
+  }
+  const after = framework?.kind === 'server' ? framework.afterBuild : undefined;
+  return build && after ? `${build} && ${after}` : build;
+}
+
+function siteOutput(req: PlanRequest, framework: Framework | undefined, evidence: Evidence[]): { dir: string; spaFallback: boolean } {
+  const spaFallback = framework?.kind === 'site' ? framework.spaFallback : false;
+  if (req.runtime.outputDirectory !== undefined) {
+    evidence.push(explicit('runtime.outputDirectory'));
+    return { dir: relativeDir(req.runtime.outputDirectory) ?? '.', spaFallback };
+  }
+  const dir = framework?.kind === 'site' ? framework.outputDir : undefined;
+  if (dir === undefined) {
+    throw blocked('node_output_unknown', 'The framework config names no output directory Berth can read: set runtime.outputDirectory.', {
+      evidence: [...evidence, { kind: 'missing', detail: 'output directory' }],
+      fixPath: 'package.json',
+      overridePath: 'runtime.outputDirectory',
+      profileField: 'runtime.outputDirectory',
+    });
+  }
+  return { dir, spaFallback };
+}
+
+interface StartFrom {
+  start: string;
+  /** The command text that actually runs (the script's body for `npm start`), read for ports and hosts. */
+  text: string;
+  /** The field it came from, for port evidence. */
+  field: string;
+}
+
+/** runtime.startCommand, the framework's production entry, scripts.start, its exec'd binary, then an entry file. */
+async function inferStart(req: PlanRequest, dir: string, pkg: PackageJson, pm: NodeBuildPlan['packageManager']['name'], server: Extract<Framework, { kind: 'server' }> | undefined, willBuild: boolean, evidence: Evidence[]): Promise<StartFrom> {
+  const explicitStart = req.runtime.startCommand;
+  if (explicitStart) {
+    evidence.push(explicit('runtime.startCommand'));
+    return { start: explicitStart, text: explicitStart, field: 'runtime.startCommand' };
+  }
+  if (server?.start) return { start: server.start, text: server.start, field: server.name };
+  const startScript = script(pkg, 'start');
+  if (startScript !== undefined) {
     evidence.push({ kind: 'script', detail: 'scripts.start' });
-    return 'npm start';
+    return { start: runScript(pm, 'start'), text: startScript, field: 'scripts.start' };
   }
-  const main = typeof pkg.main === 'string' && pkg.main !== '' ? pkg.main : undefined;
-  if (main && ((await isFile(dir, main)) || typeof pkg.scripts?.build === 'string')) {
-    evidence.push({ kind: 'config', detail: 'package.json main' });
-    return `node ${shellQuote(main)}`;
-  }
-  for (const entry of ['server.js', 'index.js']) {
-    if (await isFile(dir, entry)) {
-      evidence.push({ kind: 'file', detail: entry });
-      return `node ${entry}`;
-    }
-  }
-  return undefined;
+  if (server?.execStart) return { start: execBin(pm, server.execStart), text: server.execStart, field: server.name };
+  const entry = await entryStart(dir, pkg, willBuild, evidence);
+  if (entry) return { start: entry, text: entry, field: entry };
+  throw blocked('node_start_missing', 'package.json has no start script and there is no main, server.js or index.js to run.', {
+    evidence: [...evidence, { kind: 'missing', detail: 'scripts.start' }, { kind: 'missing', detail: 'server.js' }, { kind: 'missing', detail: 'index.js' }],
+    fixPath: 'package.json',
+    overridePath: 'runtime.startCommand',
+    profileField: 'runtime.startCommand',
+  });
 }
 
-function shellQuote(word: string): string {
-  return /^[\w./@-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
+function inferPort(req: PlanRequest, from: StartFrom, texts: { file: string; text: string }[], evidence: Evidence[]): number {
+  if (req.network.internalPort !== undefined) {
+    evidence.push(explicit('network.internalPort'));
+    return req.network.internalPort;
+  }
+  const literal = commandPort(from.text);
+  if (literal !== undefined) {
+    evidence.push({ kind: 'port', detail: `${from.field} ${literal}` });
+    return literal;
+  }
+  const listen = listenPort(texts);
+  if (listen) {
+    evidence.push({ kind: 'port', detail: `${listen.file} .listen(${listen.port})` });
+    return listen.port;
+  }
+  evidence.push({ kind: 'default', detail: `internalPort ${NODE_DEFAULT_PORT}` });
+  return NODE_DEFAULT_PORT;
+}
+
+/** Code that binds the loopback interface only: `host: 'localhost'`, `.listen(3000, '127.0.0.1'`. */
+function bindsLoopback(text: string): boolean {
+  return /\bhost(?:name)?\s*:\s*['"`](?:localhost|127\.0\.0\.1)['"`]|\.listen\(\s*[\w.]+\s*,\s*['"`](?:localhost|127\.0\.0\.1)['"`]/.test(text);
+}
+
+/** Code or a command that binds every interface (`0.0.0.0`, `::`, fastify-cli --address). */
+function listensEverywhere(text: string): boolean {
+  return /0\.0\.0\.0|['"`]::['"`]|--address\b|(?:^|\s)-a\s|FASTIFY_ADDRESS/.test(text);
 }

@@ -216,6 +216,13 @@ export const CATALOGUE = {
   plan_blocked: userFix('plan', 'The plan cannot be made from this source and profile.', ['reasonCode', 'evidence', 'fixPath', 'overridePath', 'profileField'], [
     fixInput('Apply the fix in details.fixPath, or override with details.overridePath'),
   ], 'domain'),
+  node_version_unavailable: {
+    ...userFix('plan', 'The app asks for a Node.js version (details.source: engines.node, .nvmrc or .node-version) that no major Berth can provide satisfies: the host\'s major and Debian\'s (details.availableMajors).', ['requested', 'source', 'availableMajors', 'evidence', 'fixPath', 'overridePath', 'profileField'], [
+      fixInput('Allow one of details.availableMajors in details.source'),
+      { title: 'Or build with your own Dockerfile on the Node.js image you need', command: 'berth resource configure <id> --runtime \'{"method":"dockerfile"}\'', safeByDefault: true },
+      { title: 'Or run the control plane on a host whose Node.js has the major asked for', safeByDefault: true },
+    ], 'domain'),
+  },
   internal_port_missing: userFix('plan', 'The app is an HTTP service but no internal port is known.', ['profileField'], [
     { title: 'Set the port the app listens on', command: 'berth resource configure <id> --network \'{"internalPort":3000}\'', safeByDefault: true },
   ]),

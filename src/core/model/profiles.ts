@@ -17,6 +17,10 @@ export const runtimeProfile = z.strictObject({
   installCommand: z.string().max(4096).optional(),
   buildCommand: z.string().max(4096).optional(),
   startCommand: z.string().max(4096).optional(),
+  /** Build-then-serve sites: the build's output folder the static server serves (relative, inside the source). */
+  outputDirectory: z.string().min(1).max(1024)
+    .refine((p) => !p.startsWith('/') && !/^[A-Za-z]:/.test(p) && !p.split(/[\\/]/).includes('..'), 'a relative path inside the source, without ".."')
+    .optional(),
   dockerfile: z.string().max(1024).optional(),
   image: z.string().max(1024).optional(),
   memoryMb: z.number().int().min(16).max(1_048_576).optional(),

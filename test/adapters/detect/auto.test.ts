@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createPlanner } from '../../../src/adapters/detect/index.js';
 import { createSourceReader } from '../../../src/adapters/sources/index.js';
@@ -13,6 +15,33 @@ describe('planner detection order (runtime.method auto)', () => {
     expect((await planner.plan(request(app(all)))).planner).toBe('dockerfile');
     expect((await planner.plan(request(app({ 'package.json': NODE, 'index.html': '' })))).planner).toBe('node');
     expect((await planner.plan(request(app({ 'public/index.html': '' })))).planner).toBe('static');
+  });
+
+  it('package.json with a framework build wins over a stale dist/index.html; one with nothing to run leaves index.html to static', async () => {
+    const vite = JSON.stringify({ devDependencies: { vite: '^6' }, scripts: { build: 'vite build' } });
+    const stale = await planner.plan(request(app({ 'package.json': vite, 'index.html': '<div id="root">', 'dist/index.html': 'old build' })));
+    expect(stale.planner).toBe('node');
+    expect(stale.services[0]?.build).toMatchObject({ kind: 'node', output: { dir: 'dist', spaFallback: true } });
+    const tooling = JSON.stringify({ devDependencies: { prettier: '^3' }, scripts: { format: 'prettier -w .' } });
+    expect((await planner.plan(request(app({ 'package.json': tooling, 'index.html': '' })))).planner).toBe('static');
+    expect((await planner.plan(request(app({ 'package.json': tooling, 'index.html': '' }), { runtime: { startCommand: 'npx serve' } }))).planner).toBe('node');
+    const err = await rejection(planner.plan(request(app({ 'package.json': tooling }))));
+    expect(err.details).toMatchObject({ reasonCode: 'node_start_missing' });
+  });
+
+  it('a folder whose .gitignore lists dist plans the node build: the copy leaves dist out and the build makes it', async () => {
+    const dir = app({
+      'package.json': JSON.stringify({ devDependencies: { vite: '^6' }, scripts: { build: 'vite build' } }),
+      '.gitignore': 'node_modules\ndist\n',
+      'index.html': '<div id="root"></div>',
+      'dist/index.html': 'ignored output',
+    });
+    const source = await createSourceReader().materialize({ kind: 'folder', location: dir }, tempDir('auto-work'));
+    expect(existsSync(join(source.dir ?? '', 'dist'))).toBe(false);
+    const plan = await planner.plan({ ...request(undefined), source });
+    expect(plan.planner).toBe('node');
+    expect(plan.services[0]?.build).toMatchObject({ kind: 'node', build: 'npm run build', output: { dir: 'dist', spaFallback: true } });
+    await source.dispose();
   });
 
   it('a compose source plans compose even with a Dockerfile beside it', async () => {

@@ -2,14 +2,18 @@ import { describe, expect, it } from 'vitest';
 import { createPlanner } from '../../../src/adapters/detect/index.js';
 import { nodeImage } from '../../../src/core/plan/base-images.js';
 import { rejection } from '../sources/fs-fixtures.js';
-import { app, request } from './plan-fixtures.js';
+import { app, nodeBuild, request } from './plan-fixtures.js';
 
-const planner = createPlanner();
+// The node planner's plan shape: a `node` build (major and image, package manager, install
+// files, install/build/start, port, build settings), with the commands also in plan.commands.
+
+const HOST = 'v20.19.2';
+const planner = createPlanner({ hostNodeVersion: HOST });
 const pkg = (o: Record<string, unknown>) => JSON.stringify(o);
 const deps = { dependencies: { express: '^4' } };
 
 describe('node planner', () => {
-  it('npm with a lockfile: npm ci, npm run build, npm start, port 3000 in PORT, supported', async () => {
+  it('npm with a lockfile: a node build with npm ci, npm run build, npm start, port 3000 in PORT, supported', async () => {
     const dir = app({ 'package.json': pkg({ ...deps, scripts: { build: 'tsc', start: 'node dist/server.js' } }), 'package-lock.json': '{}' });
     const plan = await planner.plan(request(dir));
     expect(plan).toMatchObject({
@@ -19,39 +23,52 @@ describe('node planner', () => {
       commands: { install: 'npm ci', build: 'npm run build', start: 'npm start' },
       internalPort: 3000,
       routedService: 'web',
+      warnings: [],
     });
+    expect(plan.warningCodes).toBeUndefined();
     expect(plan.evidence).toEqual([
       { kind: 'file', detail: 'package.json' },
       { kind: 'lockfile', detail: 'package-lock.json' },
+      { kind: 'default', detail: expect.stringContaining('20') },
+      { kind: 'framework', detail: 'express' },
+      { kind: 'dependency', detail: 'express' },
       { kind: 'script', detail: 'scripts.build' },
       { kind: 'script', detail: 'scripts.start' },
       { kind: 'default', detail: 'internalPort 3000' },
     ]);
     expect(plan.services[0]).toMatchObject({ env: { PORT: '3000' }, internalPort: 3000 });
-    expect(plan.services[0]?.build).toEqual({
-      kind: 'generated',
+    expect(nodeBuild(plan)).toEqual({
+      kind: 'node',
       contextDir: dir,
-      dockerfileText: `FROM ${nodeImage(20)}\nWORKDIR /app\nCOPY . .\nRUN npm ci\nRUN npm run build\nENV PORT=3000\nEXPOSE 3000\nCMD ["sh","-c","npm start"]\n`,
+      node: { major: 20, image: nodeImage(20) },
+      packageManager: { name: 'npm' },
+      installFiles: ['package.json', 'package-lock.json'],
+      install: 'npm ci',
+      build: 'npm run build',
+      start: 'npm start',
+      port: 3000,
+      settings: { hostTrust: true },
     });
   });
 
-  it('install: npm install without a lockfile, nothing without dependencies', async () => {
-    const noLock = await planner.plan(request(app({ 'package.json': pkg({ ...deps, scripts: { start: 'node a.js' } }) })));
-    expect(noLock.commands).toEqual({ install: 'npm install', start: 'npm start' });
-    const noDeps = await planner.plan(request(app({ 'package.json': pkg({}), 'server.js': '', 'package-lock.json': '{}' })));
-    expect(noDeps.commands).toEqual({ start: 'node server.js' });
-    expect(noDeps.services[0]?.build).toMatchObject({ dockerfileText: expect.not.stringContaining('RUN') });
+  it('build settings come from the build profile: env, args, secret names, hostTrust', async () => {
+    const dir = app({ 'package.json': pkg({ scripts: { start: 'node a.js' } }) });
+    const plan = await planner.plan(request(dir, { build: { env: { NODE_OPTIONS: '--max-old-space-size=2048' }, args: { A: '1' }, secrets: ['NPM_TOKEN'], hostTrust: false } }));
+    expect(nodeBuild(plan).settings).toEqual({ env: { NODE_OPTIONS: '--max-old-space-size=2048' }, args: { A: '1' }, secrets: ['NPM_TOKEN'], hostTrust: false });
+    const defaults = await planner.plan(request(dir, { build: {} }));
+    expect(nodeBuild(defaults).settings).toEqual({ hostTrust: true });
   });
 
-  it.each([
-    ['yarn.lock', 'yarn'],
-    ['pnpm-lock.yaml', 'pnpm'],
-  ])('%s selects %s, best-effort on the npm base image', async (lockfile, manager) => {
-    const plan = await planner.plan(request(app({ 'package.json': pkg({ ...deps, scripts: { start: 'x' } }), [lockfile]: '' })));
-    expect(plan.supportTier).toBe('best-effort');
-    expect(plan.evidence).toContainEqual({ kind: 'lockfile', detail: lockfile });
-    expect(plan.commands.install).toContain(manager);
-    expect(plan.commands.start).toBe('npm start');
+  it('install: npm install without a lockfile (warned, best-effort), nothing without dependencies', async () => {
+    const noLock = await planner.plan(request(app({ 'package.json': pkg({ ...deps, scripts: { start: 'node a.js' } }) })));
+    expect(noLock.commands).toEqual({ install: 'npm install', start: 'npm start' });
+    expect(noLock.supportTier).toBe('best-effort');
+    expect(noLock.warningCodes?.map((w) => w.reasonCode)).toEqual(['install_not_frozen']);
+    expect(noLock.warnings).toContain(noLock.warningCodes?.[0]?.message);
+    const noDeps = await planner.plan(request(app({ 'package.json': pkg({}), 'server.js': '', 'package-lock.json': '{}' })));
+    expect(noDeps.commands).toEqual({ start: 'node server.js' });
+    expect(nodeBuild(noDeps).install).toBeUndefined();
+    expect(noDeps.supportTier).toBe('supported');
   });
 
   it('start falls back to node <main>, then server.js, then index.js', async () => {
@@ -62,7 +79,23 @@ describe('node planner', () => {
     const server = await planner.plan(request(app({ 'package.json': pkg({ main: 'missing.js' }), 'server.js': '', 'index.js': '' })));
     expect(server.commands.start).toBe('node server.js');
     const index = await planner.plan(request(app({ 'package.json': pkg({}), 'index.js': '' })));
-    expect(index.commands.start).toBe('node index.js');
+    expect(nodeBuild(index).start).toBe('node index.js');
+  });
+
+  it('port: PORT= in the start script, --port, then a .listen(NNNN) literal, else 3000', async () => {
+    const env = await planner.plan(request(app({ 'package.json': pkg({ scripts: { start: 'PORT=8080 node server.js' } }), 'server.js': '' })));
+    expect(env).toMatchObject({ internalPort: 8080, services: [{ env: { PORT: '8080' } }] });
+    expect(nodeBuild(env).port).toBe(8080);
+    expect(env.evidence).toContainEqual({ kind: 'port', detail: 'scripts.start 8080' });
+    const flag = await planner.plan(request(app({ 'package.json': pkg({ dependencies: { next: '15' }, scripts: { build: 'next build', start: 'next start -p 4000' } }) })));
+    expect(flag.internalPort).toBe(4000);
+    const listen = await planner.plan(request(app({ 'package.json': pkg({ scripts: { start: 'node src/server.js' } }), 'src/server.js': "app.listen(5050, () => console.log('up'));\n" })));
+    expect(listen.internalPort).toBe(5050);
+    expect(listen.evidence).toContainEqual({ kind: 'port', detail: 'src/server.js .listen(5050)' });
+    const two = await planner.plan(request(app({ 'package.json': pkg({ scripts: { start: 'node server.js' } }), 'server.js': 'a.listen(5050);\nb.listen(6060);\n' })));
+    expect(two.internalPort).toBe(3000); // not obvious: the default
+    const envPort = await planner.plan(request(app({ 'package.json': pkg({ main: 'server.js' }), 'server.js': 'app.listen(process.env.PORT || 3001);\n' })));
+    expect(envPort.internalPort).toBe(3000);
   });
 
   it('no start script and no entry file is plan_blocked node_start_missing', async () => {
@@ -74,7 +107,7 @@ describe('node planner', () => {
   });
 
   it('explicit commands and internal port win over inference', async () => {
-    const dir = app({ 'package.json': pkg({ ...deps, scripts: { build: 'tsc', start: 'node a.js' } }), 'package-lock.json': '{}' });
+    const dir = app({ 'package.json': pkg({ ...deps, scripts: { build: 'tsc', start: 'PORT=9000 node a.js' } }), 'package-lock.json': '{}' });
     const plan = await planner.plan(request(dir, {
       runtime: { installCommand: 'npm ci --omit=dev', buildCommand: '', startCommand: 'node --enable-source-maps dist/main.js', cpus: 1 },
       network: { internalPort: 8080 },
@@ -88,19 +121,22 @@ describe('node planner', () => {
       { kind: 'explicit', detail: 'runtime.startCommand' },
       { kind: 'explicit', detail: 'network.internalPort' },
     ]));
-    const text = plan.services[0]?.build.kind === 'generated' ? plan.services[0].build.dockerfileText : '';
-    expect(text).toContain('ENV PORT=8080');
-    expect(text).not.toContain('npm run build');
-    expect(text).toContain('CMD ["sh","-c","node --enable-source-maps dist/main.js"]');
+    const b = nodeBuild(plan);
+    expect(b).toMatchObject({ install: 'npm ci --omit=dev', start: 'node --enable-source-maps dist/main.js', port: 8080 });
+    expect(b.build).toBeUndefined();
+    expect(b.installFiles).toEqual(['package.json', 'package-lock.json']);
   });
 
-  it('a multi-line command is written in exec form; package.json that is not an object is plan_blocked', async () => {
-    const plan = await planner.plan(request(app({ 'package.json': pkg({ scripts: { start: 'x' } }) }), { runtime: { buildCommand: 'echo a\necho b' } }));
-    expect(plan.services[0]?.build).toMatchObject({ dockerfileText: expect.stringContaining('RUN ["sh","-c","echo a\\necho b"]') });
+  it('package.json that is not an object is plan_blocked; runtime.method node without one too', async () => {
     const err = await rejection(planner.plan(request(app({ 'package.json': '[not json' }))));
     expect(err.code).toBe('plan_blocked');
     expect(err.details).toMatchObject({ reasonCode: 'package_json_invalid', fixPath: 'package.json' });
     const missing = await rejection(planner.plan(request(app({ 'index.html': '' }), { runtime: { method: 'node' } })));
     expect(missing.details).toMatchObject({ reasonCode: 'node_package_json_missing' });
+  });
+
+  it('without a host version option, the node major is the control plane\'s own', async () => {
+    const plan = await createPlanner().plan(request(app({ 'package.json': pkg({ scripts: { start: 'node a.js' } }) })));
+    expect(nodeBuild(plan).node.major).toBe(Number(process.versions.node.split('.')[0]));
   });
 });
