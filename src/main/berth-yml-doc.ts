@@ -123,7 +123,7 @@ export function berthYmlDoc(): string {
     '',
     'Generated from the berth.yml schema (`src/core/config/berth-config.ts` and the profiles in `src/core/model/profiles.ts`) by `npm run docs`; do not edit by hand.',
     '',
-    "A resource's profiles kept next to its code. `berth up` and `berth plan` read `berth.yml` from the folder they deploy (or the file `--config` names) and send its sections as the deploy input; `berth resource configure` takes the same sections. Every section is optional. An unknown field anywhere is refused: `validation_failed`, with issue code `unsupported_field` and the field's path in `details.validationIssuePaths`.",
+    "A resource's profiles kept next to its code. `berth up` and `berth plan` read `berth.yml` from the folder they deploy (or the file `--config` names) and send its sections as the deploy input; `berth resource configure` takes the same profiles (every section but `name` and `source`). Every section is optional. An unknown field anywhere is refused: `validation_failed`, with issue code `unsupported_field` and the field's path in `details.validationIssuePaths`.",
     '',
     'Editors can check the file against `schemas/berth.schema.json` (generated from the same schema).',
     '',
