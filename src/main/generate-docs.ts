@@ -8,8 +8,10 @@ import { explain } from '../operations/errors/explain.js';
 import { OPERATIONS } from '../operations/catalogue.js';
 import { COMMON_ERRORS, destructiveGuardOf, type Operation } from '../operations/operation.js';
 import { berthConfigJsonSchema } from '../core/config/berth-config.js';
+import { berthYmlDoc } from './berth-yml-doc.js';
 
-// docs/errors/<code>.md and docs/operations.md are generated from the catalogues; `--check`
+// docs/errors/<code>.md, docs/operations.md and docs/berth-yml.md are generated from the
+// catalogues and the berth.yml schema; `--check`
 // fails (exit 1) when the committed files differ, so docs cannot drift from the code.
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -58,35 +60,42 @@ export function expectedDocs(): Map<string, string> {
   for (const code of ERROR_CODES) files.set(`docs/errors/${code}.md`, errorDoc(code));
   files.set('docs/operations.md', operationsDoc());
   // Editors validate berth.yml against this (yaml-language-server: $schema=...).
+  files.set('docs/berth-yml.md', berthYmlDoc());
   files.set('schemas/berth.schema.json', JSON.stringify({ $id: 'https://berth.dev/schemas/berth.schema.json', title: 'berth.yml', ...berthConfigJsonSchema() }, null, 2) + '\n');
   return files;
 }
 
-function main(): void {
-  const check = process.argv.includes('--check');
+/** Writes the generated files under root, or with check only lists those that differ. */
+export function syncDocs(root: string, check: boolean): string[] {
   const files = expectedDocs();
   const stale: string[] = [];
-  const errorsDir = join(ROOT, 'docs/errors');
+  const errorsDir = join(root, 'docs/errors');
   mkdirSync(errorsDir, { recursive: true });
-  mkdirSync(join(ROOT, 'schemas'), { recursive: true });
+  mkdirSync(join(root, 'schemas'), { recursive: true });
   for (const existing of readdirSync(errorsDir)) {
     const rel = `docs/errors/${existing}`;
     if (!files.has(rel)) {
       if (check) stale.push(`${rel} (no such code)`);
-      else rmSync(join(ROOT, rel));
+      else rmSync(join(root, rel));
     }
   }
   for (const [rel, content] of files) {
     let current: string | undefined;
     try {
-      current = readFileSync(join(ROOT, rel), 'utf8');
+      current = readFileSync(join(root, rel), 'utf8');
     } catch {
       current = undefined;
     }
     if (current === content) continue;
     if (check) stale.push(rel);
-    else writeFileSync(join(ROOT, rel), content);
+    else writeFileSync(join(root, rel), content);
   }
+  return stale;
+}
+
+function main(): void {
+  const check = process.argv.includes('--check');
+  const stale = syncDocs(ROOT, check);
   if (check && stale.length) {
     console.error(`Generated docs are stale; run \`npm run docs\`:\n  ${stale.join('\n  ')}`);
     process.exit(1);

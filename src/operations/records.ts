@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { accessProfile, healthProfile, networkProfile, runtimeProfile, sourceProfile } from '../core/model/profiles.js';
+import { accessProfile, buildProfile, healthProfile, networkProfile, runtimeProfile, sourceProfile } from '../core/model/profiles.js';
 
 // Output shapes of the aggregates, shared by every operation that returns them.
 
@@ -12,6 +12,7 @@ export const resourceOut = z.object({
   name: z.string(),
   source: sourceProfile.nullable(),
   runtime: runtimeProfile,
+  build: buildProfile,
   network: networkProfile,
   health: healthProfile,
   access: accessProfile,

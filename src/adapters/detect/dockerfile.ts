@@ -4,7 +4,8 @@ import { blocked, explicit, inside, portMissing, readText, requireDir, singleSer
 import { lastExposedPort } from './dockerfile-text.js';
 
 // The user's own Dockerfile: Berth builds it as is. The internal port comes from the network
-// profile, else from the Dockerfile's last EXPOSE; an explicit start command replaces CMD.
+// profile, else from the Dockerfile's last EXPOSE; an explicit start command replaces CMD. The
+// build profile's args are the build's ARG values.
 
 export const DEFAULT_DOCKERFILE = 'Dockerfile';
 
@@ -32,12 +33,14 @@ export async function planDockerfile(req: PlanRequest): Promise<Plan> {
 
   const start = req.runtime.startCommand || undefined;
   if (start) evidence.push(explicit('runtime.startCommand'));
+  const args = req.build?.args && Object.keys(req.build.args).length > 0 ? req.build.args : undefined;
+  if (args) evidence.push(explicit('build.args'));
   return singleServicePlan(req, {
     planner: 'dockerfile',
     supportTier: 'supported',
     evidence,
     commands: start ? { start } : {},
-    build: { kind: 'dockerfile', contextDir: dir, dockerfile: rel },
+    build: { kind: 'dockerfile', contextDir: dir, dockerfile: rel, ...(args ? { args } : {}) },
     internalPort: port,
     ...(start ? { command: ['sh', '-c', start] } : {}),
     warnings: unusedCommands(req, ['installCommand', 'buildCommand'], 'dockerfile'),

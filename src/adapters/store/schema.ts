@@ -25,6 +25,7 @@ export const resources = pgTable('resources', {
   name: text('name').notNull(),
   source: jsonb('source'),
   runtime: jsonb('runtime').notNull(),
+  build: jsonb('build').notNull(),
   network: jsonb('network').notNull(),
   health: jsonb('health').notNull(),
   access: jsonb('access').notNull(),

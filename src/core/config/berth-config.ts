@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Phase } from '../errors/types.js';
 import { BerthError } from '../errors/berth-error.js';
 import { issuesFromZod, validationError } from '../errors/validation.js';
-import { accessProfile, healthProfile, networkProfile, resourceName, runtimeProfile, sourceProfile } from '../model/profiles.js';
+import { accessProfile, buildProfile, healthProfile, networkProfile, resourceName, runtimeProfile, sourceProfile } from '../model/profiles.js';
 import { parseYamlText } from './yaml-text.js';
 
 // berth.yml: a resource's profiles kept next to its code. The profiles are the very schemas the
@@ -13,12 +13,13 @@ import { parseYamlText } from './yaml-text.js';
 export const BERTH_CONFIG_FILE = 'berth.yml';
 
 export const berthConfigSchema = z.strictObject({
-  name: resourceName.optional(),
-  source: sourceProfile.optional(),
-  runtime: runtimeProfile.optional(),
-  network: networkProfile.optional(),
-  health: healthProfile.optional(),
-  access: accessProfile.optional(),
+  name: resourceName.optional().describe('The resource name; defaults to the folder (or image) name. `--name` on the command line wins.'),
+  source: sourceProfile.optional().describe('What to deploy. A source named on the command line wins; without either, the current folder.'),
+  runtime: runtimeProfile.optional().describe('How the app is built and run.'),
+  build: buildProfile.optional().describe('What the build sees: variables, build arguments, secrets and the host\'s trust settings.'),
+  network: networkProfile.optional().describe('Where the app listens. `--port` on the command line sets internalPort.'),
+  health: healthProfile.optional().describe('The check a new version must pass before it takes traffic.'),
+  access: accessProfile.optional().describe('How the app is reached.'),
 });
 export type BerthConfig = z.infer<typeof berthConfigSchema>;
 

@@ -1,5 +1,5 @@
 import type { ErrorObject } from '../errors/types.js';
-import type { AccessProfile, HealthProfile, NetworkProfile, RuntimeProfile, SourceProfile } from '../model/profiles.js';
+import type { AccessProfile, BuildProfile, HealthProfile, NetworkProfile, RuntimeProfile, SourceProfile } from '../model/profiles.js';
 import type { Plan } from '../plan/plan.js';
 import type { DeploymentStatus, LifecyclePhase } from './status.js';
 
@@ -7,6 +7,8 @@ import type { DeploymentStatus, LifecyclePhase } from './status.js';
 export interface DeploymentSnapshot {
   source: SourceProfile;
   runtime: RuntimeProfile;
+  /** Absent in attempts recorded before build profiles existed: the planners use the defaults. */
+  build?: BuildProfile;
   network: NetworkProfile;
   health: HealthProfile;
   access: AccessProfile;

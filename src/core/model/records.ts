@@ -1,4 +1,4 @@
-import type { AccessProfile, HealthProfile, NetworkProfile, RuntimeProfile, SourceProfile } from './profiles.js';
+import type { AccessProfile, BuildProfile, HealthProfile, NetworkProfile, RuntimeProfile, SourceProfile } from './profiles.js';
 
 // Aggregate records as the rest of Berth sees them, whatever the store behind them.
 
@@ -22,6 +22,7 @@ export interface Resource {
   name: string;
   source: SourceProfile | null;
   runtime: RuntimeProfile;
+  build: BuildProfile;
   network: NetworkProfile;
   health: HealthProfile;
   access: AccessProfile;

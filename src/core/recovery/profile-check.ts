@@ -1,4 +1,4 @@
-import { accessProfile, healthProfile, networkProfile, runtimeProfile, sourceProfile } from '../model/profiles.js';
+import { accessProfile, buildProfile, healthProfile, networkProfile, runtimeProfile, sourceProfile } from '../model/profiles.js';
 import type { Resource } from '../model/records.js';
 import type { BlockReason } from './reasons.js';
 
@@ -9,9 +9,9 @@ import type { BlockReason } from './reasons.js';
 // - inadmissible: the profile combines settings no planner can run, whatever the source holds.
 // A profile that passes may still fail in detect or plan: those are the source's answers.
 
-type Profiles = Pick<Resource, 'source' | 'runtime' | 'network' | 'health' | 'access'>;
+type Profiles = Pick<Resource, 'source' | 'runtime' | 'build' | 'network' | 'health' | 'access'>;
 
-const SCHEMAS = { source: sourceProfile, runtime: runtimeProfile, network: networkProfile, health: healthProfile, access: accessProfile } as const;
+const SCHEMAS = { source: sourceProfile, runtime: runtimeProfile, build: buildProfile, network: networkProfile, health: healthProfile, access: accessProfile } as const;
 
 /** Profile fields whose stored value fails its schema. */
 export function driftedFields(p: Profiles): (keyof Profiles)[] {

@@ -33,7 +33,7 @@ export async function detectAndPlan(io: DetectPlanIo, input: DetectPlanInput): P
   const source = await withDeadline('source', deadlines.source, signal, () => io.sources.materialize(input.source, io.workRoot));
   await io.detected(source);
   const plan = await withDeadline('plan', deadlines.plan, signal, () =>
-    io.planner.plan({ source, runtime: input.runtime, network: input.network, health: input.health, composeDocument: input.composeDocument }),
+    io.planner.plan({ source, runtime: input.runtime, build: input.build, network: input.network, health: input.health, composeDocument: input.composeDocument }),
   );
   return { source, plan };
 }

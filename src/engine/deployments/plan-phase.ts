@@ -45,7 +45,7 @@ export async function planPhase(deps: RunnerDeps, a: Attempt): Promise<void> {
         await store.deployments.update(a.id, { currentPhase: 'plan' });
       },
     },
-    { source: snapshot.source, runtime: snapshot.runtime, network: snapshot.network, health: snapshot.health, composeDocument: snapshot.composeDocument },
+    { source: snapshot.source, runtime: snapshot.runtime, build: snapshot.build, network: snapshot.network, health: snapshot.health, composeDocument: snapshot.composeDocument },
   );
   a.plan = plan;
   await a.journal.transition(['planning'], { status: 'planned', currentPhase: 'plan', plan });

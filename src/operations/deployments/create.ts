@@ -29,7 +29,7 @@ export const createDeployment = defineOperation({
         resource,
         trigger: input.preview ? 'preview' : 'deploy',
         preview: input.preview ?? null,
-        snapshot: { source: resource.source, runtime: resource.runtime, network: resource.network, health: resource.health, access: resource.access, composeDocument: input.composeDocument },
+        snapshot: { source: resource.source, runtime: resource.runtime, build: resource.build, network: resource.network, health: resource.health, access: resource.access, composeDocument: input.composeDocument },
       });
     });
     ctx.deploy.runner.start(deployment.id);

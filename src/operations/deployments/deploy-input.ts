@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { secretName } from '../../core/governance/secret-name.js';
 import { recordId } from '../id-input.js';
-import { accessProfile, healthProfile, networkProfile, resourceName, runtimeProfile, sourceProfile } from '../../core/model/profiles.js';
+import { accessProfile, buildProfile, healthProfile, networkProfile, resourceName, runtimeProfile, sourceProfile } from '../../core/model/profiles.js';
 
 /** A preview is keyed by type + id (e.g. pull-request 42). */
 export const previewKey = z.strictObject({ type: z.enum(['pull-request', 'branch', 'temporary']), id: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/) });
@@ -15,6 +15,7 @@ export const deployInputShape = {
   environment: resourceName.optional(),
   source: sourceProfile.optional(),
   runtime: runtimeProfile.optional(),
+  build: buildProfile.optional(),
   network: networkProfile.optional(),
   health: healthProfile.optional(),
   access: accessProfile.optional(),

@@ -49,7 +49,7 @@ export const planPreview = defineOperation({
     try {
       // The same detect-and-plan as a deployment attempt: what is previewed is what runs.
       const io = { sources: ctx.deploy.sources, planner: ctx.deploy.planner, workRoot: ctx.deploy.workRoot, detected: (s: MaterializedSource) => void (source = s) };
-      const planned = await detectAndPlan(io, { source: profiles.source, runtime: profiles.runtime, network: profiles.network, health: profiles.health, composeDocument: input.composeDocument });
+      const planned = await detectAndPlan(io, { source: profiles.source, runtime: profiles.runtime, build: profiles.build, network: profiles.network, health: profiles.health, composeDocument: input.composeDocument });
       return { status: 'ready' as const, resourceId: existing?.id ?? null, source: { ...planned.source.summary }, plan: { ...planned.plan }, blocked: null };
     } catch (err) {
       const blocked = planBlock(err);

@@ -1,5 +1,5 @@
 import { fail } from '../../core/errors/berth-error.js';
-import { healthProfile, runtimeProfile } from '../../core/model/profiles.js';
+import { buildProfile, healthProfile, runtimeProfile } from '../../core/model/profiles.js';
 import { newId } from '../../core/ids/ids.js';
 import type { Actor, Resource } from '../../core/model/records.js';
 import type { StoreRepos } from '../../ports/store.js';
@@ -8,13 +8,14 @@ import { validationError } from '../../core/errors/validation.js';
 import type { DeployInput } from './deploy-input.js';
 import { insertAudited } from '../audited-insert.js';
 
-type Profiles = Pick<Resource, 'source' | 'runtime' | 'network' | 'health' | 'access'>;
+type Profiles = Pick<Resource, 'source' | 'runtime' | 'build' | 'network' | 'health' | 'access'>;
 
 /** The profiles a deploy would use: the resource's, with what the caller sent on top. */
 export function effectiveProfiles(existing: Resource | undefined, input: DeployInput): Profiles {
   return {
     source: input.source ?? existing?.source ?? null,
     runtime: input.runtime ?? existing?.runtime ?? runtimeProfile.parse({}),
+    build: input.build ?? existing?.build ?? buildProfile.parse({}),
     network: input.network ?? existing?.network ?? {},
     health: input.health ?? existing?.health ?? healthProfile.parse({}),
     access: input.access ?? existing?.access ?? {},
@@ -49,7 +50,7 @@ export async function upsertResource(tx: StoreRepos, actor: Actor, now: Date, in
     const resource: Resource = { id: newId('resource'), projectId: env.projectId, environmentId: env.id, name: requireName(input), ...profiles, secretNames: [], createdAt: at, updatedAt: at };
     return insertAudited(tx, actor, { type: 'resource.created', aggregateType: 'resource' }, resource, (r) => tx.resources.create(r));
   }
-  const changed = (['source', 'runtime', 'network', 'health', 'access'] as const).filter((k) => input[k] !== undefined && JSON.stringify(input[k]) !== JSON.stringify(existing[k]));
+  const changed = (['source', 'runtime', 'build', 'network', 'health', 'access'] as const).filter((k) => input[k] !== undefined && JSON.stringify(input[k]) !== JSON.stringify(existing[k]));
   if (changed.length === 0) return existing;
   const next: Resource = { ...existing, ...profiles, updatedAt: at };
   await tx.resources.update(next);

@@ -15,7 +15,7 @@ import { readinessGeneratedAt } from '../deployments/recovery-views.js';
 export const redeployResource = defineOperation({
   name: 'resources.redeploy',
   kind: 'command',
-  summary: "Redeploy: a new attempt from the resource's current profile (source, runtime, network, health, access); blocked when the profile is missing, drifted or inadmissible.",
+  summary: "Redeploy: a new attempt from the resource's current profile (source, runtime, build, network, health, access); blocked when the profile is missing, drifted or inadmissible.",
   input: z.strictObject({ id: recordId.describe('resource id'), preview: previewKey.optional(), readinessGeneratedAt }),
   output: deploymentOut,
   errors: ['resource_not_found', 'recovery_blocked', 'recovery_readiness_stale', 'deployment_in_progress'],
@@ -34,7 +34,7 @@ export const redeployResource = defineOperation({
         resource,
         trigger: 'redeploy',
         preview: key,
-        snapshot: { source: resource.source!, runtime: resource.runtime, network: resource.network, health: resource.health, access: resource.access },
+        snapshot: { source: resource.source!, runtime: resource.runtime, build: resource.build, network: resource.network, health: resource.health, access: resource.access },
       }),
     );
     ctx.deploy.runner.start(attempt.id);

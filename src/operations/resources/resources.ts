@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { recordId } from '../id-input.js';
 import { fail } from '../../core/errors/berth-error.js';
 import { newId } from '../../core/ids/ids.js';
-import { accessProfile, healthProfile, networkProfile, resourceName, runtimeProfile, sourceProfile } from '../../core/model/profiles.js';
+import { accessProfile, buildProfile, healthProfile, networkProfile, resourceName, runtimeProfile, sourceProfile } from '../../core/model/profiles.js';
 import type { Resource } from '../../core/model/records.js';
 import { defineOperation } from '../operation.js';
 import { resourceOut } from '../records.js';
@@ -13,6 +13,7 @@ import { resourceStatus, resourceStatusOut } from './status.js';
 const profiles = {
   source: sourceProfile.optional(),
   runtime: runtimeProfile.optional(),
+  build: buildProfile.optional(),
   network: networkProfile.optional(),
   health: healthProfile.optional(),
   access: accessProfile.optional(),
@@ -46,6 +47,7 @@ export const createResource = defineOperation({
         name: input.name,
         source: input.source ?? null,
         runtime: input.runtime ?? runtimeProfile.parse({}),
+        build: input.build ?? buildProfile.parse({}),
         network: input.network ?? {},
         health: input.health ?? healthProfile.parse({}),
         access: input.access ?? {},
@@ -60,8 +62,8 @@ export const createResource = defineOperation({
 export const configureResource = defineOperation({
   name: 'resources.configure',
   kind: 'command',
-  summary: "Replace one or more of a resource's profiles (runtime, network, health, access).",
-  input: z.strictObject({ id: recordId, runtime: profiles.runtime, network: profiles.network, health: profiles.health, access: profiles.access }),
+  summary: "Replace one or more of a resource's profiles (runtime, build, network, health, access).",
+  input: z.strictObject({ id: recordId, runtime: profiles.runtime, build: profiles.build, network: profiles.network, health: profiles.health, access: profiles.access }),
   output: resourceOut,
   errors: ['resource_not_found'],
   destructive: false,

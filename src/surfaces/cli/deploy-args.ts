@@ -92,6 +92,7 @@ export function buildDeployInput(sourceArg: string | undefined, flags: DeployFla
     name: flags.name ?? config.name ?? defaultName(source),
     source,
     ...(config.runtime ? { runtime: config.runtime } : {}),
+    ...(config.build ? { build: config.build } : {}),
     ...(config.health ? { health: config.health } : {}),
     ...(config.access ? { access: config.access } : {}),
     ...(config.network || flags.port ? { network: { ...(config.network ?? {}), ...(flags.port ? { internalPort: Number(flags.port) } : {}) } } : {}),

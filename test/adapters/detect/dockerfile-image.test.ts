@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { lastExposedPort } from '../../../src/adapters/detect/dockerfile-text.js';
 import { createPlanner } from '../../../src/adapters/detect/index.js';
+import { buildProfile } from '../../../src/core/model/profiles.js';
 import { rejection } from '../sources/fs-fixtures.js';
 import { app, request } from './plan-fixtures.js';
 
@@ -27,6 +28,18 @@ describe('dockerfile planner', () => {
       { kind: 'explicit', detail: 'runtime.startCommand' },
     ]);
     expect(plan.warnings).toHaveLength(1); // installCommand does not apply
+  });
+
+  it("the build profile's args are the build's ARG values, named in the evidence", async () => {
+    const dir = app({ Dockerfile: 'FROM nginx\nARG APP_VERSION\nEXPOSE 80\n' });
+    const plan = await planner.plan({ ...request(dir), build: buildProfile.parse({ args: { APP_VERSION: '1.4.2' }, env: { NODE_ENV: 'production' } }) });
+    expect(plan.services[0]?.build).toEqual({ kind: 'dockerfile', contextDir: dir, dockerfile: 'Dockerfile', args: { APP_VERSION: '1.4.2' } });
+    expect(plan.evidence).toContainEqual({ kind: 'explicit', detail: 'build.args' });
+    for (const build of [undefined, buildProfile.parse({}), buildProfile.parse({ args: {} })]) {
+      const none = await planner.plan({ ...request(dir), ...(build ? { build } : {}) });
+      expect(none.services[0]?.build).not.toHaveProperty('args');
+      expect(none.evidence).not.toContainEqual({ kind: 'explicit', detail: 'build.args' });
+    }
   });
 
   it('no EXPOSE and no network profile is internal_port_missing', async () => {

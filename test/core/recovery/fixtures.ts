@@ -31,6 +31,7 @@ export function resource(over: Partial<Resource> = {}): Resource {
     name: 'app',
     source: { kind: 'folder', location: '/srv/app' },
     runtime: { method: 'auto' },
+    build: { hostTrust: true },
     network: {},
     health: { path: '/', timeoutSeconds: 30, intervalMs: 500 },
     access: {},

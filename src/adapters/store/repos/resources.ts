@@ -12,6 +12,7 @@ const toResource = (r: typeof resources.$inferSelect): Resource => ({
   name: r.name,
   source: (r.source ?? null) as Resource['source'],
   runtime: r.runtime as Resource['runtime'],
+  build: r.build as Resource['build'],
   network: r.network as Resource['network'],
   health: r.health as Resource['health'],
   access: r.access as Resource['access'],
