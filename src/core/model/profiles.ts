@@ -32,7 +32,6 @@ export const runtimeProfile = z.strictObject({
   installCommand: z.string().max(4096).optional(),
   buildCommand: z.string().max(4096).optional(),
   startCommand: z.string().max(4096).optional(),
-  /** Build-then-serve sites: the build's output folder the static server serves (relative, inside the source). */
   outputDirectory: z.string().min(1).max(1024)
     .refine((p) => !p.startsWith('/') && !/^[A-Za-z]:/.test(p) && !p.split(/[\\/]/).includes('..'), 'a relative path inside the source, without ".."')
     .optional(),
@@ -47,6 +46,7 @@ describeFields(runtimeProfile, {
   installCommand: 'Replaces the detected dependency install command (node).',
   buildCommand: 'Replaces the detected build command (node).',
   startCommand: 'Replaces the detected start command, or the image\'s CMD (node, dockerfile, image).',
+  outputDirectory: 'A build-then-serve site\'s output folder (relative, inside the source) that the static server serves; overrides the framework\'s default (node).',
   dockerfile: 'Dockerfile path inside the source (dockerfile); setting it chooses the dockerfile planner under `auto`.',
   image: 'Image reference to run instead of building (image); setting it chooses the image planner under `auto`.',
   memoryMb: 'Memory limit of the app container, in MiB.',
