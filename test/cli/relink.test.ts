@@ -5,6 +5,7 @@ import { runCli } from '../support/cli.js';
 import { startTestControlPlane, type TestControlPlane } from '../support/control-plane.js';
 import { api, viaProxy, waitTerminal, type DeploymentStatus } from '../support/deploy.js';
 import { uid } from '../support/docker.js';
+import { connectMcp } from '../support/mcp.js';
 import { site } from '../recovery/support.js';
 
 // Issue 9: `berth up OTHER_FOLDER --name EXISTING` never silently repoints the resource. It is
@@ -86,6 +87,20 @@ describe('berth up --name EXISTING with another source', () => {
     const shown = await api<{ payload: unknown }>(plane, 'GET', `/api/audit-events/${event!.id}?aggregate=${v1.resourceId}`);
     expect(shown.body.payload).toMatchObject({ previous: { kind: 'folder', location: `${a}/` }, next: { kind: 'folder', location: b } });
   }, 240_000);
+
+  it('MCP takes relink from the same input schema and refuses the same way', async () => {
+    const mcp = await connectMcp(plane.cliEnv);
+    try {
+      const tool = (await mcp.listTools()).tools.find((t) => t.name === 'deployments_create');
+      expect((tool?.inputSchema.properties as Record<string, { type?: string }>).relink).toMatchObject({ type: 'boolean' });
+      await mcp.callTool({ name: 'deployments_create', arguments: { name: `mcp-${run}`, source: { kind: 'folder', location: `/nonexistent/a-${run}` } } });
+      const refused = await mcp.callTool({ name: 'deployments_create', arguments: { name: `mcp-${run}`, source: { kind: 'folder', location: `/nonexistent/b-${run}` } } });
+      expect(refused.isError).toBe(true);
+      expect((refused.structuredContent as { error: { code: string } }).error.code).toBe('resource_source_changed');
+    } finally {
+      await mcp.close();
+    }
+  });
 
   it('names the source without the credentials of a git URL', async () => {
     const created = await api<{ id: string }>(plane, 'POST', '/api/resources', { name: `git-${run}`, source: { kind: 'git', location: `https://bot:tok-${run}@git.invalid/team/app.git`, gitRef: 'main' } });
