@@ -32,6 +32,8 @@ export interface Operation<I extends z.ZodType = z.ZodType, O extends z.ZodType 
     positionals?: string[];
     /** Earlier spellings that keep working (an operation that moved to another noun). */
     aliases?: string[][];
+    /** `attempt`: the command starts a deployment attempt (output `id`); the CLI follows it to its end unless --no-wait. */
+    follow?: 'attempt';
     /** Single-letter or renamed flags are not derived; this keeps the CLI predictable. */
   };
   /** True for operations that need no bearer token (health probe). */

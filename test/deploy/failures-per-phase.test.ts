@@ -95,7 +95,7 @@ describe('each failure ends with its code, phase and status', () => {
   it('a failed verify after a good version is rolled-back and the old version keeps serving', async () => {
     const good = await deploy(plane, { name: 'keeper', source: { kind: 'folder', location: nodeApp({ '/': [200, 'v1'] }) }, health: { ...fastHealth, timeoutSeconds: 20 } });
     expect(good.status).toBe('succeeded');
-    const bad = await expectFailure({ name: 'keeper', source: { kind: 'folder', location: nodeApp({ '/': [500, 'v2'] }) }, health: fastHealth }, 'health_check_failed', 'verify', 'rolled-back', 'rollback');
+    const bad = await expectFailure({ name: 'keeper', source: { kind: 'folder', location: nodeApp({ '/': [500, 'v2'] }) }, health: fastHealth, relink: true }, 'health_check_failed', 'verify', 'rolled-back', 'rollback');
     expect(bad.resourceId).toBe(good.resourceId);
     const res = await viaProxy(plane, good.accessUrl!);
     expect(res).toEqual({ status: 200, body: 'v1' });

@@ -23,9 +23,9 @@ describe('zero-downtime redeploys under load', () => {
 
     const load = startLoad(plane.httpPort, host);
     await new Promise((r) => setTimeout(r, 500));
-    const v2 = await deploy(plane, { name: 'steady', source: { kind: 'folder', location: nodeApp({ '/': [200, 'v2'] }) }, health });
+    const v2 = await deploy(plane, { name: 'steady', source: { kind: 'folder', location: nodeApp({ '/': [200, 'v2'] }) }, health, relink: true });
     expect(v2.status).toBe('succeeded');
-    const bad = await deploy(plane, { name: 'steady', source: { kind: 'folder', location: nodeApp({ '/': [500, 'v3-broken'] }) }, health });
+    const bad = await deploy(plane, { name: 'steady', source: { kind: 'folder', location: nodeApp({ '/': [500, 'v3-broken'] }) }, health, relink: true });
     expect(bad.status).toBe('rolled-back');
     expect(bad.error?.code).toBe('health_check_failed');
     await new Promise((r) => setTimeout(r, 500));

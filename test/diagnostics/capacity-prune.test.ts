@@ -42,8 +42,8 @@ describe('server capacity and runtime pruning', () => {
     // the planted v1 leftover is still there for the destructive prune to count (seen on CI).
     plane = await startTestControlPlane({ BERTH_RECONCILE_EVERY_MS: String(3_600_000) });
     serverId = await localServerId(plane);
-    for (const version of ['v1', 'v2', 'v3']) v.push(await deploy(plane, { name, source: site(version) }));
-    v.push(await deploy(plane, { name, source: site('v4'), health: { path: '/nope', timeoutSeconds: 3, intervalMs: 100 } }));
+    for (const version of ['v1', 'v2', 'v3']) v.push(await deploy(plane, { name, source: site(version), relink: true }));
+    v.push(await deploy(plane, { name, source: site('v4'), health: { path: '/nope', timeoutSeconds: 3, intervalMs: 100 }, relink: true }));
     expect(v.map((d) => d.status)).toEqual(['succeeded', 'succeeded', 'succeeded', 'rolled-back']);
     // Retiring v2 runs after v3 reports success: wait until its containers are gone.
     await waitFor('v2 retired', async () => Boolean((await plane.store.deployments.get(v[1]!.id))!.runtime?.retiredAt));

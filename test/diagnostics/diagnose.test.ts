@@ -48,7 +48,7 @@ describe('berth resource diagnose', () => {
     good = await deploy(plane, { name, source: { kind: 'folder', location: nodeApp({ '/': [200, 'ok'] }) } });
     expect(good.status).toBe('succeeded');
     await api(plane, 'POST', `/api/resources/${good.resourceId}/secrets`, { name: 'API_TOKEN', value: secret });
-    bad = await deploy(plane, { resourceId: good.resourceId, source: { kind: 'folder', location: leaky() }, health: { path: '/', timeoutSeconds: 10, intervalMs: 100 } });
+    bad = await deploy(plane, { resourceId: good.resourceId, source: { kind: 'folder', location: leaky() }, health: { path: '/', timeoutSeconds: 10, intervalMs: 100 }, relink: true });
   });
   afterAll(async () => {
     await plane?.close();

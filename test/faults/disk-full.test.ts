@@ -60,7 +60,7 @@ describe.skipIf(testStoreKind() === 'postgres')('the state store disk full', () 
     expect(first.status).toBe('succeeded');
     const marker = uid();
     const dir = appDir({ Dockerfile: `FROM berth/static:1\nRUN sleep 4 && echo ${marker}\nCOPY index.html /srv/index.html\n`, 'index.html': 'two' });
-    const created = await api<DeploymentStatus>(plane, 'POST', '/api/deployments', { name: 'disk-fault', source: { kind: 'folder', location: dir }, network: { internalPort: 80 } });
+    const created = await api<DeploymentStatus>(plane, 'POST', '/api/deployments', { name: 'disk-fault', source: { kind: 'folder', location: dir }, network: { internalPort: 80 }, relink: true });
     expect(created.status).toBe(200);
     const id = created.body.id;
     await waitFor('the build step', async () => (await docker().listContainers({ all: true })).some((c) => c.Command.includes(marker)), 90_000, 200);
@@ -93,7 +93,7 @@ describe.skipIf(testStoreKind() === 'postgres')('the state store disk full', () 
     expect((await plane.store.deployments.list({})).map((d) => [d.id, d.status]).sort()).toEqual(before);
     expect(before).toEqual(expect.arrayContaining([[first.id, 'succeeded'], [id, 'failed']]));
 
-    const next = await deploy(plane, { name: 'disk-fault', source: { kind: 'folder', location: appDir({ 'index.html': 'three' }) } });
+    const next = await deploy(plane, { name: 'disk-fault', source: { kind: 'folder', location: appDir({ 'index.html': 'three' }) }, relink: true });
     expect({ status: next.status, error: next.error ?? null }).toEqual({ status: 'succeeded', error: null });
     expect(await viaProxy(plane, next.accessUrl!)).toEqual({ status: 200, body: 'three' });
   });

@@ -55,7 +55,7 @@ describe('dockerd stopped during an attempt', () => {
     await startFaultEngine();
     expect(faultEnginePid(engine)).not.toBe(pid);
     expect(await storedIds()).toEqual(before);
-    const next = await deploy(plane, { name: 'build-fault', source: { kind: 'folder', location: appDir({ 'index.html': 'back' }) } });
+    const next = await deploy(plane, { name: 'build-fault', source: { kind: 'folder', location: appDir({ 'index.html': 'back' }) }, relink: true });
     expect({ status: next.status, error: next.error ?? null }).toEqual({ status: 'succeeded', error: null });
     expect(next.resourceId).toBe(ended.resourceId);
     expect(await viaProxy(plane, next.accessUrl!)).toEqual({ status: 200, body: 'back' });
@@ -88,6 +88,7 @@ describe('dockerd stopped during an attempt', () => {
       name: 'verify-fault',
       source: { kind: 'folder', location: nodeApp({ '/': [200, 'ok'] }) },
       health: { path: '/', timeoutSeconds: 30, intervalMs: 200 },
+      relink: true,
     });
     expect({ status: next.status, error: next.error ?? null }).toEqual({ status: 'succeeded', error: null });
     expect(await viaProxy(plane, next.accessUrl!)).toEqual({ status: 200, body: 'ok' });

@@ -45,7 +45,7 @@ describe('edge proxy faults', () => {
     };
     cleanups.push(() => (proxy.applyRoute = realApply));
 
-    const created = await api<DeploymentStatus>(p, 'POST', '/api/deployments', { name: 'edge-kill', source: site('v2'), health });
+    const created = await api<DeploymentStatus>(p, 'POST', '/api/deployments', { name: 'edge-kill', source: site('v2'), health, relink: true });
     const before = await storedIds(p);
     const ended = await waitTerminal(p, created.body.id, 120_000);
     expect(killed).toBeGreaterThan(0);
@@ -59,7 +59,7 @@ describe('edge proxy faults', () => {
     expect(await containersOf(p, ended.id)).toEqual([]);
     expect(await storedIds(p)).toEqual(before);
 
-    const next = await deploy(p, { name: 'edge-kill', source: site('v3'), health });
+    const next = await deploy(p, { name: 'edge-kill', source: site('v3'), health, relink: true });
     expect({ status: next.status, error: next.error ?? null }).toEqual({ status: 'succeeded', error: null });
     expect(await viaProxy(p, next.accessUrl!)).toEqual({ status: 200, body: 'v3' });
   });
@@ -85,7 +85,7 @@ describe('edge proxy faults', () => {
 
     squatter.kill('SIGKILL');
     await new Promise((resolve) => squatter.once('exit', resolve));
-    const next = await deploy(p, { name: 'port-taken', source: site('second'), health });
+    const next = await deploy(p, { name: 'port-taken', source: site('second'), health, relink: true });
     expect({ status: next.status, error: next.error ?? null }).toEqual({ status: 'succeeded', error: null });
     expect(next.resourceId).toBe(failed.resourceId);
     expect(await viaProxy(p, next.accessUrl!)).toEqual({ status: 200, body: 'second' });

@@ -53,7 +53,7 @@ describe.skipIf(testStoreKind() === 'postgres')('PostgreSQL restarted during a d
     expect(first.status).toBe('succeeded');
     const marker = uid();
     const dir = appDir({ Dockerfile: `FROM berth/static:1\nRUN sleep 6 && echo ${marker}\nCOPY index.html /srv/index.html\n`, 'index.html': 'two' });
-    const created = await api<DeploymentStatus>(plane, 'POST', '/api/deployments', { name: 'pg-fault', source: { kind: 'folder', location: dir }, network: { internalPort: 80 } });
+    const created = await api<DeploymentStatus>(plane, 'POST', '/api/deployments', { name: 'pg-fault', source: { kind: 'folder', location: dir }, network: { internalPort: 80 }, relink: true });
     expect(created.status).toBe(200);
     const id = created.body.id;
     await waitFor('the build step', async () => (await docker().listContainers({ all: true })).some((c) => c.Command.includes(marker)), 90_000, 200);
@@ -69,7 +69,7 @@ describe.skipIf(testStoreKind() === 'postgres')('PostgreSQL restarted during a d
     expect(await viaProxy(plane, ended.accessUrl!)).toEqual({ status: 200, body: 'two' });
     const stored = (await plane.store.deployments.list({})).map((d) => d.id);
     expect(stored).toEqual(expect.arrayContaining([first.id, id]));
-    const next = await deploy(plane, { name: 'pg-fault', source: { kind: 'folder', location: appDir({ 'index.html': 'three' }) } });
+    const next = await deploy(plane, { name: 'pg-fault', source: { kind: 'folder', location: appDir({ 'index.html': 'three' }) }, relink: true });
     expect({ status: next.status, error: next.error ?? null }).toEqual({ status: 'succeeded', error: null });
     expect(await viaProxy(plane, next.accessUrl!)).toEqual({ status: 200, body: 'three' });
   });
@@ -77,7 +77,7 @@ describe.skipIf(testStoreKind() === 'postgres')('PostgreSQL restarted during a d
   it('an outage over the end of a build: failed with state_store_unavailable in execute once the server is back, never internal', async () => {
     const marker = uid();
     const dir = appDir({ Dockerfile: `FROM berth/static:1\nRUN sleep 2 && echo ${marker}\nCOPY index.html /srv/index.html\n`, 'index.html': 'four' });
-    const created = await api<DeploymentStatus>(plane, 'POST', '/api/deployments', { name: 'pg-fault', source: { kind: 'folder', location: dir }, network: { internalPort: 80 } });
+    const created = await api<DeploymentStatus>(plane, 'POST', '/api/deployments', { name: 'pg-fault', source: { kind: 'folder', location: dir }, network: { internalPort: 80 }, relink: true });
     expect(created.status).toBe(200);
     const id = created.body.id;
     await waitFor('the build step', async () => (await docker().listContainers({ all: true })).some((c) => c.Command.includes(marker)), 90_000, 200);
@@ -100,7 +100,7 @@ describe.skipIf(testStoreKind() === 'postgres')('PostgreSQL restarted during a d
     });
     expect(ended.error!.details).toMatchObject({ backend: 'postgres' });
     expect((await plane.store.deployments.list({})).map((d) => d.id).sort()).toEqual(before);
-    const next = await deploy(plane, { name: 'pg-fault', source: { kind: 'folder', location: appDir({ 'index.html': 'five' }) } });
+    const next = await deploy(plane, { name: 'pg-fault', source: { kind: 'folder', location: appDir({ 'index.html': 'five' }) }, relink: true });
     expect({ status: next.status, error: next.error ?? null }).toEqual({ status: 'succeeded', error: null });
     expect(await viaProxy(plane, next.accessUrl!)).toEqual({ status: 200, body: 'five' });
   });

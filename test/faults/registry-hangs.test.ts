@@ -58,7 +58,7 @@ describe('a registry that hangs', () => {
     const stored = await plane.store.deployments.list({});
     expect(stored.map((d) => d.id).sort()).toEqual([...before.map((d) => d.id), hung.id].sort());
 
-    const next = await deploy(plane, { name: 'hung-pull', source: { kind: 'image', location: present }, network: { internalPort: STATIC_INTERNAL_PORT } });
+    const next = await deploy(plane, { name: 'hung-pull', source: { kind: 'image', location: present }, network: { internalPort: STATIC_INTERNAL_PORT }, relink: true });
     expect({ status: next.status, error: next.error ?? null }).toEqual({ status: 'succeeded', error: null });
     expect(next.resourceId).toBe(hung.resourceId);
     expect(await viaProxy(plane, next.accessUrl!)).toEqual({ status: 200, body: 'present' });

@@ -34,12 +34,12 @@ describe('deployments archive and prune', () => {
 
   it('archives terminal attempts without deleting anything, and prunes only what nothing needs', async () => {
     const s1 = await deploy(plane, { name: 'pruned', source: { kind: 'folder', location: site(`s1-${run}`) }, health: fastHealth });
-    const s2 = await deploy(plane, { name: 'pruned', source: { kind: 'folder', location: site(`s2-${run}`) }, health: fastHealth });
-    const f1 = await deploy(plane, { name: 'pruned', source: { kind: 'folder', location: `/nonexistent/${run}` } });
+    const s2 = await deploy(plane, { name: 'pruned', source: { kind: 'folder', location: site(`s2-${run}`) }, health: fastHealth, relink: true });
+    const f1 = await deploy(plane, { name: 'pruned', source: { kind: 'folder', location: `/nonexistent/${run}` }, relink: true });
     await waitRetired(plane, s1.id);
     const r1 = await recoverAndWait(plane, `/api/deployments/${f1.id}/rollback`, { candidate: s1.id });
     await waitRetired(plane, s2.id);
-    const f2 = await deploy(plane, { name: 'pruned', source: { kind: 'folder', location: `/nonexistent/${run}-2` } });
+    const f2 = await deploy(plane, { name: 'pruned', source: { kind: 'folder', location: `/nonexistent/${run}-2` }, relink: true });
     expect([s1.status, s2.status, f1.status, r1.status, f2.status]).toEqual(['succeeded', 'succeeded', 'failed', 'succeeded', 'failed']);
 
     // Archive: hidden from the default list, nothing deleted, the serving version untouched.

@@ -15,7 +15,7 @@ describe('deployments rollback', () => {
   });
   afterAll(async () => plane?.close());
 
-  const version = (name: string, body: string) => deploy(plane, { name, source: { kind: 'folder', location: site(`${body}-${run}`) }, health: fastHealth });
+  const version = (name: string, body: string) => deploy(plane, { name, source: { kind: 'folder', location: site(`${body}-${run}`) }, health: fastHealth, relink: true });
   const attempts = async (resourceId: string) => (await call<{ items: unknown[] }>(plane, 'GET', `/api/deployments?resourceId=${resourceId}&includeArchived=true`)).body.items.length;
 
   it('rolls back to a retained candidate by reusing its images: no build, no pull, no re-plan', async () => {
@@ -53,7 +53,7 @@ describe('deployments rollback', () => {
     const unknown = await call(plane, 'POST', `/api/deployments/${only.id}/rollback`, { candidate: 'dep_unknown' });
     expect({ status: unknown.status, code: unknown.code, candidateId: unknown.details.candidateId }).toEqual({ status: 404, code: 'rollback_candidate_not_found', candidateId: 'dep_unknown' });
 
-    const broken = await deploy(plane, { name: 'rb-only', source: { kind: 'folder', location: `/nonexistent/${run}` } });
+    const broken = await deploy(plane, { name: 'rb-only', source: { kind: 'folder', location: `/nonexistent/${run}` }, relink: true });
     expect(broken.status).toBe('failed');
     const failedOne = await call(plane, 'POST', `/api/deployments/${only.id}/rollback`, { candidate: broken.id });
     expect(failedOne.code).toBe('rollback_candidate_not_found');

@@ -57,9 +57,9 @@ export async function steps(plane: TestControlPlane, id: string): Promise<string
 export const slowApp = (marker: string) =>
   appDir({ Dockerfile: `FROM berth/static:1\nRUN sleep 60 && echo ${marker}\nCOPY index.html /srv/index.html\nEXPOSE 80\n`, 'index.html': marker });
 
-/** Starts an attempt of `name` that builds slowly, and returns once its build step runs. */
+/** Starts an attempt of `name` that builds slowly (repointing the resource at the slow app), and returns once its build step runs. */
 export async function startSlowBuild(plane: TestControlPlane, name: string, marker: string, extra: Record<string, unknown> = {}): Promise<string> {
-  const created = await call<{ id: string }>(plane, 'POST', '/api/deployments', { name, source: { kind: 'folder', location: slowApp(marker) }, ...extra });
+  const created = await call<{ id: string }>(plane, 'POST', '/api/deployments', { name, source: { kind: 'folder', location: slowApp(marker) }, relink: true, ...extra });
   if (created.status !== 200) throw new Error(`create failed: ${JSON.stringify(created.body)}`);
   const deadline = Date.now() + 60_000;
   while (!(await steps(plane, created.body.id)).includes('build')) {

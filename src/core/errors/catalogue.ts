@@ -115,6 +115,20 @@ export const CATALOGUE = {
     detailKeys: ['kind', 'name', 'existingId'],
     remedies: [fixInput('Choose another name, or act on the existing object (details.existingId)')],
   },
+  resource_source_changed: {
+    category: 'conflict',
+    phase: 'context-resolution',
+    retryable: false,
+    responsibility: 'user',
+    actionability: 'fix-input',
+    summary: 'A deploy names an existing resource with another source (kind, location, git ref or base directory); the resource is repointed only when the deploy asks to relink.',
+    detailKeys: ['resourceId', 'name', 'current', 'requested', 'changed'],
+    remedies: [
+      fixInput('Deploy under another name if this is another app'),
+      { title: 'Repoint the resource at the new source and deploy it: run the same deploy with --relink', command: 'berth up <source> --name <name> --relink', safeByDefault: false },
+      { title: 'Repoint the resource without deploying', command: 'berth resource relink <resourceId> --source \'{"kind":"folder","location":"<path>"}\'', safeByDefault: false },
+    ],
+  },
   state_store_locked: {
     category: 'infra',
     phase: 'startup',

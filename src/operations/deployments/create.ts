@@ -15,7 +15,7 @@ export const createDeployment = defineOperation({
   summary: 'Create or reuse a resource from a source and profiles, and deploy it (what `berth up` calls).',
   input: deployInput,
   output: deploymentOut,
-  errors: ['resource_not_found', 'environment_not_found', 'deployment_in_progress'],
+  errors: ['resource_not_found', 'environment_not_found', 'deployment_in_progress', 'resource_source_changed'],
   destructive: false,
   http: { method: 'POST', path: '/api/deployments' },
   cli: { words: ['deployment', 'create'] },

@@ -24,6 +24,8 @@ export const deployInputShape = {
   /** Contents of the compose file's `file:` secrets, read by the client: stored sealed as resource secrets, never echoed. */
   composeSecrets: z.record(secretName, z.string().max(65_536)).refine((r) => Object.keys(r).length <= 50, 'At most 50 secrets.').optional(),
   preview: previewKey.optional(),
+  /** Repoint an existing resource at a different source; without it such a deploy is refused (resource_source_changed). */
+  relink: z.boolean().optional().describe('repoint an existing resource at a different source (default false: such a deploy is refused)'),
 };
 
 export const deployInput = z.strictObject(deployInputShape);

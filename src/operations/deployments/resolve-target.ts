@@ -7,6 +7,7 @@ import { resolveEnvironment } from '../resources/placement.js';
 import { validationError } from '../../core/errors/validation.js';
 import type { DeployInput } from './deploy-input.js';
 import { insertAudited } from '../audited-insert.js';
+import { checkSourceChange, relinkPayload } from './source-change.js';
 
 type Profiles = Pick<Resource, 'source' | 'runtime' | 'build' | 'network' | 'health' | 'access'>;
 
@@ -50,10 +51,13 @@ export async function upsertResource(tx: StoreRepos, actor: Actor, now: Date, in
     const resource: Resource = { id: newId('resource'), projectId: env.projectId, environmentId: env.id, name: requireName(input), ...profiles, secretNames: [], createdAt: at, updatedAt: at };
     return insertAudited(tx, actor, { type: 'resource.created', aggregateType: 'resource' }, resource, (r) => tx.resources.create(r));
   }
+  // A preview deploys a branch or pull request of the resource: its source differs by design.
+  const relinked = !input.preview && checkSourceChange(existing, input.source, input.relink === true);
   const changed = (['source', 'runtime', 'build', 'network', 'health', 'access'] as const).filter((k) => input[k] !== undefined && JSON.stringify(input[k]) !== JSON.stringify(existing[k]));
   if (changed.length === 0) return existing;
   const next: Resource = { ...existing, ...profiles, updatedAt: at };
   await tx.resources.update(next);
   await tx.audit.append({ type: 'resource.updated', aggregateType: 'resource', aggregateId: next.id, actor, payload: { changed, ...Object.fromEntries(changed.map((k) => [k, next[k]])) } });
+  if (relinked) await tx.audit.append({ type: 'resource.relinked', aggregateType: 'resource', aggregateId: next.id, actor, payload: relinkPayload(existing.source!, next.source!) });
   return next;
 }

@@ -18,7 +18,7 @@ export const retryDeployment = defineOperation({
   errors: ['deployment_not_found', 'resource_not_found', 'recovery_blocked', 'recovery_readiness_stale', 'deployment_in_progress'],
   destructive: false,
   http: { method: 'POST', path: '/api/deployments/{id}/retry' },
-  cli: { words: ['deployment', 'retry'], positionals: ['id'] },
+  cli: { words: ['deployment', 'retry'], positionals: ['id'], follow: 'attempt' },
   handler: async ({ id, readinessGeneratedAt }, ctx) => {
     const d = await getDeployment(ctx, id);
     const facts = await new FactReader(ctx).readiness(d);

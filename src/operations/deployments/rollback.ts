@@ -50,7 +50,7 @@ export const rollbackDeployment = defineOperation({
   errors: ['deployment_not_found', 'resource_not_found', 'recovery_blocked', 'recovery_readiness_stale', 'deployment_in_progress', 'rollback_candidate_not_found', 'rollback_candidate_not_ready', 'no_previous_revision'],
   destructive: false,
   http: { method: 'POST', path: '/api/deployments/{id}/rollback' },
-  cli: { words: ['deployment', 'rollback'], positionals: ['id'] },
+  cli: { words: ['deployment', 'rollback'], positionals: ['id'], follow: 'attempt' },
   handler: async ({ id, candidate, readinessGeneratedAt }, ctx) => {
     const d = await getDeployment(ctx, id);
     const reader = new FactReader(ctx);

@@ -21,7 +21,7 @@ export const redeployResource = defineOperation({
   errors: ['resource_not_found', 'recovery_blocked', 'recovery_readiness_stale', 'deployment_in_progress'],
   destructive: false,
   http: { method: 'POST', path: '/api/resources/{id}/redeploy' },
-  cli: { words: ['resource', 'redeploy'], positionals: ['id'], aliases: [['deployment', 'redeploy']] },
+  cli: { words: ['resource', 'redeploy'], positionals: ['id'], aliases: [['deployment', 'redeploy']], follow: 'attempt' },
   handler: async ({ id, preview, readinessGeneratedAt }, ctx) => {
     const resource = (await ctx.store.resources.get(id)) ?? fail('resource_not_found', 'No resource has this id.', { id });
     const key = preview ?? null;

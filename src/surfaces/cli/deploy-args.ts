@@ -23,6 +23,8 @@ export interface DeployFlags {
   project?: string;
   environment?: string;
   preview?: string;
+  /** `berth up --relink`: repoint an existing resource at this source. */
+  relink?: boolean;
 }
 
 const COMPOSE_FILE = /(^|[/\\])(docker-)?compose(\.[\w-]+)?\.ya?ml$/i;
@@ -98,6 +100,7 @@ export function buildDeployInput(sourceArg: string | undefined, flags: DeployFla
     ...(config.network || flags.port ? { network: { ...(config.network ?? {}), ...(flags.port ? { internalPort: Number(flags.port) } : {}) } } : {}),
     ...(flags.project ? { project: flags.project } : {}),
     ...(flags.environment ? { environment: flags.environment } : {}),
+    ...(flags.relink ? { relink: true } : {}),
   };
   if (flags.preview) {
     const [type, ...rest] = flags.preview.split(':');

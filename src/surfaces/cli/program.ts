@@ -4,36 +4,18 @@ import type { ErrorObject } from '../../core/errors/types.js';
 import type { Operation } from '../../operations/operation.js';
 import type { ApiClient } from '../client/api-client.js';
 import { EXIT_CODES } from './exit-codes.js';
+import { followAttempt } from './follow.js';
 import { convertValue, fieldOptions } from './options.js';
-import { renderErrorHuman, renderHuman } from './render.js';
+import { emit, errorResult, type CliIo } from './output.js';
 
-export interface CliIo {
-  out(text: string): void;
-  err(text: string): void;
-  exit(code: number): void;
-}
+export type { CliIo };
+export { emit, errorResult };
 
 export interface CliDeps {
   operations: readonly Operation[];
   connect: () => Promise<ApiClient>;
   io: CliIo;
   version: string;
-}
-
-/** Prints a result or an error the same way for every command; returns the exit status. */
-export function emit(io: CliIo, json: boolean, result: { ok: true; data: unknown } | { ok: false; error: ErrorObject }): number {
-  if (result.ok) {
-    io.out(json ? JSON.stringify(result.data, null, 2) : renderHuman(result.data));
-    return 0;
-  }
-  if (json) io.out(JSON.stringify({ error: result.error }, null, 2));
-  else io.err(renderErrorHuman(result.error));
-  return EXIT_CODES[result.error.category] ?? 1;
-}
-
-export function errorResult(err: unknown): { ok: false; error: ErrorObject } {
-  const e = err instanceof BerthError ? err : new BerthError('internal', 'The CLI failed unexpectedly.', { reason: (err as Error)?.name ?? 'unknown', correlationId: 'cli' });
-  return { ok: false, error: e.toObject() };
 }
 
 /** Prints envelopes as they arrive (NDJSON with --json); the exit status follows the last one. */
@@ -104,6 +86,7 @@ export function inputFromArgs(op: Operation, positionals: string[], opts: Record
 }
 
 function addCommand(deps: CliDeps, group: Command, name: string, op: Operation, hidden: boolean): void {
+  const opByName = (n: string) => deps.operations.find((o) => o.name === n)!;
   const cmd = new Command(name).description(op.summary).copyInheritedSettings(group);
   group.addCommand(cmd, { hidden });
   const positionals = op.cli.positionals ?? [];
@@ -115,6 +98,7 @@ function addCommand(deps: CliDeps, group: Command, name: string, op: Operation, 
   }
   cmd.option('--input <json>', 'raw operation input as a JSON object (merged under the options)');
   cmd.option('--json', 'print the result or error as JSON');
+  if (op.cli.follow === 'attempt') cmd.option('--no-wait', 'return once the attempt is created');
   cmd.action(async (...args: unknown[]) => {
     const opts = (args[positionals.length] ?? {}) as Record<string, unknown>;
     const json = opts.json === true;
@@ -122,7 +106,12 @@ function addCommand(deps: CliDeps, group: Command, name: string, op: Operation, 
     try {
       const input = inputFromArgs(op, args.slice(0, positionals.length) as string[], opts);
       const client = await deps.connect();
-      code = op.stream && input.follow === true ? await followStream(deps.io, json, client, op, input) : emit(deps.io, json, await client.call(op, input));
+      if (op.stream && input.follow === true) code = await followStream(deps.io, json, client, op, input);
+      else {
+        const result = await client.call(op, input);
+        // An operation that starts an attempt is followed to its end, as `berth up` is.
+        code = op.cli.follow === 'attempt' && result.ok && opts.wait !== false ? await followAttempt(deps.io, client, opByName, json, (result.data as { id: string }).id) : emit(deps.io, json, result);
+      }
     } catch (err) {
       code = emit(deps.io, json, errorResult(err));
     }

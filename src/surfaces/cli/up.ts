@@ -7,7 +7,8 @@ import type { SourcePacker } from '../../ports/uploads.js';
 import type { ApiClient, CallResult } from '../client/api-client.js';
 import { buildDeployInput, deploySource, type DeployFlags } from './deploy-args.js';
 import { EXIT_CODES } from './exit-codes.js';
-import { emit, errorResult, type CliIo } from './program.js';
+import { followAttempt } from './follow.js';
+import { emit, errorResult, type CliIo } from './output.js';
 
 // `berth up`: create or reuse the resource, deploy, show phase progress, end with the URL or the
 // error. Ctrl-C stops watching, not the deployment (it runs in the control plane).
@@ -22,8 +23,6 @@ interface UpDeps {
   /** Packs a source on this machine for a remote control plane (wired in by main/). */
   packSource: SourcePacker;
 }
-
-type Status = { id: string; status: string; currentPhase: string; accessUrl: string | null; error?: ErrorObject; recoveryHint: string | null };
 
 function addDeployFlags(cmd: Command): Command {
   return cmd
@@ -42,6 +41,7 @@ export function registerUp(program: Command, deps: UpDeps): void {
   addDeployFlags(program.command('up'))
     .description('Deploy a source to a live URL: detect, plan, execute, verify (and roll back on failure).')
     .option('--preview <type:id>', 'deploy a preview, e.g. pull-request:42')
+    .option('--relink', 'repoint an existing resource (--name) at this source; without it a different source is refused')
     .option('--no-wait', 'return once the attempt is created')
     .action(async (source: string | undefined, flags: DeployFlags & { json?: boolean; wait?: boolean }) => {
       deps.io.exit(await up(deps, source, flags));
@@ -116,34 +116,7 @@ async function up(deps: UpDeps, source: string | undefined, flags: DeployFlags &
     }
     const created = await client.call(deps.op('deployments.create'), sent.input);
     if (!created.ok || flags.wait === false) return emit(deps.io, json, created);
-    const d = created.data as Status;
-    const stopWatching = () => {
-      deps.io.err(`\nStopped watching. Deployment ${d.id} continues: berth deployment events ${d.id} --follow`);
-      process.exit(130);
-    };
-    process.once('SIGINT', stopWatching);
-    if (!json) deps.io.err(`deployment ${d.id} created`);
-    const stream = await client.stream(deps.op('deployments.events'), { id: d.id, follow: true });
-    if (stream.ok) {
-      for await (const e of stream.envelopes) {
-        const env = e as { kind: string; event?: { kind: string; phase: string | null; data: Record<string, unknown> } };
-        if (!json && env.kind === 'event' && env.event) deps.io.err(progressLine(env.event));
-      }
-    }
-    process.removeListener('SIGINT', stopWatching);
-    const final = await client.call(deps.op('deployments.show'), { id: d.id });
-    if (!final.ok) return emit(deps.io, json, final);
-    const status = final.data as Status;
-    if (json) deps.io.out(JSON.stringify(status, null, 2));
-    if (status.status === 'succeeded') {
-      if (!json) deps.io.out(`live at ${status.accessUrl}`);
-      return 0;
-    }
-    if (!json) {
-      deps.io.err(`deployment ${status.id} ended ${status.status} in phase ${status.currentPhase}${status.recoveryHint ? `: ${status.recoveryHint}` : ''}`);
-      if (status.error) emit(deps.io, false, { ok: false, error: status.error });
-    }
-    return status.error ? (EXIT_CODES[status.error.category as keyof typeof EXIT_CODES] ?? 1) : 1;
+    return await followAttempt(deps.io, client, deps.op, json, (created.data as { id: string }).id);
   } catch (err) {
     return emit(deps.io, json, errorResult(err));
   }
@@ -167,10 +140,4 @@ async function withUploadedSource(deps: UpDeps, client: ApiClient, input: Record
   } finally {
     await packed.dispose();
   }
-}
-
-function progressLine(e: { kind: string; phase: string | null; data: Record<string, unknown> }): string {
-  const what = e.kind === 'status' ? `status ${String(e.data.status)}` : e.kind === 'step' ? String(e.data.step) : e.kind;
-  const extra = e.data.service ? ` (${String(e.data.service)})` : e.data.accessUrl ? ` ${String(e.data.accessUrl)}` : '';
-  return `  ${(e.phase ?? '').padEnd(7)} ${what}${extra}`;
 }
