@@ -1,9 +1,9 @@
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ERROR_CODES } from '../core/errors/catalogue.js';
+import { CATALOGUE, ERROR_CODES } from '../core/errors/catalogue.js';
 import { knowledgeFor } from '../core/errors/berth-error.js';
-import type { Phase, Remedy } from '../core/errors/types.js';
+import type { CodeSpec, Phase, Remedy } from '../core/errors/types.js';
 import { explain } from '../operations/errors/explain.js';
 import { OPERATIONS } from '../operations/catalogue.js';
 import { COMMON_ERRORS, destructiveGuardOf, type Operation } from '../operations/operation.js';
@@ -41,6 +41,12 @@ export function errorDoc(code: (typeof ERROR_CODES)[number]): string {
     const k = knowledgeFor(code, phase as Phase);
     lines.push('', `## ${phase}`, '', `Raised in phase \`${phase}\`: responsibility ${k.responsibility}, actionability ${k.actionability}.`, '');
     for (const r of k.remedies) lines.push(remedy(r));
+  }
+  // A code whose cause (details.reason) decides who acts: one section per reason.
+  for (const [reason, k] of Object.entries((CATALOGUE[code] as CodeSpec).byReason ?? {})) {
+    const r = { ...knowledgeFor(code), ...k };
+    lines.push('', `## reason \`${reason}\``, '', `With \`details.reason\` ${reason}: category ${r.category}, retryable ${r.retryable}, responsibility ${r.responsibility}, actionability ${r.actionability}.`, '');
+    for (const m of r.remedies) lines.push(remedy(m));
   }
   lines.push('', `See it from the CLI: \`berth explain ${code}\`; over HTTP: \`GET /api/errors/${code}\`.`, '');
   return lines.join('\n');

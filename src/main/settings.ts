@@ -1,6 +1,7 @@
 import { dockerEnvOf, type DockerEnv } from '../adapters/docker/engine.js';
 import { DEFAULT_UPLOAD_MAX_BYTES, DEFAULT_UPLOAD_TTL_MS } from '../adapters/sources/index.js';
-import { DEFAULT_ENGINE_SETTINGS, type EngineSettings } from '../engine/deployments/settings.js';
+import { readFileSync } from 'node:fs';
+import { DEFAULT_ENGINE_SETTINGS, type EngineSettings, type HostTrust } from '../engine/deployments/settings.js';
 import { berthHome } from '../surfaces/client/state-file.js';
 
 const num = (v: string | undefined, fallback: number) => (v !== undefined && v !== '' && Number.isFinite(Number(v)) ? Number(v) : fallback);
@@ -33,6 +34,8 @@ export interface ServeSettings {
     minFreeBytes: number;
     pollMs: number;
     deadlines: EngineSettings['deadlines'];
+    /** Handed to dependency installs; absent when BERTH_BUILD_HOST_TRUST=0. */
+    hostTrust?: HostTrust;
   };
 }
 
@@ -60,6 +63,7 @@ export function serveSettings(env: NodeJS.ProcessEnv, flags: { listen?: string; 
       minFreeBytes: num(env.BERTH_MIN_FREE_BYTES, DEFAULT_ENGINE_SETTINGS.minFreeBytes),
       pollMs: num(env.BERTH_POLL_MS, DEFAULT_ENGINE_SETTINGS.pollMs),
       deadlines: { ...DEFAULT_ENGINE_SETTINGS.deadlines, ...stepDeadlines(env.BERTH_STEP_DEADLINES) },
+      ...(env.BERTH_BUILD_HOST_TRUST === '0' || env.BERTH_BUILD_HOST_TRUST === 'false' ? {} : { hostTrust: hostTrustOf(env) }),
     },
   };
 }
@@ -73,4 +77,31 @@ function stepDeadlines(raw: string | undefined): Partial<EngineSettings['deadlin
   } catch {
     return {};
   }
+}
+
+/** Debian's system store; NODE_EXTRA_CA_CERTS adds to it, as it does for the host's own node. */
+export const SYSTEM_CA_BUNDLE = '/etc/ssl/certs/ca-certificates.crt';
+const PROXY_VARS = ['HTTP_PROXY', 'HTTPS_PROXY', 'NO_PROXY'];
+
+/**
+ * What this host trusts, for dependency installs: its system CA store plus NODE_EXTRA_CA_CERTS
+ * (each certificate once), and its proxy variables (either case; upper case wins).
+ */
+export function hostTrustOf(env: NodeJS.ProcessEnv, systemBundle = SYSTEM_CA_BUNDLE): HostTrust {
+  const read = (path: string | undefined) => {
+    if (!path) return '';
+    try {
+      return readFileSync(path, 'utf8');
+    } catch {
+      return ''; // an unreadable bundle trusts nothing more, like node ignoring a bad NODE_EXTRA_CA_CERTS
+    }
+  };
+  const certs = [read(systemBundle), read(env.NODE_EXTRA_CA_CERTS)].flatMap((text) => text.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? []);
+  const unique = [...new Map(certs.map((c) => [c.replace(/\s+/g, ''), c])).values()];
+  const proxy: Record<string, string> = {};
+  for (const name of PROXY_VARS) {
+    const value = env[name] || env[name.toLowerCase()];
+    if (value) proxy[name] = value;
+  }
+  return { caBundle: unique.length ? `${unique.join('\n')}\n` : '', proxy };
 }

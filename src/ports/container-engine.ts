@@ -17,8 +17,50 @@ export interface BuildRequest {
   buildArgs?: Record<string, string>;
   /** The stage of a multi-stage Dockerfile to stop at. */
   target?: string;
+  /** Dockerignore patterns left out of the context on top of its .dockerignore (they win over it). */
+  exclude?: string[];
   onLog?: (line: string) => void;
   signal?: AbortSignal;
+}
+
+/** A file for a task container, relative to its working directory. */
+export interface TaskFile {
+  path: string;
+  content: Uint8Array;
+  mode: number;
+}
+
+/**
+ * A one-off container that runs to its end (a dependency install): committed as an image when
+ * it exits 0 and `commit` is set, then removed whatever happened (aborting kills it first).
+ */
+export interface TaskRequest {
+  name: string;
+  image: string;
+  command: string[];
+  workingDir: string;
+  /** Put into workingDir before the container starts. */
+  files: TaskFile[];
+  /** Written to the process's stdin once it runs: never in the container's config or an image. */
+  stdin?: string;
+  labels: Record<string, string>;
+  onLog?: (line: string) => void;
+  signal?: AbortSignal;
+  /** On exit 0: the container as an image, with its environment and working directory. */
+  commit?: CommitRequest;
+}
+
+export interface CommitRequest {
+  tag: string;
+  labels: Record<string, string>;
+  /** The image's command (the task's own command is not kept). */
+  cmd: string[];
+}
+
+export interface TaskResult {
+  exitCode: number;
+  /** The committed image, when the task exited 0 and asked for one. */
+  imageId?: string;
 }
 
 export interface BuiltImage {
@@ -165,6 +207,12 @@ export interface ContainerEngine {
   /** Removes a network that no container uses any more (gone or in use: no error). */
   removeNetwork(name: string): Promise<void>;
   build(req: BuildRequest): Promise<BuiltImage>;
+  /**
+   * Reads files of a build context (relative paths; a directory brings its files), as the
+   * engine would send them; missing paths are skipped.
+   */
+  readContextFiles(contextDir: string, paths: readonly string[]): Promise<TaskFile[]>;
+  runTask(req: TaskRequest): Promise<TaskResult>;
   pull(req: PullRequest): Promise<{ imageId: string }>;
   /** Image id when present locally, undefined otherwise. */
   imageId(ref: string): Promise<string | undefined>;

@@ -14,10 +14,11 @@ import { remediesForMcp, toolCallFor } from '../../src/surfaces/mcp/remedies.js'
 /** Every remedy of the catalogue, with where it comes from: the code's defaults and each phase. */
 function allRemedies(): { where: string; remedy: Remedy }[] {
   return ERROR_CODES.flatMap((code) => {
-    const spec = CATALOGUE[code] as { remedies: Remedy[]; byPhase?: Record<string, { remedies?: Remedy[] }> };
+    const spec = CATALOGUE[code] as { remedies: Remedy[]; byPhase?: Record<string, { remedies?: Remedy[] }>; byReason?: Record<string, { remedies?: Remedy[] }> };
     return [
       ...spec.remedies.map((remedy) => ({ where: code, remedy })),
       ...Object.entries(spec.byPhase ?? {}).flatMap(([phase, k]) => (k.remedies ?? []).map((remedy) => ({ where: `${code}@${phase}`, remedy }))),
+      ...Object.entries(spec.byReason ?? {}).flatMap(([reason, k]) => (k.remedies ?? []).map((remedy) => ({ where: `${code}#${reason}`, remedy }))),
     ];
   });
 }

@@ -31,12 +31,14 @@ export interface ContextOptions {
   dockerfilePath?: string;
   /** Generated Dockerfile text, added as INLINE_DOCKERFILE outside .dockerignore's reach. */
   inlineDockerfile?: string;
+  /** Dockerignore patterns applied after the context's own, so a `!` there cannot bring them back. */
+  exclude?: string[];
 }
 
 /** A tar stream of the context: files .dockerignore excludes are never read. */
 export function packContext(opts: ContextOptions): Readable {
   const dockerignore = readDockerignore(opts.contextDir);
-  const rules = parseDockerignore(dockerignore);
+  const rules = parseDockerignore(opts.exclude?.length ? `${dockerignore}\n${opts.exclude.join('\n')}\n` : dockerignore);
   const dockerfile = opts.dockerfilePath?.replace(/^\.\//, '');
   const keep = new Set(['.dockerignore', ...(dockerfile ? [dockerfile, ...ancestors(dockerfile)] : [])]);
   const skip = (absolute: string): boolean => {

@@ -75,7 +75,7 @@ export async function buildImage(docker: Docker, req: BuildRequest): Promise<Bui
   }
   const inline = 'text' in req.dockerfile ? req.dockerfile.text : undefined;
   const dockerfile = 'path' in req.dockerfile ? req.dockerfile.path : INLINE_DOCKERFILE;
-  const context = packContext({ contextDir: req.contextDir, dockerfilePath: dockerfile, inlineDockerfile: inline });
+  const context = packContext({ contextDir: req.contextDir, dockerfilePath: dockerfile, inlineDockerfile: inline, ...(req.exclude ? { exclude: req.exclude } : {}) });
   let packError: NodeJS.ErrnoException | undefined;
   // Only file-system errors (they carry a path) are the context's; a failed upload surfaces here too.
   context.on('error', (err: NodeJS.ErrnoException) => (packError = err.path ? err : packError));

@@ -13,6 +13,9 @@ import type {
   RestartPolicy,
   RunRequest,
   RunningContainer,
+  TaskFile,
+  TaskRequest,
+  TaskResult,
 } from '../../ports/container-engine.js';
 import { buildImage } from './build.js';
 import { inspectContainer, listContainers, removeContainer, stopContainer } from './containers.js';
@@ -27,6 +30,7 @@ import { followLogs, logsTail } from './logs.js';
 import { ensureNetwork, removeNetwork } from './networks.js';
 import { DEFAULT_PULL_BASE_DELAY_MS, pullImage } from './pull.js';
 import { restartPolicy, runContainer } from './run.js';
+import { readContextFiles, runTask } from './task.js';
 
 export interface DockerEngineOptions {
   /** DOCKER_HOST-style endpoint; the local socket when unset. Shorthand for env.DOCKER_HOST. */
@@ -71,6 +75,14 @@ export class DockerEngine implements ContainerEngine {
 
   build(req: BuildRequest): Promise<BuiltImage> {
     return buildImage(this.docker, req);
+  }
+
+  readContextFiles(contextDir: string, paths: readonly string[]): Promise<TaskFile[]> {
+    return readContextFiles(contextDir, paths);
+  }
+
+  runTask(req: TaskRequest): Promise<TaskResult> {
+    return runTask(this.docker, req);
   }
 
   pull(req: PullRequest): Promise<{ imageId: string }> {

@@ -27,8 +27,8 @@ export function secretFilesTar(files: readonly SecretFile[]): Buffer {
   return Buffer.concat(blocks);
 }
 
-/** A ustar header of one regular file; long paths use the 155-byte prefix field. */
-function header(path: string, size: number, mode: number, uid: number, gid: number): Buffer {
+/** A ustar header of one regular file; long paths use the 155-byte prefix field (task.ts uses it too). */
+export function header(path: string, size: number, mode: number, uid: number, gid: number): Buffer {
   const h = Buffer.alloc(512);
   let name = path;
   let prefix = '';

@@ -27,12 +27,13 @@ export function fail(code: ErrorCode, message: string, details?: Record<string, 
   throw new BerthError(code, message, details, phase);
 }
 
-/** Knowledge is looked up by (code, phase): a phase override wins over the code's defaults. */
-export function knowledgeFor(code: ErrorCode, phase?: Phase): Omit<CodeSpec, 'byPhase'> {
+/** Knowledge is looked up by (code, phase, reason): a phase override wins over the code's defaults, a reason's over both. */
+export function knowledgeFor(code: ErrorCode, phase?: Phase, reason?: unknown): Omit<CodeSpec, 'byPhase' | 'byReason'> {
   const spec: CodeSpec = CATALOGUE[code];
   const override = phase ? spec.byPhase?.[phase] : undefined;
-  const { byPhase: _ignored, ...base } = spec;
-  return { ...base, ...override };
+  const byReason = typeof reason === 'string' && spec.byReason && Object.prototype.hasOwnProperty.call(spec.byReason, reason) ? spec.byReason[reason] : undefined;
+  const { byPhase: _ignored, byReason: _alsoIgnored, ...base } = spec;
+  return { ...base, ...override, ...byReason };
 }
 
 export function errorLinks(code: string, phase: Phase, source?: string) {
@@ -44,7 +45,7 @@ export function errorLinks(code: string, phase: Phase, source?: string) {
 }
 
 export function errorObject(code: ErrorCode, message: string, details: Record<string, unknown>, phase?: Phase): ErrorObject {
-  const k = knowledgeFor(code, phase);
+  const k = knowledgeFor(code, phase, details.reason);
   const effectivePhase = phase ?? k.phase;
   return {
     code,

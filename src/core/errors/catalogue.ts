@@ -6,6 +6,10 @@ import type { CodeSpec } from './types.js';
 
 const diagnose = { title: 'Run the health checks of this installation', command: 'berth doctor', safeByDefault: true };
 const fixInput = (title: string) => ({ title, safeByDefault: true });
+const providerLog = { title: "Read the install's full output", command: 'berth deployment provider-log <deploymentId>', safeByDefault: true };
+/** A failed install the user fixes in the app (its packages, lockfile or credentials). */
+const userFixKnowledge = (category: CodeSpec['category'], title: string) =>
+  ({ category, retryable: false, responsibility: 'user', actionability: 'fix-input', remedies: [providerLog, fixInput(title)] }) satisfies NonNullable<CodeSpec['byReason']>[string];
 
 export const CATALOGUE = {
   validation_failed: {
@@ -264,6 +268,35 @@ export const CATALOGUE = {
   },
   image_build_failed: userFix('execute', 'A build step failed.', ['step', 'exitCode', 'logTail'], [
     { title: 'Read the build log tail in details.logTail, fix the build, deploy again', safeByDefault: true },
+  ]),
+  // details.reason says why (core/deployments/install-failure.ts); the defaults are network's.
+  dependency_install_failed: {
+    category: 'infra', phase: 'execute', retryable: true, responsibility: 'provider', actionability: 'wait-retry',
+    summary: "The app's dependency install failed; details.reason names the cause (network, tls, auth, not-found, lockfile, compile, system-library, unknown).",
+    detailKeys: ['service', 'reason', 'packageManager', 'exitCode', 'logTail', 'library'],
+    remedies: [
+      providerLog,
+      { title: 'The registry was unreachable: retry once the network or registry answers', command: 'berth deployment retry <deploymentId>', safeByDefault: true },
+    ],
+    byReason: {
+      tls: {
+        retryable: false, responsibility: 'operator', actionability: 'run-diagnostic',
+        remedies: [
+          providerLog,
+          fixInput("The registry's certificate is not trusted: add its CA to the control plane host's store (or NODE_EXTRA_CA_CERTS) and keep host trust on (BERTH_BUILD_HOST_TRUST, build.hostTrust)"),
+        ],
+      },
+      auth: userFixKnowledge('permission', 'The registry refused the credentials: set the token as a resource secret and list it in build.secrets'),
+      'not-found': userFixKnowledge('not-found', 'A package or version does not exist in the registry: fix package.json or the lockfile'),
+      lockfile: userFixKnowledge('validation', 'The lockfile does not match package.json: run the install locally and commit the updated lockfile'),
+      compile: userFixKnowledge('validation', 'A native module failed to compile: use a version with prebuilt binaries, or a Dockerfile with the build tools'),
+      'system-library': userFixKnowledge('validation', 'A program needs the shared library in details.library, which the base image lacks: use a Dockerfile that installs it'),
+      unknown: userFixKnowledge('validation', 'Read the lines in details.logTail, fix the install, deploy again'),
+    },
+  },
+  build_secret_missing: userFix('execute', 'build.secrets names a secret the resource does not have: the install cannot run without it.', ['service', 'secretName'], [
+    { title: 'Set the secret on the resource', command: 'berth resource secret set <resourceId> <secretName>', safeByDefault: true },
+    fixInput('Or remove the name from build.secrets in berth.yml'),
   ]),
   image_pull_failed: {
     category: 'provider', phase: 'execute', retryable: true, responsibility: 'provider', actionability: 'wait-retry',

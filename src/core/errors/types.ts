@@ -73,6 +73,8 @@ export interface CodeSpec extends Knowledge {
   detailKeys?: string[];
   /** Overrides keyed by phase, for codes whose guidance depends on where they happen. */
   byPhase?: Partial<Record<Phase, Partial<Omit<CodeSpec, 'byPhase'>>>>;
+  /** Overrides keyed by `details.reason`, for codes whose cause decides who acts and whether a retry helps. */
+  byReason?: Record<string, Partial<Omit<CodeSpec, 'byPhase' | 'byReason' | 'phase'>>>;
 }
 
 export interface ErrorLinks {

@@ -16,16 +16,18 @@ export async function executePhase(deps: RunnerDeps, a: Attempt): Promise<void> 
   await withDeadline('proxy', settings.deadlines.route, a.signal, () => ctx.target.proxy.ensureRunning());
   const d = a.d;
   const mask = logMask({ secretNames: d.snapshot.secretNames });
-  const providerJob = (kind: 'pull' | 'build', service: string) =>
+  const providerJob = (kind: 'pull' | 'install' | 'build', service: string) =>
     new ProviderJobLog(store, { provider: ctx.target.provider, jobId: `${a.id}:${kind}:${service}`, deploymentId: a.id, resourceId: d.resourceId }, mask, deps.log);
-  const exec = { deployment: d, resourceName: ctx.resourceName, plan, target: ctx.target, journal: a.journal, settings, signal: a.signal, providerJob };
+  // Opened once: a node install reads build.secrets from them, the containers their environment.
+  const secrets = await deps.secrets.resolve(d.resourceId, d.snapshot.secretNames);
+  const exec = { deployment: d, resourceName: ctx.resourceName, plan, target: ctx.target, journal: a.journal, settings, signal: a.signal, providerJob, secrets };
   const reused = d.snapshot.rollback;
   const artifact = reused ? await reuseArtifact({ intent: reused, target: ctx.target, journal: a.journal }) : await produceArtifact(exec);
   await store.deployments.update(a.id, { artifact });
   a.runtime = await startServices({
     ...exec,
     artifact,
-    env: await deps.secrets.resolve(d.resourceId, d.snapshot.secretNames),
+    env: secrets,
     onStarted: async (r) => {
       a.runtime = r; // known to the failure path as soon as anything exists
       await store.deployments.update(a.id, { runtime: r });

@@ -7,10 +7,11 @@ import { sleep, withDeadline } from './deadline.js';
 import type { AttemptJournal } from './journal.js';
 import { containerName, imageTag, networkName, ownershipLabels, volumeName } from './labels.js';
 import type { ProviderJobLog } from './provider-job-log.js';
+import { buildNodeService } from './node-build.js';
 import type { EngineSettings } from './settings.js';
 import { oneShotServices, verifyRestartPolicy } from './verify.js';
 
-interface ExecuteInput {
+export interface ExecuteInput {
   deployment: Deployment;
   resourceName: string;
   plan: Plan;
@@ -18,8 +19,10 @@ interface ExecuteInput {
   journal: AttemptJournal;
   settings: EngineSettings;
   signal: AbortSignal;
-  /** Opens the provider job log of one pull or build. */
-  providerJob: (kind: 'pull' | 'build', service: string) => ProviderJobLog;
+  /** Opens the provider job log of one pull, install or build. */
+  providerJob: (kind: 'pull' | 'install' | 'build', service: string) => ProviderJobLog;
+  /** The resource's secrets, resolved for this attempt (a node install reads build.secrets from them). */
+  secrets?: Record<string, string>;
 }
 
 /** Builds or pulls one image per service: the artifact a rollback reuses without building. */
@@ -69,7 +72,10 @@ export async function produceArtifact(x: ExecuteInput): Promise<Artifact> {
       continue;
     }
     const build = service.build;
-    if (build.kind === 'node') throw new Error('node builds are not wired yet'); // replaced by the node install step
+    if (build.kind === 'node') {
+      services.push({ name: service.name, ...(await buildNodeService(x, service, build)) });
+      continue;
+    }
     await x.journal.event('step', 'execute', { step: 'build', service: service.name });
     let tail: string[] = [];
     const built = await x.providerJob('build', service.name).around(async (log) => {

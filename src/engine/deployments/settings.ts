@@ -14,8 +14,19 @@ export interface EngineSettings {
   drainMs: number;
   /** Preflight: a build needs at least this much free space on the engine's disk. */
   minFreeBytes: number;
+  /**
+   * What the control plane host trusts, handed to dependency installs on stdin (never baked into
+   * an image). Absent: installs trust only their image's own store (BERTH_BUILD_HOST_TRUST=0).
+   */
+  hostTrust?: HostTrust;
   /** Step deadlines in seconds. */
   deadlines: { source: number; plan: number; build: number; pull: number; start: number; verify: number; route: number };
+}
+
+/** The host's CA bundle (PEM certificates, deduplicated) and proxy variables (upper-case names). */
+export interface HostTrust {
+  caBundle: string;
+  proxy: Record<string, string>;
 }
 
 export const DEFAULT_ENGINE_SETTINGS: Omit<EngineSettings, 'workRoot' | 'baseDomain'> = {

@@ -1,0 +1,85 @@
+import { createHash } from 'node:crypto';
+import type { TaskFile } from '../../ports/container-engine.js';
+import type { NodeBuildPlan } from '../../core/plan/plan.js';
+
+// The install step's container command and cache key. What the install must not keep (secret
+// values, the host's CA bundle, proxy variables) reaches it on stdin as one JSON line, read by a
+// small node wrapper that puts them in the install's environment only: the CA bundle goes to
+// /dev/shm (a tmpfs, never part of a commit) and is removed before the wrapper exits.
+
+/** Runs as `node -e WRAPPER <install command>`; exits with the install's status. */
+export const INSTALL_WRAPPER = `
+const { spawn } = require('node:child_process');
+const fs = require('node:fs');
+const os = require('node:os');
+let buf = '';
+process.stdin.setEncoding('utf8');
+process.stdin.on('data', function onData(chunk) {
+  buf += chunk;
+  const nl = buf.indexOf('\\n');
+  if (nl < 0) return;
+  process.stdin.off('data', onData);
+  process.stdin.destroy();
+  run(JSON.parse(buf.slice(0, nl)));
+});
+function run(input) {
+  const env = { ...process.env, ...input.env, ...input.secrets };
+  let ca;
+  if (input.ca) {
+    ca = '/dev/shm/berth-ca-' + process.pid + '.pem';
+    fs.writeFileSync(ca, input.ca, { mode: 0o600 });
+    env.NODE_EXTRA_CA_CERTS = env.SSL_CERT_FILE = env.GIT_SSL_CAINFO = ca;
+  }
+  for (const [name, value] of Object.entries(input.proxy || {})) env[name.toUpperCase()] = env[name.toLowerCase()] = value;
+  const done = (code) => {
+    if (ca) fs.rmSync(ca, { force: true });
+    process.exit(code);
+  };
+  const child = spawn('sh', ['-c', process.argv[1]], { env, stdio: ['ignore', 'inherit', 'inherit'] });
+  child.on('error', () => done(127));
+  child.on('exit', (code, signal) => done(code ?? 128 + (os.constants.signals[signal] || 0)));
+}
+`;
+
+export interface InstallInput {
+  env: Record<string, string>;
+  secrets: Record<string, string>;
+  ca?: string;
+  proxy?: Record<string, string>;
+}
+
+export const installCommand = (install: string): string[] => ['node', '-e', INSTALL_WRAPPER, install];
+export const installStdin = (input: InstallInput): string => `${JSON.stringify(input)}\n`;
+
+/** Bumped when the wrapper or what it hands the install changes: old deps images stop matching. */
+const KEY_VERSION = 'berth-deps 1';
+
+/**
+ * The deps image's key: everything the install's result depends on. Secret names count, their
+ * values never (they are not hashed anywhere). Scoped to the resource, so a deps image installed
+ * with one resource's credentials never serves another.
+ */
+export function depsKey(x: { resourceId: string; nodeImageId: string; files: readonly TaskFile[]; build: NodeBuildPlan; hostTrust: boolean }): string {
+  const h = createHash('sha256');
+  const part = (label: string, value: string | Uint8Array) => {
+    const bytes = typeof value === 'string' ? Buffer.from(value) : value;
+    h.update(`${label} ${bytes.length}\n`).update(bytes).update('\n');
+  };
+  part('version', KEY_VERSION);
+  part('resource', x.resourceId);
+  part('node', x.nodeImageId);
+  for (const f of [...x.files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))) {
+    part('file', f.path);
+    part('bytes', f.content);
+  }
+  part('install', x.build.install ?? '');
+  part('packageManager', JSON.stringify([x.build.packageManager.name, x.build.packageManager.version ?? null, x.build.packageManager.berry ?? false]));
+  part('env', JSON.stringify(Object.entries(x.build.settings.env ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))));
+  part('secrets', JSON.stringify([...new Set(x.build.settings.secrets ?? [])].sort()));
+  part('hostTrust', String(x.hostTrust));
+  return h.digest('hex');
+}
+
+export const depsTag = (key: string) => `berth-deps:${key.slice(0, 16)}`;
+/** On a deps image: the full key it was installed for. */
+export const DEPS_KEY_LABEL = 'dev.berth.deps-key';
