@@ -1,30 +1,4 @@
-import { nodeImage } from '../../core/plan/base-images.js';
-
-// Dockerfile text, both ways: the one Berth wrote for node apps before node builds had their
-// own install step, and the one thing Berth reads from a user's Dockerfile (the port it EXPOSEs).
-
-/** A RUN line; exec form when the command would break shell form (newlines, trailing "\"). */
-function run(command: string): string {
-  return /\n|\\\s*$/.test(command) ? `RUN ${JSON.stringify(['sh', '-c', command])}` : `RUN ${command}`;
-}
-
-/**
- * Superseded by the node build's own app image (engine/deployments/node-dockerfile.ts); kept
- * only while the node planner still imports it. Remove with that import.
- */
-export function nodeDockerfile(c: { install?: string; build?: string; start: string; port: number }): string {
-  return [
-    `FROM ${nodeImage(20)}`,
-    'WORKDIR /app',
-    'COPY . .',
-    ...(c.install ? [run(c.install)] : []),
-    ...(c.build ? [run(c.build)] : []),
-    `ENV PORT=${c.port}`,
-    `EXPOSE ${c.port}`,
-    `CMD ${JSON.stringify(['sh', '-c', c.start])}`,
-    '',
-  ].join('\n');
-}
+// The one thing Berth reads from a user's Dockerfile: the port it EXPOSEs.
 
 /**
  * The first port of the last EXPOSE instruction, resolving `$VAR` / `${VAR}` from earlier

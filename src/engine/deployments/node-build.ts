@@ -6,7 +6,7 @@ import { withDeadline } from './deadline.js';
 import type { ExecuteInput } from './execute.js';
 import { containerName, imageTag, ownershipLabels } from './labels.js';
 import { appDockerfile, NODE_CONTEXT_EXCLUDE } from './node-dockerfile.js';
-import { DEPS_KEY_LABEL, depsKey, depsTag, installCommand, installStdin } from './node-install.js';
+import { DEPS_KEY_LABEL, depsKey, depsTag, INSTALL_RUNNER_ENV, installCommand, installStdin } from './node-install.js';
 
 // A node build in two steps. The install runs in a container holding only the install files and
 // is committed as a deps image keyed by its inputs (an unchanged lockfile reuses it); the app
@@ -102,7 +102,7 @@ async function installDependencies(x: ExecuteInput, service: ServicePlan, build:
         command: installCommand(build.install!),
         workingDir: '/app',
         files,
-        stdin: installStdin({ env: build.settings.env ?? {}, secrets, ...(trust ? { ca: trust.caBundle, proxy: trust.proxy } : {}) }),
+        stdin: installStdin({ runner: INSTALL_RUNNER_ENV, env: build.settings.env ?? {}, secrets, ...(trust ? { ca: trust.caBundle, proxy: trust.proxy } : {}) }),
         labels,
         // The deps image keeps the install container's labels (the attempt that made it, for
         // crash cleanup); app images built FROM it set their own. Its command is the image's again.

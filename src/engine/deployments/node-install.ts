@@ -23,7 +23,7 @@ process.stdin.on('data', function onData(chunk) {
   run(JSON.parse(buf.slice(0, nl)));
 });
 function run(input) {
-  const env = { ...process.env, ...input.env, ...input.secrets };
+  const env = { ...process.env, ...input.runner, ...input.env, ...input.secrets };
   let ca;
   if (input.ca) {
     ca = '/dev/shm/berth-ca-' + process.pid + '.pem';
@@ -41,7 +41,17 @@ function run(input) {
 }
 `;
 
+/**
+ * What every install runs with. Corepack's signature check needs npm's registry signatures,
+ * which mirrors and intercepting proxies strip (this happens on real networks), so it is off:
+ * corepack still checks the hash a packageManager field pins, and otherwise trusts the registry
+ * over TLS, as npm itself does. CI=1 makes the managers non-interactive and frozen by default.
+ */
+export const INSTALL_RUNNER_ENV: Record<string, string> = { COREPACK_INTEGRITY_KEYS: '0', COREPACK_ENABLE_DOWNLOAD_PROMPT: '0', CI: '1' };
+
 export interface InstallInput {
+  /** Set by Berth for every install (INSTALL_RUNNER_ENV); the resource's env wins over it. */
+  runner?: Record<string, string>;
   env: Record<string, string>;
   secrets: Record<string, string>;
   ca?: string;
@@ -52,7 +62,7 @@ export const installCommand = (install: string): string[] => ['node', '-e', INST
 export const installStdin = (input: InstallInput): string => `${JSON.stringify(input)}\n`;
 
 /** Bumped when the wrapper or what it hands the install changes: old deps images stop matching. */
-const KEY_VERSION = 'berth-deps 1';
+const KEY_VERSION = 'berth-deps 2';
 
 /**
  * The deps image's key: everything the install's result depends on. Secret names count, their
