@@ -165,6 +165,10 @@ export function rootfsTarball(recipe: RootfsRecipe, cacheDir = rootfsCacheDir())
   return join(cacheDir, `${recipe.kind}-${hash}.tar`);
 }
 
+// dpkg without fsync (removed from the root again when done): installing Debian's npm and its
+// few hundred dependencies waits on the disk much of the time otherwise.
+const EATMYDATA_HOOKS = '/usr/share/mmdebstrap/hooks/eatmydata';
+
 // Keeps documentation and translations out of the image; copyright files stay.
 const DPKG_OPTS = ['path-exclude=/usr/share/man/*', 'path-exclude=/usr/share/info/*', 'path-exclude=/usr/share/doc/*', 'path-include=/usr/share/doc/*/copyright', 'path-exclude=/usr/share/locale/*'];
 
@@ -204,6 +208,7 @@ async function makeRootfs(recipe: RootfsRecipe, cacheDir: string, target: string
     const sources = join(work, 'sources');
     writeFileSync(sources, hostDebianSources());
     const args = ['--variant=minbase', '--format=tar', '--skip=output/dev', ...DPKG_OPTS.map((o) => `--dpkgopt=${o}`)];
+    if (existsSync(EATMYDATA_HOOKS)) args.push(`--hook-dir=${EATMYDATA_HOOKS}`);
     if (recipe.include.length > 0) args.push(`--include=${recipe.include.join(',')}`);
     if (recipe.overlay) {
       const overlay = join(work, 'overlay');
