@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 need=()
-for pair in curl:curl dockerd:docker.io caddy:caddy busybox:busybox-static git:git psql:postgresql sshd:openssh-server docker-registry:docker-registry ip:iproute2; do
+for pair in curl:curl dockerd:docker.io caddy:caddy busybox:busybox-static git:git psql:postgresql sshd:openssh-server docker-registry:docker-registry ip:iproute2 mmdebstrap:mmdebstrap; do
   bin=${pair%%:*}; pkg=${pair##*:}
   command -v "$bin" >/dev/null 2>&1 || [ -x "/usr/sbin/$bin" ] || need+=("$pkg")
 done

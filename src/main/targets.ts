@@ -4,6 +4,7 @@ import { createDockerEngine, type DockerEngine } from '../adapters/docker/docker
 import { CaddyEdgeProxy } from '../adapters/proxy/caddy-edge-proxy.js';
 import { BerthError } from '../core/errors/berth-error.js';
 import type { Server } from '../core/model/records.js';
+import { baseImageNames, type BaseImageName } from '../core/plan/base-images.js';
 import type { Targets, TargetRuntime } from '../ports/deploy-runtime.js';
 import type { ServeSettings } from './settings.js';
 
@@ -19,18 +20,28 @@ export function createTargets(settings: ServeSettings): LocalTargets {
     httpPort: settings.httpPort,
     caddyBin: settings.caddyBin,
   });
-  let baseImages: Promise<unknown> | undefined;
+  // Per name: a deploy needing node:18 does not wait for (or retry) the static image.
+  const baseImages = new Map<BaseImageName, Promise<unknown>>();
+  const prepare = (name: BaseImageName): Promise<unknown> => {
+    let pending = baseImages.get(name);
+    if (!pending) {
+      pending = ensureBaseImages(engine, { only: [name] }).catch((err: unknown) => {
+        baseImages.delete(name);
+        throw err;
+      });
+      baseImages.set(name, pending);
+    }
+    return pending;
+  };
   const runtime: TargetRuntime = {
     provider: 'local-docker',
     engine,
     proxy,
-    // Once per control plane; a failed attempt is retried by the next deploy.
-    prepareBaseImages: async () => {
-      baseImages ??= ensureBaseImages(engine).catch((err) => {
-        baseImages = undefined;
-        throw err;
-      });
-      await baseImages;
+    // Once per image and control plane; a failed one is retried by the next deploy.
+    prepareBaseImages: async (names = baseImageNames(process.version)) => {
+      const results = await Promise.allSettled(names.map(prepare));
+      const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+      if (failed) throw failed.reason;
     },
   };
   return {

@@ -1,4 +1,5 @@
 import type { Server } from '../core/model/records.js';
+import type { BaseImageName } from '../core/plan/base-images.js';
 import type { ContainerEngine } from './container-engine.js';
 import type { EdgeProxy } from './edge-proxy.js';
 
@@ -8,8 +9,11 @@ export interface TargetRuntime {
   provider: string;
   engine: ContainerEngine;
   proxy: EdgeProxy;
-  /** Builds the base images planners use when they are missing (no registry needed). */
-  prepareBaseImages(): Promise<void>;
+  /**
+   * Builds the base images planners use when they are missing or stale (no registry needed):
+   * the named ones, by default static and every node runtime this target provides.
+   */
+  prepareBaseImages(names?: BaseImageName[]): Promise<void>;
 }
 
 export interface Targets {

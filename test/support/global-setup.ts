@@ -5,6 +5,9 @@ import { createHash } from 'node:crypto';
 import { TEMPLATE_DATABASE, TEMPLATE_PGDATA, TEST_ROOT } from './paths.js';
 import pg from 'pg';
 import { clearObservedErrors, readObservedErrors, undeclaredErrors } from './observed-errors.js';
+import { ensureBaseImages } from '../../src/adapters/docker/base-images.js';
+import { DockerEngine } from '../../src/adapters/docker/docker-engine.js';
+import { ensureDockerd } from './docker.js';
 
 // Opening a fresh PGlite directory takes ~5 s, an existing one ~0.4 s: the suite prepares one
 // migrated template (PGlite directory and PostgreSQL database) and every test copies it.
@@ -18,6 +21,11 @@ function migrationsDigest(): string {
 export async function setup(): Promise<void> {
   mkdirSync(TEST_ROOT, { recursive: true });
   clearObservedErrors();
+  // The base images take minutes to make the first time (one inspect each once made): made once
+  // here, while the template is prepared and before the workers start, instead of by many test
+  // control planes racing for them.
+  const baseImages = ensureDockerd().then(() => ensureBaseImages(new DockerEngine()));
+  baseImages.catch(() => undefined); // awaited below; not unhandled if the template fails first
   const digest = migrationsDigest();
   const marker = `${TEMPLATE_PGDATA}/.migrations-${digest}`;
   if (!existsSync(marker)) {
@@ -41,6 +49,7 @@ export async function setup(): Promise<void> {
     const store = await openStore({ home: TEST_ROOT, databaseUrl: withDatabase(url, TEMPLATE_DATABASE) });
     await store.close();
   }
+  await baseImages;
 }
 
 /** After the run: an operation that answered a code it does not declare fails it (see observed-errors.ts). */

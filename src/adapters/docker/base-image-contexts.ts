@@ -1,13 +1,14 @@
 import { execFileSync } from 'node:child_process';
-import { chmodSync, copyFileSync, cpSync, existsSync, mkdirSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { STATIC_CONFIG, STATIC_SPA_CONFIG, staticCommand } from '../../core/plan/base-images.js';
 
-// Base images are assembled FROM scratch out of files this host already has, because the
-// machine may reach no registry. Each assembler lays out the image's root filesystem in a
+// berth/static is assembled FROM scratch out of files this host already has, because the
+// machine may reach no registry: the assembler lays out the image's root filesystem in a
 // directory and returns the image config (Dockerfile instructions); nothing runs at build time.
 
 const BUSYBOX_CANDIDATES = ['/usr/bin/busybox', '/bin/busybox', '/usr/local/bin/busybox'];
-const PATH_ENV = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
+export const PATH_ENV = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 
 /** A missing host prerequisite: the caller reports it (it is not an engine failure). */
 export class BaseImagePrerequisiteMissing extends Error {}
@@ -72,8 +73,13 @@ function installSkeleton(root: string): void {
   chmodSync(join(root, 'root'), 0o700);
 }
 
-/** Caddy's JSON for berth/static: /srv on `port`, no admin endpoint, no TLS, errors only. */
-export function staticServerConfig(port: number): Record<string, unknown> {
+/**
+ * Caddy's JSON for berth/static: /srv on `port`, no admin endpoint, no TLS, errors only. For a
+ * single-page app (`spa`), a path that matches no file is served /index.html (Caddy's
+ * `try_files {path} /index.html`), so a deep link reaches the app's router instead of a 404.
+ */
+export function staticServerConfig(port: number, spa = false): Record<string, unknown> {
+  const fallback = { match: [{ file: { root: '/srv', try_files: ['{http.request.uri.path}', '/index.html'] } }], handle: [{ handler: 'rewrite', uri: '{http.matchers.file.relative}' }] };
   return {
     admin: { disabled: true },
     logging: { logs: { default: { level: 'ERROR' } } },
@@ -87,7 +93,7 @@ export function staticServerConfig(port: number): Record<string, unknown> {
             // the switch, not this server, always closes an idle one: a request never meets a
             // connection this end has just closed.
             idle_timeout: '5m',
-            routes: [{ handle: [{ handler: 'file_server', root: '/srv' }] }],
+            routes: [...(spa ? [fallback] : []), { handle: [{ handler: 'file_server', root: '/srv' }] }],
           },
         },
       },
@@ -118,14 +124,15 @@ export function assembleStaticRoot(root: string, port: number): string[] {
   copyHostFile(root, caddy, '/usr/local/bin/caddy');
   chmodSync(join(root, 'usr/local/bin/caddy'), 0o755);
   for (const lib of sharedLibraries(caddy)) copyHostFile(root, lib);
-  writeFile(root, '/etc/berth/static.json', `${JSON.stringify(staticServerConfig(port), null, 2)}\n`);
+  writeFile(root, STATIC_CONFIG, `${JSON.stringify(staticServerConfig(port), null, 2)}\n`);
+  writeFile(root, STATIC_SPA_CONFIG, `${JSON.stringify(staticServerConfig(port, true), null, 2)}\n`);
   mkdirSync(join(root, 'srv'), { recursive: true });
   // XDG_* point at /tmp: Caddy looks for its data and config directories even when it needs none.
   return [
     `ENV PATH=${PATH_ENV} HOME=/root XDG_DATA_HOME=/tmp XDG_CONFIG_HOME=/tmp`,
     'WORKDIR /srv',
     `EXPOSE ${port}`,
-    `CMD ${JSON.stringify(['/usr/local/bin/caddy', 'run', '--config', '/etc/berth/static.json'])}`,
+    `CMD ${JSON.stringify(staticCommand(false))}`,
   ];
 }
 
@@ -138,34 +145,4 @@ export function sharedLibraries(binary: string): string[] {
     if (m?.[1]) libs.add(m[1]);
   }
   return [...libs];
-}
-
-/** npm as shipped next to this node (<prefix>/bin/node → <prefix>/lib/node_modules/npm). */
-export function hostNpmDir(nodePath = process.execPath): string | undefined {
-  const prefix = dirname(dirname(realpathSync(nodePath)));
-  const dir = join(prefix, 'lib/node_modules/npm');
-  return existsSync(join(dir, 'bin/npm-cli.js')) ? dir : undefined;
-}
-
-/** berth/node: this host's node binary, its libraries, npm, and busybox as /bin/sh. Returns the image config. */
-export function assembleNodeRoot(root: string): string[] {
-  const node = realpathSync(process.execPath);
-  const libs = sharedLibraries(node);
-  if (libs.length === 0) throw new BaseImagePrerequisiteMissing(`ldd listed no libraries for ${node}`);
-  installSkeleton(root);
-  installBusybox(root);
-  copyHostFile(root, node, '/usr/local/bin/node');
-  chmodSync(join(root, 'usr/local/bin/node'), 0o755);
-  for (const lib of libs) copyHostFile(root, lib);
-
-  const npm = hostNpmDir(node);
-  if (!npm) throw new BaseImagePrerequisiteMissing(`npm not found next to ${node}`);
-  cpSync(npm, join(root, 'usr/local/lib/node_modules/npm'), { recursive: true, verbatimSymlinks: true });
-  // Shims rather than symlinks: the scripts' `#!/usr/bin/env node` shebangs would work too,
-  // but an explicit node path does not depend on PATH.
-  for (const [tool, script] of [['npm', 'npm-cli.js'], ['npx', 'npx-cli.js']] as const) {
-    writeFile(root, `/usr/local/bin/${tool}`, `#!/bin/sh\nexec /usr/local/bin/node /usr/local/lib/node_modules/npm/bin/${script} "$@"\n`, 0o755);
-  }
-  mkdirSync(join(root, 'app'), { recursive: true });
-  return [`ENV PATH=${PATH_ENV} HOME=/root`, 'WORKDIR /app', 'CMD ["node"]'];
 }

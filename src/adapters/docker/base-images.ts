@@ -2,73 +2,119 @@ import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BerthError } from '../../core/errors/berth-error.js';
-import { BASE_IMAGES as CORE_BASE_IMAGES, nodeImage, STATIC_INTERNAL_PORT } from '../../core/plan/base-images.js';
-
-// Interim: the node image is still the host's node on busybox until the Debian images land.
-const BASE_IMAGES = { ...CORE_BASE_IMAGES, node: nodeImage(20) } as const;
+import { BASE_IMAGES, baseImageNames, baseImageRef, nodeRuntimes, STATIC_INTERNAL_PORT, type BaseImageName, type NodeRuntime } from '../../core/plan/base-images.js';
 import { LABELS } from '../../ports/container-engine.js';
-import { assembleNodeRoot, assembleStaticRoot, BaseImagePrerequisiteMissing } from './base-image-contexts.js';
+import { assembleStaticRoot, BaseImagePrerequisiteMissing } from './base-image-contexts.js';
+import { debianRootfs, MmdebstrapFailed, type RootfsOptions } from './debian-rootfs.js';
 import type { DockerEngine } from './docker-engine.js';
 import { imageSummary } from './images.js';
+import { NODE_RECIPE_REVISION, nodeImageRecipe, type NodeImageRecipe } from './node-rootfs.js';
 
-// The planners' generated Dockerfiles start FROM these images. They are made here, from host
-// files and with no registry, only when missing, so a machine that reaches none can deploy.
+// The planners' generated Dockerfiles start FROM these images. They are made here with no
+// registry, only when missing or stale, so a machine that reaches none can deploy: berth/static
+// from host files, berth/node:<major> from a Debian root made by mmdebstrap (debian-rootfs.ts).
 
-export type BaseImageName = keyof typeof BASE_IMAGES;
+export type { BaseImageName } from '../../core/plan/base-images.js';
 
-const ASSEMBLERS: Record<BaseImageName, (root: string) => string[]> = {
-  static: (root) => assembleStaticRoot(root, STATIC_INTERNAL_PORT),
-  node: (root) => assembleNodeRoot(root),
-};
+/** Bumped when the static assembly changes (r4: the SPA config). */
+const STATIC_REVISION = '4';
+
+function nodeRuntimeOf(name: `node:${number}`): NodeRuntime {
+  const major = Number(name.slice('node:'.length));
+  const runtime = nodeRuntimes(process.version).find((r) => r.major === major);
+  if (!runtime) {
+    const offered = nodeRuntimes(process.version).map((r) => r.major);
+    throw new BaseImagePrerequisiteMissing(`no Node.js ${major} on this host: Berth makes node images for ${offered.join(', ')}`);
+  }
+  return runtime;
+}
+
+const nodeRecipeOf = (name: `node:${number}`): NodeImageRecipe => nodeImageRecipe(nodeRuntimeOf(name));
 
 /**
  * What an image was made from, kept in the image's Comment (labels would be inherited by every
- * app image built FROM it): bumped when an assembler changes, and for node it includes the
- * host's node version, so an upgraded host or a newer Berth replaces a stale image.
+ * app image built FROM it): the recipe revision, and for node the host's node, npm and corepack
+ * versions, so an upgraded host or a newer Berth replaces a stale image.
  */
-const ASSEMBLY_REVISION = '3';
-export const baseImageRevision = (name: BaseImageName): string =>
-  `berth base image ${BASE_IMAGES[name]} r${ASSEMBLY_REVISION}${name === 'node' ? ` node ${process.version}` : ''}`;
+export function baseImageRevision(name: BaseImageName): string {
+  if (name === 'static') return `berth base image ${BASE_IMAGES.static} r${STATIC_REVISION}`;
+  return `berth base image ${baseImageRef(name)} r${NODE_RECIPE_REVISION} ${nodeRecipeOf(name).made}`;
+}
 
-/** Makes one base image now, present or not; `tag` differs from the canonical name only in tests. */
-export async function makeBaseImage(engine: DockerEngine, name: BaseImageName, tag: string = BASE_IMAGES[name]): Promise<string> {
-  const root = mkdtempSync(join(tmpdir(), `berth-base-${name}-`));
+function buildFailure(tag: string, err: unknown): unknown {
+  if (err instanceof BaseImagePrerequisiteMissing) {
+    return new BerthError('image_build_failed', `The base image ${tag} cannot be made on this host.`, { step: `assemble ${tag}`, exitCode: null, logTail: err.message });
+  }
+  if (err instanceof MmdebstrapFailed) {
+    return new BerthError('image_build_failed', `mmdebstrap could not make the root filesystem of ${tag}.`, { step: `mmdebstrap ${tag}`, exitCode: err.exitCode, logTail: err.logTail });
+  }
+  return err;
+}
+
+async function makeStatic(engine: DockerEngine, tag: string): Promise<string> {
+  const root = mkdtempSync(join(tmpdir(), 'berth-base-static-'));
   try {
     chmodSync(root, 0o755); // becomes the image's "/"
-    let changes: string[];
-    try {
-      changes = ASSEMBLERS[name](root);
-    } catch (err) {
-      if (!(err instanceof BaseImagePrerequisiteMissing)) throw err;
-      throw new BerthError('image_build_failed', `The base image ${tag} cannot be assembled on this host.`, {
-        step: `assemble ${tag}`,
-        exitCode: null,
-        logTail: err.message,
-      });
-    }
-    return await engine.importImage({ rootDir: root, tag, changes, labels: { [LABELS.managed]: 'true' }, comment: baseImageRevision(name) });
+    const changes = assembleStaticRoot(root, STATIC_INTERNAL_PORT);
+    return await engine.importImage({ rootDir: root, tag, changes, labels: { [LABELS.managed]: 'true' }, comment: baseImageRevision('static') });
   } finally {
     rmSync(root, { recursive: true, force: true });
   }
 }
 
+async function makeNode(engine: DockerEngine, name: `node:${number}`, tag: string, opts: RootfsOptions): Promise<string> {
+  const recipe = nodeRecipeOf(name);
+  const rootTar = await debianRootfs(recipe.rootfs, opts);
+  return engine.importImage({ rootTar, tag, changes: recipe.changes, labels: { [LABELS.managed]: 'true' }, comment: baseImageRevision(name) });
+}
+
+/**
+ * Makes one base image now, present or not; `tag` differs from the canonical name only in tests.
+ * A node image's Debian root comes from the rootfs cache when it holds one (`opts.cacheDir`).
+ */
+export async function makeBaseImage(engine: DockerEngine, name: BaseImageName, tag: string = baseImageRef(name), opts: RootfsOptions = {}): Promise<string> {
+  try {
+    return name === 'static' ? await makeStatic(engine, tag) : await makeNode(engine, name, tag, opts);
+  } catch (err) {
+    throw buildFailure(tag, err);
+  }
+}
+
+export interface EnsureOptions extends RootfsOptions {
+  /** Default: static and every node runtime of this host. */
+  only?: BaseImageName[];
+  /** The tag to look up and make per name: the canonical one but in tests. */
+  tagFor?: (name: BaseImageName) => string;
+}
+
 /**
  * Makes each base image that is missing or stale and returns the image ids. A current image is
- * kept as it is: the check costs one inspect.
+ * kept as it is: the check costs one inspect. Images are made concurrently (mmdebstrap waits on
+ * the network much of its time); the first failure is thrown once all have ended.
  */
-export async function ensureBaseImages(engine: DockerEngine, opts: { only?: BaseImageName[] } = {}): Promise<Partial<Record<BaseImageName, string>>> {
-  const names = opts.only ?? (Object.keys(BASE_IMAGES) as BaseImageName[]);
-  const ids: Partial<Record<BaseImageName, string>> = {};
-  for (const name of names) {
-    const present = await imageSummary(engine.docker, BASE_IMAGES[name]);
-    const current = present?.comment === baseImageRevision(name);
-    if (current && present) {
-      ids[name] = present.id;
-      continue;
+export async function ensureBaseImages(engine: DockerEngine, opts: EnsureOptions = {}): Promise<Partial<Record<BaseImageName, string>>> {
+  const names = [...new Set(opts.only ?? baseImageNames(process.version))];
+  const tagFor = opts.tagFor ?? baseImageRef;
+  const ensureOne = async (name: BaseImageName): Promise<string> => {
+    const tag = tagFor(name);
+    let revision: string;
+    try {
+      revision = baseImageRevision(name);
+    } catch (err) {
+      throw buildFailure(tag, err);
     }
-    ids[name] = await makeBaseImage(engine, name);
+    const present = await imageSummary(engine.docker, tag);
+    if (present?.comment === revision) return present.id;
+    const id = await makeBaseImage(engine, name, tag, opts);
     // The stale image lost its tag; it stays only while containers or app images still use it.
-    if (present && present.id !== ids[name]) await engine.removeImage(present.id).catch(() => undefined);
+    if (present && present.id !== id) await engine.removeImage(present.id).catch(() => undefined);
+    return id;
+  };
+  const results = await Promise.allSettled(names.map(ensureOne));
+  const ids: Partial<Record<BaseImageName, string>> = {};
+  for (const [i, r] of results.entries()) {
+    if (r.status === 'rejected') throw r.reason;
+    ids[names[i] as BaseImageName] = r.value;
   }
   return ids;
 }
