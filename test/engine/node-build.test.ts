@@ -30,7 +30,7 @@ let network: string;
 
 beforeAll(async () => {
   await ensureDockerd();
-  await ensureBaseImages(run.engine, { only: ['node', 'static'] });
+  await ensureBaseImages(run.engine, { only: ['node:20', 'static'] });
   network = await run.network();
 }, 600_000);
 
@@ -92,7 +92,7 @@ function attempt(build: NodeBuildPlan, opts: { secrets?: Record<string, string> 
       provider: 'local-docker',
       engine: run.engine,
       proxy: undefined as never,
-      prepareBaseImages: async () => void (await ensureBaseImages(run.engine, { only: ['node', 'static'] })),
+      prepareBaseImages: async () => void (await ensureBaseImages(run.engine, { only: ['node:20', 'static'] })),
     },
     journal: { event: async (kind: string, _phase: unknown, data: Record<string, unknown>) => void events.push({ kind, data }) } as unknown as AttemptJournal,
     settings: { ...DEFAULT_ENGINE_SETTINGS, workRoot: TEST_ROOT, baseDomain: 'localhost', minFreeBytes: 0, hostTrust: hostTrustOf(process.env) },

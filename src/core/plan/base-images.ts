@@ -22,11 +22,8 @@ export const DEBIAN_NODE_MAJOR = 18;
 /** Berth's Node.js base image for one major (Debian based, with npm and corepack). */
 export const nodeImage = (major: number): string => `berth/node:${major}`;
 
-/**
- * Every berth/node image has corepack: the host's, which the image build checks runs on the
- * image's node (Debian's nodejs package ships none). Install commands may call `corepack`.
- */
-export const NODE_IMAGES_HAVE_COREPACK = true;
+// Every berth/node image has corepack (the host's, checked to run on the image's node; Debian's
+// nodejs package ships none), so install commands may call it.
 
 /** Where a node image's Node.js comes from: the control plane host's binary, or Debian's package. */
 export interface NodeRuntime {

@@ -23,8 +23,7 @@ export function nodeBaseImageNames(build: NodeBuildPlan): ('static' | `node:${nu
 /** Builds a node service's image; returns the artifact entry. */
 export async function buildNodeService(x: ExecuteInput, service: ServicePlan, build: NodeBuildPlan): Promise<{ image: string; imageId: string }> {
   const { engine } = x.target;
-  // Pass nodeBaseImageNames(build) here once prepareBaseImages takes names.
-  await withDeadline('base-images', x.settings.deadlines.build, x.signal, () => x.target.prepareBaseImages());
+  await withDeadline('base-images', x.settings.deadlines.build, x.signal, () => x.target.prepareBaseImages(nodeBaseImageNames(build)));
   const nodeImageId = await engine.imageId(build.node.image);
   if (!nodeImageId) {
     throw new BerthError('image_build_failed', `The base image ${build.node.image} is missing.`, { step: 'base-images', exitCode: null, logTail: '', reason: 'base-image-missing', image: build.node.image });

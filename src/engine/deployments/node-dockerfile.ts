@@ -1,6 +1,6 @@
 import { posix } from 'node:path';
 import { BerthError } from '../../core/errors/berth-error.js';
-import { BASE_IMAGES } from '../../core/plan/base-images.js';
+import { BASE_IMAGES, staticCommand } from '../../core/plan/base-images.js';
 import type { NodeBuildPlan } from '../../core/plan/plan.js';
 
 // The app image of a node build, on top of its dependencies: the sources copied over the
@@ -9,14 +9,6 @@ import type { NodeBuildPlan } from '../../core/plan/plan.js';
 
 /** Left out of the app image's context: the deps image already holds node_modules. */
 export const NODE_CONTEXT_EXCLUDE = ['**/node_modules', '.git'];
-
-/**
- * The static server's command. Interim, until the static image carries its SPA config and
- * base-images.ts exports `staticCommand(spa)`: the same two config paths, one place to swap.
- */
-export function staticServeCommand(spa: boolean): string[] {
-  return ['/usr/local/bin/caddy', 'run', '--config', spa ? '/etc/berth/static-spa.json' : '/etc/berth/static.json'];
-}
 
 /** A RUN line; exec form when the command would break shell form (newlines, trailing "\"). */
 function run(command: string): string {
@@ -81,7 +73,7 @@ export function appDockerfile(build: NodeBuildPlan, from: string): AppDockerfile
   const output = outputPath(build.output.dir);
   const outputCheck = `RUN test -d ${shellQuoted(output)} || (echo ${shellQuoted(`berth: the build wrote no ${build.output.dir}`)} >&2 && exit 1)`;
   return {
-    text: [...stage, outputCheck, `FROM ${BASE_IMAGES.static}`, `COPY --from=0 ${JSON.stringify([output, '/srv'])}`, `CMD ${JSON.stringify(staticServeCommand(build.output.spaFallback))}`, ''].join('\n'),
+    text: [...stage, outputCheck, `FROM ${BASE_IMAGES.static}`, `COPY --from=0 ${JSON.stringify([output, '/srv'])}`, `CMD ${JSON.stringify(staticCommand(build.output.spaFallback))}`, ''].join('\n'),
     buildArgs,
     outputCheck,
   };

@@ -47,7 +47,13 @@ function run(input) {
  * corepack still checks the hash a packageManager field pins, and otherwise trusts the registry
  * over TLS, as npm itself does. CI=1 makes the managers non-interactive and frozen by default.
  */
-export const INSTALL_RUNNER_ENV: Record<string, string> = { COREPACK_INTEGRITY_KEYS: '0', COREPACK_ENABLE_DOWNLOAD_PROMPT: '0', CI: '1' };
+export const INSTALL_RUNNER_ENV: Record<string, string> = {
+  COREPACK_INTEGRITY_KEYS: '0',
+  COREPACK_ENABLE_DOWNLOAD_PROMPT: '0',
+  // Yarn 2+ from the npm registry (@yarnpkg/cli-dist), not repo.yarnpkg.com: one host to reach and trust.
+  COREPACK_NPM_REGISTRY: 'https://registry.npmjs.org',
+  CI: '1',
+};
 
 export interface InstallInput {
   /** Set by Berth for every install (INSTALL_RUNNER_ENV); the resource's env wins over it. */
