@@ -17,3 +17,22 @@ export function timeProcess(cmd: string, args: string[], env: NodeJS.ProcessEnv 
 }
 
 export const fmt = (ms: number) => `${ms.toFixed(1)} ms`;
+
+/** A benchmark's control plane, as far as shutting it down goes. */
+interface BenchPlane {
+  runner: { idle(): Promise<void> };
+  store: { deployments: { list(q: { limit: number; includeArchived: boolean }): Promise<{ runtime: { containers: { id: string }[] } | null }[]> } };
+  targets: { local: { engine: { remove(id: string): Promise<unknown> }; proxy: { stop(): Promise<unknown> } } };
+  close(): Promise<void>;
+}
+
+/** Waits for the runner, removes every container the benchmark's attempts started, stops the plane and its proxy, and exits. */
+export async function shutDown(plane: BenchPlane): Promise<never> {
+  await plane.runner.idle();
+  for (const d of await plane.store.deployments.list({ limit: 100, includeArchived: true })) {
+    for (const c of d.runtime?.containers ?? []) await plane.targets.local.engine.remove(c.id).catch(() => undefined);
+  }
+  await plane.close();
+  await plane.targets.local.proxy.stop();
+  process.exit(0);
+}

@@ -10,7 +10,7 @@ import { createDockerEngine } from '../src/adapters/docker/docker-engine.js';
 import { ensureBaseImages } from '../src/adapters/docker/base-images.js';
 import { startControlPlane } from '../src/main/control-plane.js';
 import { serveSettings } from '../src/main/settings.js';
-import { fmt, median } from './support.js';
+import { fmt, median, shutDown } from './support.js';
 
 const RUNS = Number(process.env.RUNS ?? 5);
 const freePort = () =>
@@ -105,10 +105,4 @@ console.log(`  docker run + poll to first 200          ${fmt(base)}  (baseline)`
 console.log(`  berth up (image) to first 200 via URL   ${fmt(b)}  ${(b / base).toFixed(2)}x baseline`);
 console.log(`redeploy under load: ${ok + failed} requests, ${failed} failed (redeploy ${s.status})`);
 
-await plane.runner.idle();
-for (const d of await plane.store.deployments.list({ limit: 100, includeArchived: true })) {
-  for (const c of d.runtime?.containers ?? []) await engine.remove(c.id).catch(() => undefined);
-}
-await plane.close();
-await plane.targets.local.proxy.stop();
-process.exit(0);
+await shutDown(plane);

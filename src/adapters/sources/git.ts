@@ -4,7 +4,7 @@ import { BerthError } from '../../core/errors/berth-error.js';
 import type { SourceProfile } from '../../core/model/profiles.js';
 import type { MaterializedSource } from '../../ports/sources.js';
 import { git, gitArchiveTo, gitClone } from './git-cli.js';
-import { isRemoteGitUrl, safeLocation } from './location.js';
+import { isRemoteGitUrl, safeLocation } from '../../core/redaction/source-location.js';
 import { requireDirectory } from './folder.js';
 import { materialized, normalizeBaseDirectory, unreadable, withWorkDir } from './work-dir.js';
 

@@ -22,7 +22,7 @@ export function createSourceReader(): SourceReader {
   return { materialize: (source, workRoot) => readers[source.kind](source, workRoot) };
 }
 
-export { safeLocation } from './location.js';
+export { safeLocation } from '../../core/redaction/source-location.js';
 export { COMPOSE_FILE_NAMES } from './compose.js';
 export { createUploadStore, DEFAULT_UPLOAD_MAX_BYTES, DEFAULT_UPLOAD_TTL_MS } from './uploads.js';
 export { packSource } from './pack.js';

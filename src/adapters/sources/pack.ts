@@ -10,7 +10,7 @@ import type { SourceProfile } from '../../core/model/profiles.js';
 import type { PackedSource, UploadMeta } from '../../ports/uploads.js';
 import { findComposeFile } from './compose.js';
 import { materializeGit } from './git.js';
-import { isRemoteGitUrl } from './location.js';
+import { isRemoteGitUrl } from '../../core/redaction/source-location.js';
 import { CopyError, walkTree } from './copy-tree.js';
 import { requireBaseDirectory, requireDirectory } from './folder.js';
 import { fsReason, normalizeBaseDirectory, unreadable } from './work-dir.js';

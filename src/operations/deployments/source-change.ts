@@ -2,28 +2,12 @@ import { posix, resolve } from 'node:path';
 import { fail } from '../../core/errors/berth-error.js';
 import type { SourceProfile } from '../../core/model/profiles.js';
 import type { Resource } from '../../core/model/records.js';
+import { isRemoteGitUrl, safeLocation } from '../../core/redaction/source-location.js';
 
 // A deploy that names an existing resource must not silently repoint it at another source
 // (`berth up OTHER_FOLDER --name EXISTING`): it is refused unless the caller asks to relink.
 // Sources are compared by what they point at, not by how they were spelled.
 
-const URL_LIKE = /^[a-z][a-z0-9+.-]*:\/\//i;
-const SCP_LIKE = /^[^/@:\s]+@[^/:\s]+:/;
-
-/** The location without a user or password (a git URL may carry a token). */
-export function safeSourceLocation(location: string): string {
-  if (URL_LIKE.test(location)) {
-    try {
-      const url = new URL(location);
-      url.username = '';
-      url.password = '';
-      return url.toString();
-    } catch {
-      return location.replace(/\/\/[^/@]*@/, '//');
-    }
-  }
-  return location.replace(/^[^/@:\s]+:[^/@\s]*@/, '');
-}
 
 /** An image is identified by its repository: a new tag or digest is a new version, not a new source. */
 function imageRepository(ref: string): string {
@@ -36,9 +20,9 @@ function imageRepository(ref: string): string {
 
 function location(s: SourceProfile): string {
   if (s.kind === 'image') return imageRepository(s.location);
-  if (URL_LIKE.test(s.location) || SCP_LIKE.test(s.location)) {
+  if (isRemoteGitUrl(s.location)) {
     // Credentials may rotate; the repository stays the same one.
-    return safeSourceLocation(s.location).replace(/\/+$/, '').replace(/\.git$/, '');
+    return safeLocation(s.location).replace(/\/+$/, '').replace(/\.git$/, '');
   }
   return resolve(s.location);
 }
@@ -63,7 +47,7 @@ export function sourceDifferences(current: SourceProfile, requested: SourceProfi
   return out;
 }
 
-const shown = (s: SourceProfile) => ({ kind: s.kind, location: safeSourceLocation(s.location), gitRef: s.gitRef ?? null, baseDirectory: s.baseDirectory ?? null });
+const shown = (s: SourceProfile) => ({ kind: s.kind, location: safeLocation(s.location), gitRef: s.gitRef ?? null, baseDirectory: s.baseDirectory ?? null });
 
 /**
  * Refuses a deploy that would repoint `existing` at `requested`, unless it asks to relink.
