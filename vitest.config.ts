@@ -7,6 +7,9 @@ import LongestFirst from './test/support/sequencer.js';
 // they do.
 const stores = ['pglite', ...(process.env.BERTH_TEST_DATABASE_URL ? ['postgres'] : [])];
 const STORE_FREE = ['test/adapters/**', 'test/core/**'];
+// Real-app deploys spend minutes in registry installs and framework builds; what they prove does
+// not depend on the store, which every other deploy test covers on both.
+const ONCE = [...STORE_FREE, 'test/deploy/real-apps.test.ts'];
 
 export default defineConfig({
   test: {
@@ -15,7 +18,7 @@ export default defineConfig({
       test: {
         name: store,
         env: { BERTH_TEST_STORE: store },
-        ...(store === 'pglite' ? {} : { exclude: STORE_FREE }),
+        ...(store === 'pglite' ? {} : { exclude: ONCE }),
       },
     })),
     globalSetup: ['test/support/global-setup.ts', 'test/support/proxy-leaks.ts'],
