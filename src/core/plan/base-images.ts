@@ -53,3 +53,18 @@ export const baseImageNames = (hostVersion: string): BaseImageName[] => [
   'static',
   ...nodeRuntimes(hostVersion).map((r): BaseImageName => `node:${r.major}`),
 ];
+
+/**
+ * The base images a Dockerfile builds FROM (`FROM berth/node:18 AS deps`, `FROM berth/static:1`):
+ * only these are made before its build, so a static site never waits for a node image.
+ */
+export function baseImagesNamedIn(dockerfileText: string): BaseImageName[] {
+  const names = new Set<BaseImageName>();
+  for (const m of dockerfileText.matchAll(/^\s*FROM\s+(?:--platform=\S+\s+)?(\S+)/gim)) {
+    const ref = m[1] ?? '';
+    if (ref === BASE_IMAGES.static) names.add('static');
+    const node = /^berth\/node:(\d+)$/.exec(ref);
+    if (node) names.add(`node:${Number(node[1])}`);
+  }
+  return [...names];
+}

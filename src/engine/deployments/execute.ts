@@ -4,6 +4,7 @@ import type { Plan, ServicePlan } from '../../core/plan/plan.js';
 import type { ContainerEngine, RunRequest } from '../../ports/container-engine.js';
 import type { TargetRuntime } from '../../ports/deploy-runtime.js';
 import { sleep, withDeadline } from './deadline.js';
+import { baseImagesNeeded } from './base-image-needs.js';
 import type { AttemptJournal } from './journal.js';
 import { containerName, imageTag, networkName, ownershipLabels, volumeName } from './labels.js';
 import type { ProviderJobLog } from './provider-job-log.js';
@@ -38,8 +39,11 @@ export async function produceArtifact(x: ExecuteInput): Promise<Artifact> {
         requiredBytes: x.settings.minFreeBytes,
       });
     }
-    await x.journal.event('step', 'execute', { step: 'base-images' });
-    await withDeadline('base-images', x.settings.deadlines.build, x.signal, () => x.target.prepareBaseImages());
+    const names = await baseImagesNeeded(engine, x.plan);
+    if (names.length > 0) {
+      await x.journal.event('step', 'execute', { step: 'base-images', images: names });
+      await withDeadline('base-images', x.settings.deadlines.build, x.signal, () => x.target.prepareBaseImages(names));
+    }
   }
   const services: Artifact['services'] = [];
   for (const service of x.plan.services) {
