@@ -1,3 +1,4 @@
+import { sleep } from '../../core/time/delay.js';
 import { spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -197,7 +198,7 @@ export async function debianRootfs(recipe: RootfsRecipe, opts: RootfsOptions = {
         lock.release();
       }
     }
-    await new Promise((r) => setTimeout(r, 1_000));
+    await sleep(1_000);
   }
 }
 
