@@ -101,6 +101,14 @@ describe('real apps build and serve', () => {
     expect(JSON.parse(res.body)).toMatchObject({ app: 'express-berry', express: locked });
   });
 
+  it('a yarn berry app with Plug\'n\'Play starts through corepack yarn, which loads its .pnp.cjs', { timeout: INSTALL_MS }, async () => {
+    const { d, get } = await live('express-berry-pnp', project('express-berry-pnp'));
+    expect(buildOf(d)).toMatchObject({ packageManager: { name: 'yarn', berry: true }, install: 'corepack yarn install --immutable', start: 'corepack yarn run start' });
+    const res = await get();
+    expect(res.status).toBe(200);
+    expect(JSON.parse(res.body)).toMatchObject({ app: 'express-berry-pnp' });
+  });
+
   it('a pnpm app installs with the pnpm version its packageManager names', { timeout: INSTALL_MS }, async () => {
     const { d, get } = await live('fastify-pnpm', project('fastify-pnpm'));
     expect(buildOf(d)?.packageManager).toMatchObject({ name: 'pnpm', version: '9.15.9' });
