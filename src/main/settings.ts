@@ -37,6 +37,8 @@ export interface ServeSettings {
     /** Handed to dependency installs; absent when BERTH_BUILD_HOST_TRUST=0. */
     hostTrust?: HostTrust;
   };
+  /** BERTH_IMAGE_REGISTRY: node base images come from `<registry>/library/node:<major>-bookworm-slim`. */
+  imageRegistry?: { registry: string; digests: Record<number, string>; cacheDir?: string };
 }
 
 export function serveSettings(env: NodeJS.ProcessEnv, flags: { listen?: string; port?: string } = {}): ServeSettings {
@@ -65,7 +67,18 @@ export function serveSettings(env: NodeJS.ProcessEnv, flags: { listen?: string; 
       deadlines: { ...DEFAULT_ENGINE_SETTINGS.deadlines, ...stepDeadlines(env.BERTH_STEP_DEADLINES) },
       ...(env.BERTH_BUILD_HOST_TRUST === '0' || env.BERTH_BUILD_HOST_TRUST === 'false' ? {} : { hostTrust: hostTrustOf(env) }),
     },
+    ...(env.BERTH_IMAGE_REGISTRY ? { imageRegistry: imageRegistryOf(env, env.BERTH_IMAGE_REGISTRY) } : {}),
   };
+}
+
+/** The registry without a scheme, and BERTH_NODE_IMAGE_DIGEST_<major> pins. */
+function imageRegistryOf(env: NodeJS.ProcessEnv, raw: string): NonNullable<ServeSettings['imageRegistry']> {
+  const digests: Record<number, string> = {};
+  for (const [name, value] of Object.entries(env)) {
+    const m = /^BERTH_NODE_IMAGE_DIGEST_(\d+)$/.exec(name);
+    if (m && value) digests[Number(m[1])] = value.trim();
+  }
+  return { registry: raw.trim().replace(/^https?:\/\//, '').replace(/\/+$/, ''), digests, ...(env.BERTH_CACHE_DIR ? { cacheDir: env.BERTH_CACHE_DIR } : {}) };
 }
 
 /** BERTH_STEP_DEADLINES='{"build":600}' overrides step deadlines (seconds); bad JSON is ignored. */

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { ensureBaseImages } from '../adapters/docker/base-images.js';
+import { rootfsCacheDir } from '../adapters/docker/debian-rootfs.js';
 import { createDockerEngine, type DockerEngine } from '../adapters/docker/docker-engine.js';
 import { CaddyEdgeProxy } from '../adapters/proxy/caddy-edge-proxy.js';
 import { BerthError } from '../core/errors/berth-error.js';
@@ -20,12 +21,13 @@ export function createTargets(settings: ServeSettings): LocalTargets {
     httpPort: settings.httpPort,
     caddyBin: settings.caddyBin,
   });
+  const registry = settings.imageRegistry ? { ...settings.imageRegistry, cacheDir: settings.imageRegistry.cacheDir ?? rootfsCacheDir() } : undefined;
   // Per name: a deploy needing node:18 does not wait for (or retry) the static image.
   const baseImages = new Map<BaseImageName, Promise<unknown>>();
   const prepare = (name: BaseImageName): Promise<unknown> => {
     let pending = baseImages.get(name);
     if (!pending) {
-      pending = ensureBaseImages(engine, { only: [name] }).catch((err: unknown) => {
+      pending = ensureBaseImages(engine, { only: [name], ...(registry ? { registry } : {}) }).catch((err: unknown) => {
         baseImages.delete(name);
         throw err;
       });

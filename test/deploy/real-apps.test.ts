@@ -89,6 +89,26 @@ describe('real apps build and serve', () => {
     expect(JSON.parse(res.body)).toMatchObject({ app: 'koa-yarn' });
   });
 
+  it('a yarn berry app (packageManager yarn 4, node-modules linker) installs with its immutable yarn.lock', { timeout: INSTALL_MS }, async () => {
+    const dir = project('express-berry');
+    const { d, get } = await live('express-berry', dir);
+    const pm = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { packageManager: string };
+    expect(buildOf(d)).toMatchObject({ packageManager: { name: 'yarn', version: pm.packageManager.split('@')[1], berry: true }, install: 'corepack yarn install --immutable' });
+    const res = await get();
+    expect(res.status).toBe(200);
+    const locked = /^"express@npm:[^"]+":\n {2}version: (\S+)$/m.exec(readFileSync(join(dir, 'yarn.lock'), 'utf8'))?.[1];
+    expect(locked).toMatch(/^4\./);
+    expect(JSON.parse(res.body)).toMatchObject({ app: 'express-berry', express: locked });
+  });
+
+  it('a yarn berry app with Plug\'n\'Play starts through corepack yarn, which loads its .pnp.cjs', { timeout: INSTALL_MS }, async () => {
+    const { d, get } = await live('express-berry-pnp', project('express-berry-pnp'));
+    expect(buildOf(d)).toMatchObject({ packageManager: { name: 'yarn', berry: true }, install: 'corepack yarn install --immutable', start: 'corepack yarn run start' });
+    const res = await get();
+    expect(res.status).toBe(200);
+    expect(JSON.parse(res.body)).toMatchObject({ app: 'express-berry-pnp' });
+  });
+
   it('a pnpm app installs with the pnpm version its packageManager names', { timeout: INSTALL_MS }, async () => {
     const { d, get } = await live('fastify-pnpm', project('fastify-pnpm'));
     expect(buildOf(d)?.packageManager).toMatchObject({ name: 'pnpm', version: '9.15.9' });

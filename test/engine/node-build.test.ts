@@ -204,7 +204,7 @@ describe('node builds: the install step', () => {
     expect(log).not.toContain(secret);
     const image = artifact.services[0]!.image;
     // The app image carries the key of the deps image it was built FROM.
-    const key = (await run.engine.docker.getImage(image).inspect()).Config.Labels['dev.berth.deps-key']!;
+    const key = (await run.engine.docker.getImage(image).inspect()).Config.Labels['dev.berth.deps-from']!;
     const deps = `berth-deps:${key.slice(0, 16)}`;
     expect((await depsImages()).some((i) => i.tags.includes(deps))).toBe(true);
     for (const ref of [image, deps]) {

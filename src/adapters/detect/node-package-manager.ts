@@ -17,6 +17,8 @@ export interface PackageManagerChoice {
   name: PackageManagerName;
   version?: string;
   berry?: boolean;
+  /** Yarn berry with Plug'n'Play (nodeLinker pnp, yarn 2+'s default): no node_modules, `.pnp.cjs` resolves. */
+  pnp?: boolean;
   lockfile?: string;
   installFiles: string[];
   /** Undefined when the package has no dependencies. */
@@ -85,6 +87,8 @@ export async function choosePackageManager(dir: string, pkg: PackageJson, warnin
     // Berry without packageManager runs through yarn classic, which hands over to a committed yarnPath release.
     if (!declared) pinned = !berry || /^yarnPath:/m.test((await readText(dir, '.yarnrc.yml')) ?? '');
   }
+  const pnp = berry === true && (await yarnLinker(dir)) === 'pnp';
+  if (pnp) evidence.push({ kind: 'config', detail: '.yarnrc.yml nodeLinker pnp' });
   const hasDeps = dependencyCount(pkg) > 0;
   if (hasDeps && !pinned) {
     warnings.add('package_manager_version_unpinned', 'package.json packageManager', `No package.json packageManager says which ${name} version to run: corepack picks its default, which may not match the lockfile.`);
@@ -99,12 +103,30 @@ export async function choosePackageManager(dir: string, pkg: PackageJson, warnin
     name,
     ...(declared ? { version: declared.version } : {}),
     ...(berry !== undefined ? { berry } : {}),
+    ...(pnp ? { pnp } : {}),
     ...(lockfile ? { lockfile } : {}),
     installFiles: await installFiles(dir, lockfile),
     ...(hasDeps ? { install: installCommand(name, berry ?? false, frozen) } : {}),
     tier: !hasDeps || (frozen && pinned) ? 'supported' : 'best-effort',
     evidence,
   };
+}
+
+/** Yarn berry's linker: .yarnrc.yml nodeLinker, else its default, pnp. */
+async function yarnLinker(dir: string): Promise<string> {
+  const m = /^nodeLinker:[ \t]*["']?([\w-]+)["']?[ \t]*(?:#.*)?$/m.exec((await readText(dir, '.yarnrc.yml')) ?? '');
+  return m?.[1] ?? 'pnp';
+}
+
+/**
+ * Under Plug'n'Play only yarn itself (`corepack yarn run`, `yarn node`) puts the `.pnp.cjs`
+ * resolver in node's way: a start command that runs node directly cannot load a dependency.
+ * Berth's own start commands for yarn go through `corepack yarn`; any other one is best-effort.
+ */
+export function pnpStartWarning(pm: Pick<PackageManagerChoice, 'pnp'>, start: string, warnings: Warnings): boolean {
+  if (!pm.pnp || /^corepack yarn (run|node|exec)\b/.test(start.trim())) return false;
+  warnings.add('yarn_pnp_best_effort', '.yarnrc.yml nodeLinker', `Yarn Plug'n'Play: the start command (${start}) does not run through corepack yarn, so node may not find the dependencies. Run it as a package.json script, or set nodeLinker: node-modules.`);
+  return true;
 }
 
 async function declaredManager(pkg: PackageJson, warnings: Warnings, evidence: Evidence[]): Promise<{ name: PackageManagerName; version: string } | undefined> {

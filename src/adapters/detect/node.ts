@@ -4,7 +4,7 @@ import type { PlanRequest } from '../../ports/sources.js';
 import { blocked, explicit, requireDir, singleServicePlan } from './context.js';
 import { detectFramework, type Framework, relativeDir } from './node-frameworks.js';
 import { type PackageJson, readPackageJson, script, Warnings } from './node-package.js';
-import { choosePackageManager, execBin, runScript } from './node-package-manager.js';
+import { choosePackageManager, execBin, pnpStartWarning, runScript } from './node-package-manager.js';
 import { commandPort, entryStart, entryTexts, listenPort, NODE_DEFAULT_PORT } from './node-start.js';
 import { chooseNodeMajor } from './node-version.js';
 
@@ -76,6 +76,7 @@ export async function planNode(req: PlanRequest, opts: NodePlannerOptions = {}):
 
   const server = framework?.kind === 'server' ? framework : undefined;
   const startFrom = await inferStart(req, dir, pkg, pm.name, server, build !== undefined, evidence);
+  const pnpRisk = pnpStartWarning(pm, startFrom.start, warnings);
   const texts = await entryTexts(dir, pkg, [startFrom.text]);
   const port = inferPort(req, startFrom, texts, evidence);
   const loopback = texts.find((t) => bindsLoopback(t.text));
@@ -86,7 +87,7 @@ export async function planNode(req: PlanRequest, opts: NodePlannerOptions = {}):
   }
   const plan: NodeBuildPlan = { ...base, start: startFrom.start, port, settings };
   return finish(req, {
-    tier, evidence, warnings, build: plan, env: { PORT: String(port), ...server?.env },
+    tier: pnpRisk ? lowest(tier, 'best-effort') : tier, evidence, warnings, build: plan, env: { PORT: String(port), ...server?.env },
     commands: { ...(install ? { install } : {}), ...(build ? { build } : {}), start: startFrom.start },
   });
 }

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { BerthError } from '../../core/errors/berth-error.js';
 import { BASE_IMAGES, baseImageNames, baseImageRef, nodeRuntimes, STATIC_INTERNAL_PORT, type BaseImageName, type NodeRuntime } from '../../core/plan/base-images.js';
 import { LABELS } from '../../ports/container-engine.js';
+import { currentRegistryImage, pullRegistryNode, RegistryUnavailable, type RegistrySource } from './base-image-registry.js';
 import { assembleStaticRoot, BaseImagePrerequisiteMissing } from './base-image-contexts.js';
 import { debianRootfs, MmdebstrapFailed, type RootfsOptions } from './debian-rootfs.js';
 import type { DockerEngine } from './docker-engine.js';
@@ -85,6 +86,10 @@ export interface EnsureOptions extends RootfsOptions {
   only?: BaseImageName[];
   /** The tag to look up and make per name: the canonical one but in tests. */
   tagFor?: (name: BaseImageName) => string;
+  /** BERTH_IMAGE_REGISTRY: node images are pulled from it; the local build stands in when it fails. */
+  registry?: RegistrySource;
+  /** Where a fallback's reason goes. */
+  log?: (message: string) => void;
 }
 
 /**
@@ -97,6 +102,17 @@ export async function ensureBaseImages(engine: DockerEngine, opts: EnsureOptions
   const tagFor = opts.tagFor ?? baseImageRef;
   const ensureOne = async (name: BaseImageName): Promise<string> => {
     const tag = tagFor(name);
+    if (opts.registry && name !== 'static') {
+      const major = Number(name.slice('node:'.length));
+      const pulled = await currentRegistryImage(engine, tag, opts.registry, major);
+      if (pulled) return pulled.imageId;
+      try {
+        return await pullRegistryNode(engine, major, tag, opts.registry);
+      } catch (err) {
+        if (!(err instanceof RegistryUnavailable)) throw err;
+        (opts.log ?? ((m: string) => console.warn(`[berth] ${m}`)))(`base image ${tag}: the registry failed (${err.message}); building it locally`);
+      }
+    }
     let revision: string;
     try {
       revision = baseImageRevision(name);

@@ -6,7 +6,7 @@ import { withDeadline } from './deadline.js';
 import type { ExecuteInput } from './execute.js';
 import { containerName, imageTag, ownershipLabels } from './labels.js';
 import { appDockerfile, NODE_CONTEXT_EXCLUDE } from './node-dockerfile.js';
-import { DEPS_KEY_LABEL, depsKey, depsTag, INSTALL_RUNNER_ENV, installCommand, installStdin } from './node-install.js';
+import { DEPS_FROM_LABEL, DEPS_KEY_LABEL, depsKey, depsTag, INSTALL_RUNNER_ENV, installCommand, installStdin } from './node-install.js';
 
 // A node build in two steps. The install runs in a container holding only the install files and
 // is committed as a deps image keyed by its inputs (an unchanged lockfile reuses it); the app
@@ -29,7 +29,8 @@ export async function buildNodeService(x: ExecuteInput, service: ServicePlan, bu
     throw new BerthError('image_build_failed', `The base image ${build.node.image} is missing.`, { step: 'base-images', exitCode: null, logTail: '', reason: 'base-image-missing', image: build.node.image });
   }
   const secrets = buildSecrets(x, service, build);
-  const from = build.install ? await installDependencies(x, service, build, nodeImageId, secrets) : build.node.image;
+  const deps = build.install ? await installDependencies(x, service, build, nodeImageId, secrets) : undefined;
+  const from = deps?.tag ?? build.node.image;
 
   const tag = imageTag(x.resourceName, service.name, x.deployment.id);
   const dockerfile = appDockerfile(build, from);
@@ -44,7 +45,10 @@ export async function buildNodeService(x: ExecuteInput, service: ServicePlan, bu
           buildArgs: dockerfile.buildArgs,
           exclude: NODE_CONTEXT_EXCLUDE,
           tag,
-          labels: ownershipLabels(x.deployment, service.name),
+          // deps-from names the deps image this one is built FROM (a site's final stage is not,
+          // but its build still was), so pruning keeps it while this image is kept. An image
+          // built FROM a deps image inherits its deps-key label, so that label is blanked.
+          labels: { ...ownershipLabels(x.deployment, service.name), ...(deps ? { [DEPS_FROM_LABEL]: deps.key, [DEPS_KEY_LABEL]: '' } : {}) },
           signal,
           onLog: (line) => log.line(line),
         }),
@@ -76,8 +80,8 @@ function buildSecrets(x: ExecuteInput, service: ServicePlan, build: NodeBuildPla
   return out;
 }
 
-/** The deps image's tag: reused when its key matches, else installed and committed now. */
-async function installDependencies(x: ExecuteInput, service: ServicePlan, build: NodeBuildPlan, nodeImageId: string, secrets: Record<string, string>): Promise<string> {
+/** The deps image's tag and key: reused when its key matches, else installed and committed now. */
+async function installDependencies(x: ExecuteInput, service: ServicePlan, build: NodeBuildPlan, nodeImageId: string, secrets: Record<string, string>): Promise<{ tag: string; key: string }> {
   const { engine } = x.target;
   const trust = build.settings.hostTrust ? x.settings.hostTrust : undefined;
   const files = await engine.readContextFiles(build.contextDir, build.installFiles);
@@ -85,7 +89,7 @@ async function installDependencies(x: ExecuteInput, service: ServicePlan, build:
   const tag = depsTag(key);
   if (await engine.imageId(tag)) {
     await x.journal.event('step', 'execute', { step: 'install', service: service.name, cached: true });
-    return tag;
+    return { tag, key };
   }
   await x.journal.event('step', 'execute', { step: 'install', service: service.name, cached: false });
   const labels = { ...ownershipLabels(x.deployment, service.name), [DEPS_KEY_LABEL]: key };
@@ -120,7 +124,7 @@ async function installDependencies(x: ExecuteInput, service: ServicePlan, build:
     return tag;
   });
   await x.journal.event('log', 'execute', { step: 'install', service: service.name, tail: lines.slice(-10) });
-  return result;
+  return { tag: result, key };
 }
 
 function installFailure(service: ServicePlan, build: NodeBuildPlan, exitCode: number, lines: string[]): BerthError {

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { TaskFile } from '../../ports/container-engine.js';
+import { DEPS_LABELS, DEPS_TAG_PREFIX } from '../../core/ownership/labels.js';
 import type { NodeBuildPlan } from '../../core/plan/plan.js';
 
 // The install step's container command and cache key. What the install must not keep (secret
@@ -96,6 +97,8 @@ export function depsKey(x: { resourceId: string; nodeImageId: string; files: rea
   return h.digest('hex');
 }
 
-export const depsTag = (key: string) => `berth-deps:${key.slice(0, 16)}`;
+export const depsTag = (key: string) => `${DEPS_TAG_PREFIX}${key.slice(0, 16)}`;
 /** On a deps image: the full key it was installed for. */
-export const DEPS_KEY_LABEL = 'dev.berth.deps-key';
+export const DEPS_KEY_LABEL = DEPS_LABELS.key;
+/** On an app image: the key of the deps image it was built FROM. */
+export const DEPS_FROM_LABEL = DEPS_LABELS.from;

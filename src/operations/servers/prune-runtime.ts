@@ -26,7 +26,8 @@ const output = z.object({
   items: z.object({
     containers: z.array(z.object({ id: z.string(), name: z.string(), deploymentId: z.string(), bytes: z.number() })),
     networks: z.array(z.object({ id: z.string(), name: z.string(), deploymentId: z.string() })),
-    images: z.array(z.object({ imageId: z.string(), refs: z.array(z.string()), deploymentId: z.string(), untagOnly: z.boolean(), bytes: z.number() })),
+    /** depsKey: a node build's deps image (deploymentId is the attempt that installed it). */
+    images: z.array(z.object({ imageId: z.string(), refs: z.array(z.string()), deploymentId: z.string(), untagOnly: z.boolean(), bytes: z.number(), depsKey: z.string().optional() })),
   }),
   kept: z.object({ containers: record, networks: record, images: record }),
   /** What the destructive run removed (null on a dry run). */
@@ -42,9 +43,10 @@ type Failure = z.infer<typeof output>['failures'][number];
 /**
  * Containers first (they hold networks and images), then networks, then image tags. Before the
  * images, retention is read again: an attempt that started meanwhile (a rollback choosing an
- * older candidate) keeps what it needs, reported as a failure with deployment_in_progress.
+ * older candidate) keeps what it needs, reported as a failure with deployment_in_progress. A
+ * deps image goes only if the fresh plan still removes it (no build of its resource started).
  */
-async function execute(engine: ContainerEngine, plan: ReclaimPlan, stillReclaimable: () => Promise<Retention>): Promise<{ removed: ReturnType<typeof planCounts>; failures: Failure[] }> {
+async function execute(engine: ContainerEngine, plan: ReclaimPlan, stillReclaimable: () => Promise<{ retention: Retention; plan: ReclaimPlan }>): Promise<{ removed: ReturnType<typeof planCounts>; failures: Failure[] }> {
   const failures: Failure[] = [];
   const removed = { containers: 0, networks: 0, images: 0, bytes: 0 };
   const attempt = async (kind: Failure['kind'], id: string, fn: () => Promise<void>): Promise<boolean> => {
@@ -63,9 +65,11 @@ async function execute(engine: ContainerEngine, plan: ReclaimPlan, stillReclaima
     }
   }
   for (const n of plan.networks) if (await attempt('network', n.id, () => engine.removeNetwork(n.name))) removed.networks++;
-  const now = await stillReclaimable();
+  const { retention: now, plan: fresh } = await stillReclaimable();
+  const freshDeps = new Set(fresh.images.filter((i) => i.depsKey !== undefined).map((i) => i.imageId));
   for (const i of plan.images) {
-    if (now.roles.get(i.deploymentId) !== 'reclaimable' || now.neededImageIds.has(i.imageId)) {
+    const needed = i.depsKey !== undefined ? !freshDeps.has(i.imageId) : now.roles.get(i.deploymentId) !== 'reclaimable' || now.neededImageIds.has(i.imageId);
+    if (needed) {
       failures.push({ kind: 'image', id: i.imageId, code: 'deployment_in_progress' });
       continue;
     }
@@ -115,7 +119,7 @@ export const pruneServerRuntime = defineOperation({
       detailsOf: (r) => ({ ...r.removed, failures: r.failures.length }),
       run: async (dry) => {
         if (dry) return { removed: null, failures: [] };
-        const done = await execute(engine, plan, async () => (await runtimeInventory(ctx, server, engine, keep)).retention);
+        const done = await execute(engine, plan, () => runtimeInventory(ctx, server, engine, keep));
         await ctx.store.audit.append({
           type: 'server.runtime-pruned',
           aggregateType: 'server',

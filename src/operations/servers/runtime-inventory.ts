@@ -34,6 +34,7 @@ export async function runtimeInventory(ctx: OperationContext, server: Server, en
   const ordered = [...attempts].sort((a, b) => Number(retention.roles.get(a.id) !== 'reclaimable') - Number(retention.roles.get(b.id) !== 'reclaimable'));
   const artifactRefs = new Map<string, string>();
   for (const d of ordered) for (const s of d.artifact?.services ?? []) artifactRefs.set(s.image, d.id);
-  const plan = reclaimPlan({ retention, artifactRefs, containers: usage.containers, networks, images: usage.images });
+  const resources = { known: new Set(attempts.map((d) => d.resourceId)), active: new Set(attempts.filter((d) => retention.roles.get(d.id) === 'active').map((d) => d.resourceId)) };
+  const plan = reclaimPlan({ retention, artifactRefs, containers: usage.containers, networks, images: usage.images, resources });
   return { usage, attempts, retention, plan };
 }

@@ -106,6 +106,25 @@ describe('node planner', () => {
     expect(err.details.evidence).toContainEqual({ kind: 'missing', detail: 'scripts.start' });
   });
 
+  it("yarn berry Plug'n'Play: a start through corepack yarn is supported; one that runs node directly is best-effort with yarn_pnp_best_effort", async () => {
+    const berry = { ...deps, packageManager: 'yarn@4.18.1', scripts: { start: 'node server.js' } };
+    const lock = '__metadata:\n  version: 8\n';
+    const viaYarn = await planner.plan(request(app({ 'package.json': pkg(berry), 'yarn.lock': lock, '.yarnrc.yml': 'nodeLinker: pnp\n' })));
+    expect(viaYarn).toMatchObject({ supportTier: 'supported', commands: { start: 'corepack yarn run start' } });
+    expect(viaYarn.warningCodes).toBeUndefined();
+    expect(viaYarn.evidence).toContainEqual({ kind: 'config', detail: '.yarnrc.yml nodeLinker pnp' });
+
+    // No nodeLinker: berry's default is pnp.
+    const direct = { runtime: { startCommand: 'node server.js' } };
+    const defaultLinker = await planner.plan(request(app({ 'package.json': pkg(berry), 'yarn.lock': lock }), direct));
+    expect(defaultLinker.supportTier).toBe('best-effort');
+    expect(defaultLinker.warningCodes?.map((w) => w.reasonCode)).toEqual(['yarn_pnp_best_effort']);
+
+    const nodeModules = await planner.plan(request(app({ 'package.json': pkg(berry), 'yarn.lock': lock, '.yarnrc.yml': 'nodeLinker: "node-modules"\n' }), direct));
+    expect(nodeModules.supportTier).toBe('supported');
+    expect(nodeModules.warningCodes).toBeUndefined();
+  });
+
   it('explicit commands and internal port win over inference', async () => {
     const dir = app({ 'package.json': pkg({ ...deps, scripts: { build: 'tsc', start: 'PORT=9000 node a.js' } }), 'package-lock.json': '{}' });
     const plan = await planner.plan(request(dir, {
