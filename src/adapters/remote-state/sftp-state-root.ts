@@ -81,8 +81,19 @@ export class SftpStateRoot implements RemoteStateRoot {
     return rootFailure({ host: this.host, port: this.port, stateRoot: this.stateRoot, reason, stderr });
   }
 
+  /** The figures of the filesystem the root is (or would be created) on: its nearest existing ancestor's. */
   private async capacity(): Promise<RootCapacity | null> {
-    const v = await this.files.statvfs(this.stateRoot);
+    let at = this.stateRoot;
+    let v: Awaited<ReturnType<SftpFiles['statvfs']>>;
+    for (;;) {
+      try {
+        v = await this.files.statvfs(at);
+        break;
+      } catch (err) {
+        if (statusOf(err) !== SFTP_STATUS.NO_SUCH_FILE || at === '/') throw err;
+        at = posix.dirname(at);
+      }
+    }
     if (!v) return null;
     const unit = v.frsize || v.bsize;
     return { freeBytes: v.bavail * unit, freeInodes: v.favail, totalInodes: v.files, readOnly: (v.flag & ST_RDONLY) !== 0 };
@@ -119,14 +130,14 @@ export class SftpStateRoot implements RemoteStateRoot {
   }
 
   private async doPrepare(): Promise<void> {
-    const root = await this.guard('stat state root', () => this.files.stat(this.stateRoot));
-    if (!root) await this.guard('create state root', () => this.files.mkdir(this.stateRoot));
-    else if (!root.isDirectory()) throw this.failure('incompatible-layout', `${this.stateRoot} exists and is not a directory`);
-
     // Full, inode-less or read-only roots are refused before anything is written.
     const cap = await this.guard('statvfs state root', () => this.capacity());
     const verdict = cap && capacityVerdict(cap);
     if (verdict) throw this.failure(verdict, `statvfs ${this.stateRoot}: ${cap.freeBytes} bytes and ${cap.freeInodes} inodes free${cap.readOnly ? ', mounted read-only' : ''}`);
+
+    const root = await this.guard('stat state root', () => this.files.stat(this.stateRoot));
+    if (!root) await this.guard('create state root', () => this.files.mkdir(this.stateRoot));
+    else if (!root.isDirectory()) throw this.failure('incompatible-layout', `${this.stateRoot} exists and is not a directory`);
 
     const marker = await this.guard('read layout marker', () => this.files.read(this.path(LAYOUT_MARKER)));
     if (marker) {

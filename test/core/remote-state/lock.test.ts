@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { BerthError, errorObject } from '../../../src/core/errors/berth-error.js';
-import { LOCK_DEFAULTS, MAX_STALE_AFTER_SECONDS, isStale, newLock, nextLockStep, parseLock, sameHolder } from '../../../src/core/remote-state/lock.js';
+import { LOCK_DEFAULTS, MAX_STALE_AFTER_SECONDS, isStale, newLock, nextLockStep, parseLock, sameHolder, type LockRecord } from '../../../src/core/remote-state/lock.js';
 import { STDERR_LIMIT, capacityVerdict, judgeMarker, layoutMarker, rootFailure } from '../../../src/core/remote-state/root.js';
 
 const t0 = new Date('2026-03-01T10:00:00.000Z');
@@ -56,7 +56,8 @@ describe('remote state lock rules', () => {
   });
 
   it('holders are compared by owner and correlation', () => {
-    expect(sameHolder(lock, { ...lock, heartbeatAt: at(5).toISOString() })).toBe(true);
+    const later: LockRecord = { ...lock, heartbeatAt: at(5).toISOString() };
+    expect(sameHolder(lock, later)).toBe(true);
     expect(sameHolder(lock, { ...lock, correlationId: 'dep_2' })).toBe(false);
     expect(sameHolder(lock, { ...lock, owner: 'cp-b' })).toBe(false);
   });
