@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { posix } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { SFTPWrapper } from 'ssh2';
 import { BerthError } from '../../core/errors/berth-error.js';
+import { sleep } from '../../core/time/delay.js';
 import {
   LOCK_DEFAULTS,
   archivedLockName,
@@ -269,7 +269,7 @@ export class SftpStateRoot implements RemoteStateRoot {
           recovered = (await this.archive(step.lock, correlationId)) ?? recovered;
           continue;
         case 'wait':
-          await sleep(step.delayMs, undefined, { signal: opts.signal });
+          await sleep(step.delayMs, opts.signal);
           continue;
         case 'timeout':
           throw step.error;
