@@ -7,6 +7,7 @@ import {
   LOCK_DEFAULTS,
   archivedLockName,
   isStale,
+  lockRecoveryFacts,
   newLock,
   nextLockStep,
   parseLock,
@@ -246,7 +247,7 @@ export class SftpStateRoot implements RemoteStateRoot {
     await this.appendJournal({
       correlationId: by,
       kind: 'lock-recovered',
-      details: { lockOwner: moved.owner, lockCorrelationId: moved.correlationId, lockHeartbeatAt: moved.heartbeatAt, staleAfterSeconds: moved.staleAfterSeconds, archivedAs },
+      details: lockRecoveryFacts({ stateRoot: this.stateRoot, lock: moved, archivedAs }),
     });
     return { lock: moved, archivedAs };
   }

@@ -145,3 +145,18 @@ export function lockTimeoutError(held: LockRecord, waitedSeconds: number): Berth
 export function archivedLockName(now: Date, suffix: string): string {
   return `lock-${now.toISOString().replace(/[:.]/g, '-')}-${suffix}.json`;
 }
+
+/**
+ * What a recovery records, the same whether `recover-stale` or a waiting deploy recovered the
+ * lock: the work item's details and the `remote-state.lock-recovered` audit payload.
+ */
+export function lockRecoveryFacts(x: { stateRoot: string; lock: LockRecord; archivedAs: string }): Record<string, unknown> {
+  return {
+    stateRoot: x.stateRoot,
+    lockOwner: x.lock.owner,
+    lockCorrelationId: x.lock.correlationId,
+    lockHeartbeatAt: x.lock.heartbeatAt,
+    staleAfterSeconds: x.lock.staleAfterSeconds,
+    archivedAs: x.archivedAs,
+  };
+}

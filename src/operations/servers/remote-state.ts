@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { BerthError, fail } from '../../core/errors/berth-error.js';
 import { newId } from '../../core/ids/ids.js';
 import type { Server } from '../../core/model/records.js';
+import { lockRecoveryFacts } from '../../core/remote-state/lock.js';
 import { trackWork } from '../../core/work/track.js';
 import type { OperationContext } from '../../ports/context.js';
 import { defineOperation } from '../operation.js';
@@ -110,7 +111,7 @@ export const recoverStaleRemoteStateLock = defineOperation({
     }
     const workId = newId('work', ctx.now().getTime());
     const done = await trackWork(ctx.store.work, { id: workId, kind: 'remote-state', serverId: server.id, details: { action: 'lock-recover-stale', stateRoot: root.stateRoot } }, () => root.recoverStale(workId), {
-      detailsOf: (r) => (r ? { recovered: true, lockOwner: r.lock.owner, lockCorrelationId: r.lock.correlationId, archivedAs: r.archivedAs } : { recovered: false }),
+      detailsOf: (r) => (r ? { recovered: true, ...lockRecoveryFacts({ stateRoot: root.stateRoot, ...r }) } : { recovered: false }),
       now: () => ctx.now(),
     });
     if (done) {
@@ -119,7 +120,7 @@ export const recoverStaleRemoteStateLock = defineOperation({
         aggregateType: 'server',
         aggregateId: server.id,
         actor: ctx.actor,
-        payload: { workId, stateRoot: root.stateRoot, lockOwner: done.lock.owner, lockCorrelationId: done.lock.correlationId, lockHeartbeatAt: done.lock.heartbeatAt, staleAfterSeconds: done.lock.staleAfterSeconds, archivedAs: done.archivedAs },
+        payload: { workId, ...lockRecoveryFacts({ stateRoot: root.stateRoot, ...done }) },
       });
     }
     return { serverId: server.id, recovered: done !== null, lock: done?.lock ?? null, archivedAs: done?.archivedAs ?? null, workId };
