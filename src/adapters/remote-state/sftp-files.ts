@@ -12,6 +12,9 @@ export const statusOf = (err: unknown): number | null => {
   return typeof code === 'number' ? code : null;
 };
 
+/** ssh2 refuses an OpenSSH extension locally when the server did not announce it. */
+export const isUnsupported = (err: unknown): boolean => statusOf(err) === SFTP_STATUS.OP_UNSUPPORTED || /does not support/i.test(messageOf(err));
+
 export const messageOf = (err: unknown): string => (err instanceof Error ? err.message : String(err));
 
 export interface StatVfs {
@@ -71,8 +74,15 @@ export class SftpFiles {
   }
 
   /** POSIX rename(2) (OpenSSH's posix-rename extension): replaces the destination atomically. */
-  posixRename(from: string, to: string): Promise<void> {
-    return this.call<void>((cb) => this.sftp.ext_openssh_rename(from, to, cb));
+  async posixRename(from: string, to: string): Promise<void> {
+    try {
+      await this.call<void>((cb) => this.sftp.ext_openssh_rename(from, to, cb));
+    } catch (err) {
+      if (!isUnsupported(err)) throw err;
+      // A server without the extension: not atomic, readers may briefly find no file.
+      await this.unlink(to).catch(() => undefined);
+      await this.rename(from, to);
+    }
   }
 
   /** link(2) (OpenSSH's hardlink extension): fails when the destination exists. */
@@ -87,8 +97,7 @@ export class SftpFiles {
       const n = (k: string) => Number(v[k] ?? 0);
       return { bsize: n('f_bsize'), frsize: n('f_frsize'), bavail: n('f_bavail'), files: n('f_files'), favail: n('f_favail'), flag: n('f_flag') };
     } catch (err) {
-      // ssh2 refuses locally when the server did not announce the extension.
-      if (statusOf(err) === SFTP_STATUS.OP_UNSUPPORTED || /not supported/i.test(messageOf(err))) return null;
+      if (isUnsupported(err)) return null;
       throw err;
     }
   }
