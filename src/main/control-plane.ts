@@ -23,6 +23,7 @@ import { ensureLocalServer } from '../operations/servers/servers.js';
 import { trackWork } from '../core/work/track.js';
 import { hashTokenSecret } from '../operations/tokens/secret.js';
 import { issueToken } from '../operations/tokens/tokens.js';
+import { createRemoteStateRoots } from './remote-state.js';
 import type { OperationContext } from '../ports/context.js';
 import type { Store } from '../ports/store.js';
 import { createHttpApp } from '../surfaces/http/app.js';
@@ -97,6 +98,7 @@ export async function startControlPlane(settings: ServeSettings, opts: StartOpti
     sweepUploads();
     const uploadSweep = setInterval(sweepUploads, Math.max(60_000, settings.uploads.ttlSeconds * 250)).unref();
     const stopReconciler = startReconciler({ store, targets, runner, staleAfterSeconds: settings.engine.staleAfterSeconds, log }, settings.engine.reconcileEveryMs);
+    const remoteState = createRemoteStateRoots({ home: settings.home });
     const context = (actor: Actor): OperationContext => ({
       store,
       actor,
@@ -104,6 +106,7 @@ export async function startControlPlane(settings: ServeSettings, opts: StartOpti
       diagnostics: { docker: () => probeDocker(targets.local.engine.docker), proxy: () => targets.local.proxy.probe(), edgePort: async () => targets.local.proxy.probePort() },
       deploy: { runner, targets, sources, planner, prober: httpProber, workRoot, uploads, streamPollMs: 200, streamHeartbeatMs: 5_000 },
       secrets,
+      remoteState,
       settings: { home: settings.home, version: VERSION, listen: `${settings.host}:${settings.port}`, baseDomain: settings.baseDomain, httpPort: settings.httpPort },
     });
     const logError = (correlationId: string, err: unknown) => console.error(`[berth] internal error ${correlationId}:`, err);

@@ -29,6 +29,7 @@ import { listSecrets, setSecret, unsetSecret } from './resources/secrets.js';
 import { configureRetentionDefault, listRetentionDefaults, showRetentionDefault } from './retention/retention.js';
 import { serverCapacity } from './servers/capacity.js';
 import { pruneServerRuntime } from './servers/prune-runtime.js';
+import { inspectRemoteStateLock, recoverStaleRemoteStateLock } from './servers/remote-state.js';
 import { serverTest } from './servers/server-test.js';
 import { listServers, registerServer, showServer } from './servers/servers.js';
 import { stopProxy } from './proxy/stop.js';
@@ -103,6 +104,8 @@ export const OPERATIONS: readonly Operation[] = [
   serverTest,
   serverCapacity,
   pruneServerRuntime,
+  inspectRemoteStateLock,
+  recoverStaleRemoteStateLock,
   stopProxy,
 ] as unknown as readonly Operation[];
 

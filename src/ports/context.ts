@@ -6,6 +6,7 @@ import type { HttpProber } from './http-prober.js';
 import type { Planner, SourceReader } from './sources.js';
 import type { SecretCipher } from './secrets.js';
 import type { UploadStore } from './uploads.js';
+import type { RemoteStateRoots } from './remote-state.js';
 
 /** What a handler may use. Built by the composition root; handlers never construct adapters. */
 export interface OperationContext {
@@ -18,6 +19,8 @@ export interface OperationContext {
   deploy: DeployContext;
   /** Seals resource secret values before they reach the store. */
   secrets: SecretCipher;
+  /** The state roots of SSH servers (their lock and journal). */
+  remoteState: RemoteStateRoots;
 }
 
 /** What deployment operations use: the runner and read-only access to sources, planners and targets. */

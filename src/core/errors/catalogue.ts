@@ -575,6 +575,49 @@ export const CATALOGUE = {
       { title: 'Deploy to the local server instead', command: 'berth server list', safeByDefault: true },
     ],
   },
+  // --- SSH servers: the remote state root and its lock (issue 10) -----------------------------
+  infra_error: {
+    category: 'infra',
+    phase: 'remote-state-resolution',
+    retryable: false,
+    responsibility: 'operator',
+    actionability: 'run-diagnostic',
+    summary: 'Berth reached the server over SSH but could not prepare its state root (space, inodes, read-only filesystem, permissions, an incompatible older layout, a failed remote command).',
+    detailKeys: ['stateBackend', 'host', 'port', 'stateRoot', 'exitCode', 'reason', 'stderr'],
+    remedies: [
+      { title: 'Read details.reason and details.stderr, then fix the state root on the server (free space or inodes, a writable mount, ownership by the SSH user)', safeByDefault: true },
+      { title: 'Check the server, its disk and the state root', command: 'berth server test <serverId>', safeByDefault: true },
+      { title: 'Deploy again once the server can create and write the state root directories', safeByDefault: true },
+    ],
+    byPhase: {
+      // Contention, not a broken root: it clears by waiting, and stale locks are recovered on their own.
+      'remote-state-lock': {
+        retryable: true,
+        responsibility: 'operator',
+        actionability: 'run-diagnostic',
+        summary: "The server's state root is locked by another control plane or attempt (details.lockOwner, details.correlationId), or by one that stopped but whose heartbeat has not yet aged past its stale window.",
+        detailKeys: ['lockOwner', 'correlationId', 'lockHeartbeatAt', 'staleAfterSeconds', 'waitedSeconds'],
+        remedies: [
+          { title: 'If details.lockHeartbeatAt keeps moving, another deployment is working on this server: wait for it, then retry', safeByDefault: true },
+          { title: 'Inspect the lock without taking it', command: 'berth remote-state lock inspect --server <name>', safeByDefault: true },
+          { title: 'Only when inspect shows the lock stale: archive it (an active lock is refused, the journal is kept)', command: 'berth remote-state lock recover-stale --server <name>', safeByDefault: true },
+        ],
+      },
+    },
+  },
+  remote_state_lock_active: {
+    category: 'conflict',
+    phase: 'remote-state-lock',
+    retryable: true,
+    responsibility: 'operator',
+    actionability: 'wait-retry',
+    summary: "The server's state-root lock is active (its heartbeat is inside the stale window), so it is not recovered: an active lock is never stolen.",
+    detailKeys: ['lockOwner', 'correlationId', 'lockHeartbeatAt', 'staleAfterSeconds', 'secondsUntilStale'],
+    remedies: [
+      { title: 'Wait for the holder (details.correlationId) to finish, or until details.secondsUntilStale have passed without a heartbeat', safeByDefault: true },
+      { title: 'Inspect the lock again', command: 'berth remote-state lock inspect --server <name>', safeByDefault: true },
+    ],
+  },
 } satisfies Record<string, CodeSpec>;
 
 function userFix(phase: CodeSpec['phase'], summary: string, detailKeys: string[], remedies: CodeSpec['remedies'], category: CodeSpec['category'] = 'validation'): CodeSpec {

@@ -1,0 +1,41 @@
+import { createHash } from 'node:crypto';
+import { hostname } from 'node:os';
+import { resolve } from 'node:path';
+import { SftpStateRoot } from '../adapters/remote-state/sftp-state-root.js';
+import { BerthError } from '../core/errors/berth-error.js';
+import type { Server } from '../core/model/records.js';
+import { DEFAULT_STATE_ROOT } from '../core/remote-state/root.js';
+import type { RemoteStateRoots } from '../ports/remote-state.js';
+import type { SshSession } from '../ports/ssh.js';
+
+/** This control plane's id on the locks and journal lines it writes: its machine and its home. */
+export function controlPlaneId(home: string): string {
+  return `${hostname()}:${createHash('sha256').update(resolve(home)).digest('hex').slice(0, 12)}`;
+}
+
+export interface RemoteStateWiring {
+  home: string;
+  /** The server's SSH session; absent until the SSH connector is wired into the control plane. */
+  sessionFor?: (server: Server) => Promise<SshSession>;
+  /** The server's state root (default /var/lib/berth). */
+  stateRootOf?: (server: Server) => string | undefined;
+}
+
+export function createRemoteStateRoots(w: RemoteStateWiring): RemoteStateRoots {
+  const owner = controlPlaneId(w.home);
+  return {
+    async forServer(server) {
+      if (server.kind !== 'ssh' || !server.host) {
+        throw new BerthError('server_unsupported', 'Only SSH servers have a remote state root; the local server keeps its state in the control plane.', { serverId: server.id, serverKind: server.kind, supportedKinds: ['ssh'] });
+      }
+      if (!w.sessionFor) return remoteStateUnwired(server);
+      const session = await w.sessionFor(server);
+      return new SftpStateRoot({ sftp: await session.sftp(), host: server.host, port: server.port ?? 22, stateRoot: w.stateRootOf?.(server) ?? DEFAULT_STATE_ROOT, owner, ownerHost: hostname() });
+    },
+  };
+}
+
+/** Until the SSH connector reaches this control plane, a server's state root is out of reach. */
+function remoteStateUnwired(server: Server): never {
+  throw new BerthError('server_unsupported', 'This control plane cannot open SSH sessions yet, so the remote state root of this server is out of reach.', { serverId: server.id, serverKind: server.kind, supportedKinds: [] });
+}
