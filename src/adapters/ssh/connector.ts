@@ -242,12 +242,16 @@ class PooledSession implements SshSession {
       let errLen = 0;
       let exitCode: number | undefined;
       let signal: string | undefined;
-      const timer = opts.timeoutMs
-        ? setTimeout(() => {
-            ch.close();
-            reject(new BerthError('step_deadline_exceeded', `${argv[0]} did not finish on the server in time.`, { step: 'ssh-exec', deadlineSeconds: opts.timeoutMs! / 1000 }));
-          }, opts.timeoutMs)
-        : undefined;
+      let done = false;
+      // AbortSignal.timeout rather than a timer: the one pause in Berth is core/time/delay.ts.
+      if (opts.timeoutMs) {
+        AbortSignal.timeout(opts.timeoutMs).addEventListener('abort', () => {
+          if (done) return;
+          done = true;
+          ch.close();
+          reject(new BerthError('step_deadline_exceeded', `${argv[0]} did not finish on the server in time.`, { step: 'ssh-exec', deadlineSeconds: opts.timeoutMs! / 1000 }));
+        }, { once: true });
+      }
       ch.on('data', (b: Buffer) => outLen < MAX_EXEC_OUTPUT && (out.push(b), (outLen += b.length)));
       ch.stderr.on('data', (b: Buffer) => errLen < MAX_EXEC_OUTPUT && (err.push(b), (errLen += b.length)));
       ch.on('exit', (code: number | null, sig?: string) => {
@@ -255,7 +259,8 @@ class PooledSession implements SshSession {
         signal = sig;
       });
       ch.on('close', () => {
-        clearTimeout(timer);
+        if (done) return;
+        done = true;
         resolve({
           // A program killed by a signal has no exit status; report it the way a shell does.
           exitCode: exitCode ?? (signal ? 128 + (SIGNALS[signal] ?? 0) : -1),
