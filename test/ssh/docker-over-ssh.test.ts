@@ -3,9 +3,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDockerEngine, type DockerEngine } from '../../src/adapters/docker/docker-engine.js';
 import { Ssh2Connector } from '../../src/adapters/ssh/connector.js';
-import { docker, TEST_LABEL, uid } from '../support/docker.js';
+import { docker, TEST_LABEL, uid, waitFor } from '../support/docker.js';
 import { TEST_ROOT } from '../support/paths.js';
-import { nodeDocker, sshTarget, tcpConnectionsTo, testbedMissing, testServer } from '../support/testbed.js';
+import { nodeDocker, sshdServing, sshTarget, tcpConnectionsTo, testbedMissing, testServer } from '../support/testbed.js';
 
 // The same DockerEngine, reached through a server's SSH connection (node 1 of the testbed): the
 // node's socket is readable only by its user, so what lands there came through its sshd. Each
@@ -91,7 +91,16 @@ describe.skipIf(testbedMissing)('Docker engine over SSH (real sshd and a separat
     expect((await nodeDocker(server).listContainers({ all: true, filters: { name: [`berth-ssh-task-${run}`] } })).length).toBe(0);
   });
 
-  it('carried all of it on one SSH connection', () => {
-    expect(tcpConnectionsTo(server.host, server.port).filter((c) => c.pid === process.pid)).toHaveLength(1);
+  it('carried all of it on one SSH connection, and the engine carries on over a new one when it drops', async () => {
+    const mine = () => tcpConnectionsTo(server.host, server.port).filter((c) => c.pid === process.pid);
+    const [conn, ...others] = mine();
+    expect(others).toEqual([]);
+    process.kill(sshdServing(server.host, server.port, conn!.localPort)!, 'SIGTERM');
+    await waitFor('the connection to close', async () => !mine().some((c) => c.localPort === conn!.localPort));
+    expect((await engine.info()).rootDir).toBe((await nodeDocker(server).info()).DockerRootDir);
+    expect((await engine.listContainers(labels)).length).toBeGreaterThan(0);
+    const now = mine();
+    expect(now).toHaveLength(1);
+    expect(now[0]!.localPort).not.toBe(conn!.localPort);
   });
 });

@@ -232,44 +232,57 @@ class PooledSession implements SshSession {
   async exec(argv: string[], opts: { timeoutMs?: number } = {}): Promise<ExecResult> {
     // sshd hands the command string to the user's shell: every argument is single-quoted.
     const command = commandLine(argv);
-    const ch = await this.channel(
-      (client) => new Promise<ClientChannel>((resolve, reject) => client.exec(command, (err, c) => (err ? reject(channelError(err, 'exec')) : resolve(c)))),
+    const { ch, done } = await this.channel(
+      (client) =>
+        new Promise<{ ch: ClientChannel; done: Promise<ExecResult> }>((resolve, reject) =>
+          // Collect in the callback itself: ssh2 may emit exit from the same chunk, before an await resumes.
+          client.exec(command, (err, c) => (err ? reject(channelError(err, 'exec')) : resolve({ ch: c, done: collect(c) }))),
+        ),
     );
-    return new Promise<ExecResult>((resolve, reject) => {
-      const out: Buffer[] = [];
-      const err: Buffer[] = [];
-      let outLen = 0;
-      let errLen = 0;
-      let exitCode: number | undefined;
-      let signal: string | undefined;
-      let done = false;
-      // AbortSignal.timeout rather than a timer: the one pause in Berth is core/time/delay.ts.
-      if (opts.timeoutMs) {
-        AbortSignal.timeout(opts.timeoutMs).addEventListener('abort', () => {
-          if (done) return;
-          done = true;
-          ch.close();
-          reject(new BerthError('step_deadline_exceeded', `${argv[0]} did not finish on the server in time.`, { step: 'ssh-exec', deadlineSeconds: opts.timeoutMs! / 1000 }));
-        }, { once: true });
-      }
-      ch.on('data', (b: Buffer) => outLen < MAX_EXEC_OUTPUT && (out.push(b), (outLen += b.length)));
-      ch.stderr.on('data', (b: Buffer) => errLen < MAX_EXEC_OUTPUT && (err.push(b), (errLen += b.length)));
-      ch.on('exit', (code: number | null, sig?: string) => {
-        exitCode = code ?? undefined;
-        signal = sig;
-      });
-      ch.on('close', () => {
-        if (done) return;
-        done = true;
-        resolve({
-          // A program killed by a signal has no exit status; report it the way a shell does.
-          exitCode: exitCode ?? (signal ? 128 + (SIGNALS[signal] ?? 0) : -1),
-          stdout: Buffer.concat(out).toString('utf8'),
-          stderr: Buffer.concat(err).toString('utf8'),
-        });
-      });
-    });
+    if (!opts.timeoutMs) return done;
+    const deadlineSeconds = opts.timeoutMs / 1000;
+    // AbortSignal.timeout rather than a timer: the one pause in Berth is core/time/delay.ts.
+    const timeout = AbortSignal.timeout(opts.timeoutMs);
+    return Promise.race([
+      done,
+      new Promise<never>((_, reject) =>
+        timeout.addEventListener(
+          'abort',
+          () => {
+            ch.close();
+            reject(new BerthError('step_deadline_exceeded', `${argv[0]} did not finish on the server in time.`, { step: 'ssh-exec', deadlineSeconds }));
+          },
+          { once: true },
+        ),
+      ),
+    ]);
   }
+}
+
+/** Output (bounded) and exit status of an exec channel; listeners attached synchronously. */
+function collect(ch: ClientChannel): Promise<ExecResult> {
+  return new Promise<ExecResult>((resolve) => {
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    let outLen = 0;
+    let errLen = 0;
+    let exitCode: number | undefined;
+    let signal: string | undefined;
+    ch.on('data', (b: Buffer) => outLen < MAX_EXEC_OUTPUT && (out.push(b), (outLen += b.length)));
+    ch.stderr.on('data', (b: Buffer) => errLen < MAX_EXEC_OUTPUT && (err.push(b), (errLen += b.length)));
+    ch.on('exit', (code: number | null, sig?: string) => {
+      exitCode = code ?? undefined;
+      signal = sig;
+    });
+    ch.on('close', () =>
+      resolve({
+        // A program killed by a signal has no exit status; report it the way a shell does.
+        exitCode: exitCode ?? (signal ? 128 + (SIGNALS[signal.replace(/^SIG/, '')] ?? 0) : -1),
+        stdout: Buffer.concat(out).toString('utf8'),
+        stderr: Buffer.concat(err).toString('utf8'),
+      }),
+    );
+  });
 }
 
 const SIGNALS: Record<string, number> = { HUP: 1, INT: 2, QUIT: 3, KILL: 9, TERM: 15 };
