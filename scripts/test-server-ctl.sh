@@ -7,6 +7,7 @@
 #   test-server-ctl.sh kill-sessions N   the live SSH connections only; the listener stays
 #   test-server-ctl.sh stop-dockerd N
 #   test-server-ctl.sh start-dockerd N
+#   test-server-ctl.sh stop N            both (its bridge, user, keys and data stay for the next start)
 #   test-server-ctl.sh status N          the pids as JSON
 # (sourced with --lib by start-test-servers.sh for the same functions)
 set -euo pipefail
@@ -142,7 +143,7 @@ write_servers_json() {
 [ "${1:-}" = "--lib" ] && return 0
 
 cmd=${1:-} n=${2:-}
-[[ "$n" =~ ^[0-9]+$ ]] || { echo "usage: $0 stop-sshd|start-sshd|kill-sessions|stop-dockerd|start-dockerd|status N" >&2; exit 2; }
+[[ "$n" =~ ^[0-9]+$ ]] || { echo "usage: $0 stop-sshd|start-sshd|kill-sessions|stop-dockerd|start-dockerd|stop|status N" >&2; exit 2; }
 [ -f "$(node_dir "$n")/sshd_config" ] || { echo "node $n is not set up (scripts/start-test-servers.sh)" >&2; exit 2; }
 case "$cmd" in
   stop-sshd) stop_sshd "$n" ;;
@@ -150,6 +151,7 @@ case "$cmd" in
   kill-sessions) kill_sessions "$n" ;;
   stop-dockerd) stop_dockerd "$n" ;;
   start-dockerd) start_dockerd "$n" ;;
+  stop) stop_sshd "$n"; stop_dockerd "$n" ;;
   status) status_json "$n" ;;
   *) echo "unknown command: $cmd" >&2; exit 2 ;;
 esac

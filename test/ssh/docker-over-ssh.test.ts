@@ -1,11 +1,12 @@
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BerthError } from '../../src/core/errors/berth-error.js';
 import { createDockerEngine, type DockerEngine } from '../../src/adapters/docker/docker-engine.js';
 import { Ssh2Connector } from '../../src/adapters/ssh/connector.js';
 import { docker, TEST_LABEL, uid, waitFor } from '../support/docker.js';
 import { TEST_ROOT } from '../support/paths.js';
-import { nodeDocker, sshdServing, sshTarget, tcpConnectionsTo, testbedMissing, testServer } from '../support/testbed.js';
+import { nodeDocker, serverCtl, sshdServing, sshTarget, tcpConnectionsTo, testbedMissing, testServer } from '../support/testbed.js';
 
 // The same DockerEngine, reached through a server's SSH connection (node 1 of the testbed): the
 // node's socket is readable only by its user, so what lands there came through its sshd. Each
@@ -33,6 +34,8 @@ describe.skipIf(testbedMissing)('Docker engine over SSH (real sshd and a separat
   });
 
   afterAll(async () => {
+    serverCtl('start-sshd', N);
+    serverCtl('start-dockerd', N);
     const d = nodeDocker(server);
     for (const c of await d.listContainers({ all: true, filters: { label: [`${TEST_LABEL}=${run}`] } })) await d.getContainer(c.Id).remove({ force: true });
     for (const img of await d.listImages({ filters: { label: [`${TEST_LABEL}=${run}`] } })) await d.getImage(img.Id).remove({ force: true }).catch(() => undefined);
@@ -102,5 +105,28 @@ describe.skipIf(testbedMissing)('Docker engine over SSH (real sshd and a separat
     const now = mine();
     expect(now).toHaveLength(1);
     expect(now[0]!.localPort).not.toBe(conn!.localPort);
+  });
+
+  it("a stopped engine on the server is docker_error; a stopped sshd is ssh_unreachable; both come back", async () => {
+    serverCtl('stop-dockerd', N);
+    try {
+      const e = await engine.ping().then(() => undefined, (err: unknown) => err);
+      expect(e).toBeInstanceOf(BerthError);
+      expect((e as BerthError).code).toBe('docker_error');
+    } finally {
+      serverCtl('start-dockerd', N);
+    }
+    await engine.ping();
+
+    serverCtl('stop-sshd', N);
+    try {
+      const e = await engine.ping().then(() => undefined, (err: unknown) => err);
+      expect(e).toBeInstanceOf(BerthError);
+      expect((e as BerthError).code).toBe('ssh_unreachable');
+      expect((e as BerthError).details).toEqual({ host: server.host, port: server.port, reason: 'refused' });
+    } finally {
+      serverCtl('start-sshd', N);
+    }
+    expect((await engine.info()).rootDir).toBe((await nodeDocker(server).info()).DockerRootDir);
   });
 });
