@@ -6,7 +6,8 @@ import LongestFirst from './test/support/sequencer.js';
 // Docker, Caddy, sources and planners; pure core logic) run once: a second store changes nothing
 // they do.
 const stores = ['pglite', ...(process.env.BERTH_TEST_DATABASE_URL ? ['postgres'] : [])];
-const STORE_FREE = ['test/adapters/**', 'test/core/**'];
+// The SSH tests stop and start the testbed's sshds: two passes at once would trip each other.
+const STORE_FREE = ['test/adapters/**', 'test/core/**', 'test/ssh/**'];
 // Real-app deploys spend minutes in registry installs and framework builds; what they prove does
 // not depend on the store, which every other deploy test covers on both.
 const ONCE = [...STORE_FREE, 'test/deploy/real-apps.test.ts'];

@@ -17,6 +17,7 @@ import type {
   TaskRequest,
   TaskResult,
 } from '../../ports/container-engine.js';
+import type { SshSession } from '../../ports/ssh.js';
 import { buildImage } from './build.js';
 import { inspectContainer, listContainers, removeContainer, stopContainer } from './containers.js';
 import { diskUsage } from './disk-usage.js';
@@ -30,6 +31,7 @@ import { followLogs, logsTail } from './logs.js';
 import { ensureNetwork, removeNetwork } from './networks.js';
 import { DEFAULT_PULL_BASE_DELAY_MS, pullImage } from './pull.js';
 import { restartPolicy, runContainer } from './run.js';
+import { dockerOverSsh } from './ssh-agent.js';
 import { readContextFiles, runTask } from './task.js';
 
 export interface DockerEngineOptions {
@@ -37,11 +39,16 @@ export interface DockerEngineOptions {
   dockerHost?: string;
   /** The docker variables (DOCKER_HOST, DOCKER_TLS_VERIFY, DOCKER_CERT_PATH, ...); dockerHost wins over env.DOCKER_HOST. */
   env?: DockerEnv;
-  /** An existing client (e.g. Docker over SSH); wins over dockerHost and env. */
+  /** An existing client; wins over ssh, dockerHost and env. */
   client?: Docker;
   /**
+   * A server's engine through its SSH session: every request is a stream forwarded to the
+   * engine's unix socket there (default /var/run/docker.sock). Wins over dockerHost and env.
+   */
+  ssh?: { session: Pick<SshSession, 'openUnixSocket'>; socketPath?: string };
+  /**
    * Whether the engine runs on this machine, so its /proc and DockerRootDir are ours to read.
-   * Default: true for a unix socket, false for a TCP endpoint or a given client.
+   * Default: true for a local unix socket, false for a TCP endpoint, SSH or a given client.
    */
   local?: boolean;
   /** First pull retry delay; it doubles per attempt. */
@@ -56,8 +63,8 @@ export class DockerEngine implements ContainerEngine {
 
   constructor(opts: DockerEngineOptions = {}) {
     const env: DockerEnv = { ...opts.env, ...(opts.dockerHost ? { DOCKER_HOST: opts.dockerHost } : {}) };
-    this.docker = opts.client ?? dockerClient(env);
-    this.local = opts.local ?? (!opts.client && (!env.DOCKER_HOST || env.DOCKER_HOST.startsWith('unix://')));
+    this.docker = opts.client ?? (opts.ssh ? dockerOverSsh(opts.ssh.session, opts.ssh.socketPath) : dockerClient(env));
+    this.local = opts.local ?? (!opts.client && !opts.ssh && (!env.DOCKER_HOST || env.DOCKER_HOST.startsWith('unix://')));
     this.pullBaseDelayMs = opts.pullBaseDelayMs ?? DEFAULT_PULL_BASE_DELAY_MS;
   }
 

@@ -618,6 +618,71 @@ export const CATALOGUE = {
       { title: 'Inspect the lock again', command: 'berth remote-state lock inspect --server <name>', safeByDefault: true },
     ],
   },
+  // --- servers over SSH (issue 10) ------------------------------------------------------------
+  ssh_unreachable: {
+    category: 'infra',
+    phase: 'execute',
+    retryable: true,
+    responsibility: 'operator',
+    actionability: 'run-diagnostic',
+    summary: "The server's SSH port did not answer: nothing listens there (refused), no answer in time (timeout), the name does not resolve (dns), or the connection closed before it was ready (closed).",
+    detailKeys: ['host', 'port', 'reason'],
+    remedies: [
+      { title: 'Run the checks of the server, in order', command: 'berth server test <serverId>', safeByDefault: true },
+      { title: 'Start sshd on the server, or fix the host and port it was registered with', safeByDefault: true },
+    ],
+    byReason: {
+      refused: {
+        remedies: [
+          { title: 'Start sshd on the server, or register the port it listens on (details.port)', safeByDefault: true },
+          { title: 'Run the checks of the server, in order', command: 'berth server test <serverId>', safeByDefault: true },
+        ],
+      },
+      timeout: {
+        remedies: [
+          { title: 'Check that the server is up and that a firewall lets this machine reach details.host on details.port', safeByDefault: true },
+          { title: 'Run the checks of the server, in order', command: 'berth server test <serverId>', safeByDefault: true },
+        ],
+      },
+      dns: {
+        retryable: false, responsibility: 'user', actionability: 'fix-input',
+        remedies: [{ title: 'details.host does not resolve: register the server with its address or a name that resolves', safeByDefault: true }],
+      },
+      closed: {
+        actionability: 'wait-retry',
+        remedies: [
+          { title: 'Retry: the server closed the connection during the handshake (sshd restarting, MaxStartups reached)', safeByDefault: true },
+          { title: 'Run the checks of the server, in order', command: 'berth server test <serverId>', safeByDefault: true },
+        ],
+      },
+    },
+  },
+  ssh_auth_failed: {
+    category: 'permission',
+    phase: 'execute',
+    retryable: false,
+    responsibility: 'operator',
+    actionability: 'fix-input',
+    summary: "The server's sshd refused every authentication method Berth offered for the user (the key is not in its authorized keys, or the account is locked).",
+    detailKeys: ['host', 'port', 'user', 'methods'],
+    remedies: [
+      { title: "Add the public half of the server's key to ~details.user/.ssh/authorized_keys on the server", safeByDefault: true },
+      { title: 'Or register the server again with the right user and key (--user, --key or --agent)', safeByDefault: true },
+    ],
+  },
+  ssh_host_key_mismatch: {
+    category: 'integrity',
+    phase: 'execute',
+    retryable: false,
+    responsibility: 'operator',
+    actionability: 'manual-review',
+    summary: "The server presented a host key other than the one pinned for it; nothing was sent to it. Either the server was reinstalled or its key rotated, or something else answers at its address.",
+    detailKeys: ['host', 'port', 'expected', 'presented'],
+    remedies: [
+      { title: "Compare details.presented with the server's own key (ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub, run on the server's console)", safeByDefault: true },
+      { title: 'Only when they match: pin the new key for the server explicitly; until then nothing runs there', safeByDefault: false },
+    ],
+  },
 } satisfies Record<string, CodeSpec>;
 
 function userFix(phase: CodeSpec['phase'], summary: string, detailKeys: string[], remedies: CodeSpec['remedies'], category: CodeSpec['category'] = 'validation'): CodeSpec {
