@@ -11,7 +11,7 @@ import { createRemoteStateRoots } from '../../src/main/remote-state.js';
 import { findOperation } from '../../src/operations/catalogue.js';
 import type { OperationContext } from '../../src/ports/context.js';
 import type { Store } from '../../src/ports/store.js';
-import { connectSftp, testNodes, type SftpConnection, type TestNode } from '../adapters/remote-state/testbed.js';
+import { connectSftp, stateRootNode, type SftpConnection, type TestNode } from '../adapters/remote-state/testbed.js';
 import { freshStore } from '../support/store.js';
 
 // The lock commands as operations: a registered SSH server of the testbed, its state root reached
@@ -47,7 +47,7 @@ async function rejection(p: Promise<unknown>): Promise<BerthError> {
 const filesOf = (dir: string) => Object.fromEntries(['locks/server.lock', 'journal/journal.jsonl'].map((f) => [f, { bytes: readFileSync(join(dir, f), 'utf8'), mtimeMs: statSync(join(dir, f)).mtimeMs }]));
 
 beforeAll(async () => {
-  node = testNodes()[0]!;
+  node = stateRootNode();
   mkdirSync(BASE, { mode: 0o755 });
   chownSync(BASE, Number(execFileSync('id', ['-u', node.user], { encoding: 'utf8' })), Number(execFileSync('id', ['-g', node.user], { encoding: 'utf8' })));
   store = await openStore(await freshStore());

@@ -7,7 +7,7 @@ import { SftpStateRoot } from '../../../src/adapters/remote-state/sftp-state-roo
 import { BerthError } from '../../../src/core/errors/berth-error.js';
 import { newLock, serializeLock } from '../../../src/core/remote-state/lock.js';
 import { LAYOUT_VERSION } from '../../../src/core/remote-state/root.js';
-import { connectSftp, testNodes, type SftpConnection, type TestNode } from './testbed.js';
+import { connectSftp, stateRootNode, type SftpConnection, type TestNode } from './testbed.js';
 
 // The state root on a real server of the testbed, through its sshd's SFTP as the node's own
 // (non-root) user. The test looks at the files directly as root, and provokes each root failure
@@ -66,7 +66,7 @@ const journalLines = (dir: string) =>
     .map((l) => JSON.parse(l) as { kind: string; owner: string; correlationId: string; details: Record<string, unknown> });
 
 beforeAll(() => {
-  node = testNodes()[0]!;
+  node = stateRootNode();
   uid = Number(execFileSync('id', ['-u', node.user], { encoding: 'utf8' }).trim());
   gid = Number(execFileSync('id', ['-g', node.user], { encoding: 'utf8' }).trim());
   mkdirSync(BASE, { mode: 0o755 });

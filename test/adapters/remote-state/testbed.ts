@@ -1,48 +1,28 @@
-import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
-import { Client, type SFTPWrapper } from 'ssh2';
+import type { SFTPWrapper } from 'ssh2';
+import { createSshConnector } from '../../../src/adapters/ssh/connector.js';
+import { sshTarget, testServer, type TestServer } from '../../support/testbed.js';
 
-// A node of the SSH testbed (scripts/start-test-servers.sh): its sshd, user and key. The state
-// root is reached only through that sshd's SFTP, as the node's (non-root) user.
+// The state root of a testbed node, reached only through its sshd's SFTP as the node's
+// (non-root) user, over Berth's own SSH connector with the host key pinned.
 
-export interface TestNode {
-  name: string;
-  host: string;
-  port: number;
-  user: string;
-  keyPath: string;
-  hostKeyFingerprint: string;
-}
+export type TestNode = TestServer;
 
-const DEFAULT_SERVERS = '/var/lib/berth-testbed/servers.json';
-
-export function testNodes(): TestNode[] {
-  const file = process.env.BERTH_TEST_SERVERS ?? DEFAULT_SERVERS;
-  if (!existsSync(file)) throw new Error(`no SSH testbed: run scripts/start-test-servers.sh and export BERTH_TEST_SERVERS (${file} is missing)`);
-  return JSON.parse(readFileSync(file, 'utf8')) as TestNode[];
-}
+/**
+ * The state-root tests' node: the third, which no SSH fault test stops (those stop nodes 1 and
+ * 2's sshd and dockerd while other test files run). Each test uses its own root directory.
+ */
+export const stateRootNode = (): TestNode => testServer(3);
 
 export interface SftpConnection {
   sftp: SFTPWrapper;
   close(): void;
 }
 
-/** One SSH connection with its SFTP channel; the node's host key is checked against its pin. */
-export function connectSftp(node: TestNode): Promise<SftpConnection> {
-  return new Promise((resolve, reject) => {
-    const client = new Client();
-    client
-      .on('ready', () => {
-        client.sftp((err, sftp) => (err ? reject(err) : resolve({ sftp, close: () => client.end() })));
-      })
-      .on('error', reject)
-      .connect({
-        host: node.host,
-        port: node.port,
-        username: node.user,
-        privateKey: readFileSync(node.keyPath),
-        readyTimeout: 10_000,
-        hostVerifier: (key: Buffer) => `SHA256:${createHash('sha256').update(key).digest('base64').replace(/=+$/, '')}` === node.hostKeyFingerprint,
-      });
-  });
+let sessions = 0;
+
+/** A connection of its own (a separate pooled entry), so two state roots contend like two control planes. */
+export async function connectSftp(node: TestNode): Promise<SftpConnection> {
+  const connector = createSshConnector();
+  const session = await connector.session(sshTarget(node, { serverId: `srv_rstest_${process.pid}_${++sessions}` }));
+  return { sftp: await session.sftp(), close: () => void connector.closeAll() };
 }
