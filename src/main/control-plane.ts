@@ -24,6 +24,8 @@ import { trackWork } from '../core/work/track.js';
 import { hashTokenSecret } from '../operations/tokens/secret.js';
 import { issueToken } from '../operations/tokens/tokens.js';
 import { createRemoteStateRoots } from './remote-state.js';
+import { createServerSsh } from './server-ssh.js';
+import { createSshConnector } from '../adapters/ssh/connector.js';
 import type { OperationContext } from '../ports/context.js';
 import type { Store } from '../ports/store.js';
 import { createHttpApp } from '../surfaces/http/app.js';
@@ -98,7 +100,9 @@ export async function startControlPlane(settings: ServeSettings, opts: StartOpti
     sweepUploads();
     const uploadSweep = setInterval(sweepUploads, Math.max(60_000, settings.uploads.ttlSeconds * 250)).unref();
     const stopReconciler = startReconciler({ store, targets, runner, staleAfterSeconds: settings.engine.staleAfterSeconds, log }, settings.engine.reconcileEveryMs);
-    const remoteState = createRemoteStateRoots({ home: settings.home });
+    const connector = createSshConnector();
+    const ssh = createServerSsh({ store, secrets, connector, ...(process.env.SSH_AUTH_SOCK ? { agentSocket: process.env.SSH_AUTH_SOCK } : {}) });
+    const remoteState = createRemoteStateRoots({ home: settings.home, sessionFor: async (server) => (await ssh.connect(server)).session, stateRootOf: (server) => server.stateRoot });
     const context = (actor: Actor): OperationContext => ({
       store,
       actor,
@@ -107,6 +111,7 @@ export async function startControlPlane(settings: ServeSettings, opts: StartOpti
       deploy: { runner, targets, sources, planner, prober: httpProber, workRoot, uploads, streamPollMs: 200, streamHeartbeatMs: 5_000 },
       secrets,
       remoteState,
+      ssh,
       settings: { home: settings.home, version: VERSION, listen: `${settings.host}:${settings.port}`, baseDomain: settings.baseDomain, httpPort: settings.httpPort },
     });
     const logError = (correlationId: string, err: unknown) => console.error(`[berth] internal error ${correlationId}:`, err);
@@ -143,6 +148,7 @@ export async function startControlPlane(settings: ServeSettings, opts: StartOpti
         // Let running attempts finish their current work before the store goes away; any still
         // running after the bound are ended `interrupted` by the next control plane's reconciler.
         await Promise.race([runner.idle(), new Promise((r) => setTimeout(r, 30_000).unref())]);
+        await connector.closeAll();
         await store.close();
       },
     };

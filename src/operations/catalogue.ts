@@ -31,7 +31,7 @@ import { serverCapacity } from './servers/capacity.js';
 import { pruneServerRuntime } from './servers/prune-runtime.js';
 import { inspectRemoteStateLock, recoverStaleRemoteStateLock } from './servers/remote-state.js';
 import { serverTest } from './servers/server-test.js';
-import { listServers, registerServer, showServer } from './servers/servers.js';
+import { listServers, pinHostKey, registerServer, showServer } from './servers/servers.js';
 import { stopProxy } from './proxy/stop.js';
 import { doctor } from './system/doctor.js';
 import { health } from './system/health.js';
@@ -59,6 +59,7 @@ export const OPERATIONS: readonly Operation[] = [
   listResources,
   showResource,
   registerServer,
+  pinHostKey,
   listServers,
   showServer,
   issueTokenOp,

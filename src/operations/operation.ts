@@ -34,6 +34,8 @@ export interface Operation<I extends z.ZodType = z.ZodType, O extends z.ZodType 
     aliases?: string[][];
     /** `attempt`: the command starts a deployment attempt (output `id`); the CLI follows it to its end unless --no-wait. */
     follow?: 'attempt';
+    /** Fields whose CLI value is a local file path: the CLI sends the file's text (a private key). */
+    files?: string[];
     /** Single-letter or renamed flags are not derived; this keeps the CLI predictable. */
   };
   /** True for operations that need no bearer token (health probe). */

@@ -27,6 +27,12 @@ export const serverOut = z.object({
   host: z.string().nullable(),
   port: z.number().nullable(),
   user: z.string().nullable(),
+  auth: z.enum(['key', 'agent']).nullable(),
+  hostKey: z.string().nullable(),
+  stateRoot: z.string(),
+  httpPort: z.number(),
+  baseDomain: z.string().nullable(),
+  dockerSocket: z.string(),
   createdAt: z.string(),
 });
 export const tokenOut = z.object({

@@ -7,6 +7,7 @@ import type { Planner, SourceReader } from './sources.js';
 import type { SecretCipher } from './secrets.js';
 import type { UploadStore } from './uploads.js';
 import type { RemoteStateRoots } from './remote-state.js';
+import type { ServerSsh } from './server-ssh.js';
 
 /** What a handler may use. Built by the composition root; handlers never construct adapters. */
 export interface OperationContext {
@@ -21,6 +22,8 @@ export interface OperationContext {
   secrets: SecretCipher;
   /** The state roots of SSH servers (their lock and journal). */
   remoteState: RemoteStateRoots;
+  /** SSH connections to registered servers (their credentials stay sealed outside this port). */
+  ssh: ServerSsh;
 }
 
 /** What deployment operations use: the runner and read-only access to sources, planners and targets. */

@@ -45,8 +45,11 @@ export interface ResourcesRepo {
 }
 
 export interface ServersRepo {
-  create(s: Server): Promise<void>;
+  /** `sealedCredentials`: the key and passphrase as the secret cipher sealed them. */
+  create(s: Server, sealedCredentials?: string): Promise<void>;
   get(id: string): Promise<Server | undefined>;
+  sealedCredentials(id: string): Promise<string | null>;
+  setHostKey(id: string, hostKey: string): Promise<void>;
   findByName(name: string): Promise<Server | undefined>;
   list(): Promise<Server[]>;
 }

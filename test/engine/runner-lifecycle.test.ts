@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore } from '../../src/adapters/store/open-store.js';
-import type { Server } from '../../src/core/model/records.js';
+import { SERVER_DEFAULTS, type Server } from '../../src/core/model/records.js';
 import { reconcileStale } from '../../src/engine/deployments/reconciler.js';
 import { DeploymentRunner, type RunnerDeps } from '../../src/engine/deployments/runner.js';
 import { DEFAULT_ENGINE_SETTINGS } from '../../src/engine/deployments/settings.js';
@@ -46,7 +46,7 @@ describe('runner lifecycle', () => {
   const run = (runner: DeploymentRunner, name: string) => runImageAttempt(store, runner, name);
 
   it('a deploy to an SSH server ends failed with server_unsupported, and its heartbeat stops', async () => {
-    const server: Server = { id: 'server_ssh_1', name: 'remote-box', kind: 'ssh', host: '127.0.0.1', port: 22, user: 'root', createdAt: new Date().toISOString() };
+    const server: Server = { id: 'server_ssh_1', name: 'remote-box', kind: 'ssh', host: '127.0.0.1', port: 22, user: 'root', ...SERVER_DEFAULTS, createdAt: new Date().toISOString() };
     await store.servers.create(server);
     // The control plane's real targets: forServer is what refuses the SSH server.
     const targets = createTargets({ home, httpPort: 8080, caddyBin: 'caddy' } as ServeSettings);
@@ -130,7 +130,7 @@ describe('runner lifecycle', () => {
   });
 
   it('the reconciler ends a stale attempt on an SSH server (nothing to account for there)', async () => {
-    const server: Server = { id: 'server_ssh_2', name: 'remote-box-2', kind: 'ssh', host: '127.0.0.1', port: 22, user: 'root', createdAt: new Date().toISOString() };
+    const server: Server = { id: 'server_ssh_2', name: 'remote-box-2', kind: 'ssh', host: '127.0.0.1', port: 22, user: 'root', ...SERVER_DEFAULTS, createdAt: new Date().toISOString() };
     await store.servers.create(server);
     const d = await attempt('stale-ssh', server.id, server.name);
     await store.deployments.update(d.id, { status: 'running', currentPhase: 'execute', heartbeatAt: new Date(Date.now() - 3_600_000).toISOString() });

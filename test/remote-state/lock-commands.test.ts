@@ -57,7 +57,7 @@ beforeAll(async () => {
     now: () => new Date(),
     remoteState: { forServer: async () => rootAs('cp-operator') },
   } as unknown as OperationContext;
-  server = (await call('servers.register', { name: 'node-one', host: node.host, port: node.port, user: node.user })) as unknown as Server;
+  server = (await call('servers.register', { name: 'node-one', host: node.host, port: node.port, user: node.user, agent: true })) as unknown as Server;
 });
 
 afterAll(async () => {

@@ -71,8 +71,8 @@ describe('projects, environments, resources, servers', () => {
   });
 
   it('registers an SSH server', async () => {
-    const r = await runCli(['server', 'register', 'edge-1', '--host', '127.0.0.1', '--port', '2222', '--json'], plane.cliEnv);
+    const r = await runCli(['server', 'register', 'edge-1', '--host', '127.0.0.1', '--port', '2222', '--agent', '--json'], plane.cliEnv);
     expect(r.code).toBe(0);
-    expect(r.json()).toMatchObject({ kind: 'ssh', host: '127.0.0.1', port: 2222, user: 'root' });
+    expect(r.json()).toMatchObject({ kind: 'ssh', host: '127.0.0.1', port: 2222, user: 'root', auth: 'agent', hostKey: null, stateRoot: '/var/lib/berth', httpPort: 80 });
   });
 });

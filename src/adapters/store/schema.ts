@@ -41,6 +41,14 @@ export const servers = pgTable('servers', {
   host: text('host'),
   port: integer('port'),
   username: text('username'),
+  auth: text('auth'),
+  hostKey: text('host_key'),
+  stateRoot: text('state_root').notNull().default('/var/lib/berth'),
+  httpPort: integer('http_port').notNull().default(80),
+  baseDomain: text('base_domain'),
+  dockerSocket: text('docker_socket').notNull().default('/var/run/docker.sock'),
+  /** The private key and passphrase, sealed by the secret cipher (never in clear). */
+  sealedCredentials: text('sealed_credentials'),
   createdAt: ts('created_at').notNull(),
 });
 

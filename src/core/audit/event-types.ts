@@ -21,6 +21,7 @@ export const AUDIT_EVENT_TYPES = [
   'server.updated',
   'server.removed',
   'server.runtime-pruned',
+  'server.host-key-pinned',
   'node.joined',
   'node.removed',
   'remote-state.lock-recovered',

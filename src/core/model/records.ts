@@ -39,6 +39,15 @@ export interface Server {
   host: string | null;
   port: number | null;
   user: string | null;
+  /** How Berth authenticates to an SSH server; the key itself lives sealed, never on the record. */
+  auth: 'key' | 'agent' | null;
+  /** The pinned host key fingerprint (`SHA256:...`); null until the first connection pins it. */
+  hostKey: string | null;
+  stateRoot: string;
+  httpPort: number;
+  baseDomain: string | null;
+  /** The Docker Engine socket on the server. */
+  dockerSocket: string;
   createdAt: string;
 }
 
@@ -61,3 +70,13 @@ export interface AuditEventSummary {
   type: string;
   createdAt: string;
 }
+
+/** The fields a server has when registration names none (also what rows from before 0006 read back as). */
+export const SERVER_DEFAULTS = {
+  auth: null,
+  hostKey: null,
+  stateRoot: '/var/lib/berth',
+  httpPort: 80,
+  baseDomain: null,
+  dockerSocket: '/var/run/docker.sock',
+} as const satisfies Pick<Server, 'auth' | 'hostKey' | 'stateRoot' | 'httpPort' | 'baseDomain' | 'dockerSocket'>;

@@ -66,7 +66,7 @@ export const inspectRemoteStateLock = defineOperation({
     secondsUntilStale: z.number().nullable(),
     journalRecords: z.number(),
   }),
-  errors: ['server_not_found', 'server_unsupported', 'infra_error'],
+  errors: ['server_not_found', 'server_unsupported', 'infra_error', 'ssh_unreachable', 'ssh_auth_failed', 'ssh_host_key_mismatch'],
   destructive: false,
   http: { method: 'GET', path: '/api/remote-state/lock' },
   cli: { words: ['remote-state', 'lock', 'inspect'] },
@@ -91,7 +91,7 @@ export const recoverStaleRemoteStateLock = defineOperation({
     /** The remote-state work item of the recovery (null when there was no lock). */
     workId: z.string().nullable(),
   }),
-  errors: ['server_not_found', 'server_unsupported', 'infra_error', 'remote_state_lock_active'],
+  errors: ['server_not_found', 'server_unsupported', 'infra_error', 'remote_state_lock_active', 'ssh_unreachable', 'ssh_auth_failed', 'ssh_host_key_mismatch'],
   destructive: false,
   http: { method: 'POST', path: '/api/remote-state/lock/recover-stale' },
   cli: { words: ['remote-state', 'lock', 'recover-stale'] },

@@ -2,7 +2,9 @@ import { z } from 'zod';
 import { recordId } from '../id-input.js';
 import { BerthError, toBerthError } from '../../core/errors/berth-error.js';
 import type { ErrorCode } from '../../core/errors/catalogue.js';
+import type { Server } from '../../core/model/records.js';
 import type { OperationContext } from '../../ports/context.js';
+import type { ServerSession } from '../../ports/server-ssh.js';
 import type { TargetRuntime } from '../../ports/deploy-runtime.js';
 import { defineOperation } from '../operation.js';
 import { queryInt } from '../query-params.js';
@@ -13,7 +15,7 @@ import { serverOf, targetOf } from '../lookup.js';
 // asked, never started.
 
 const check = z.object({
-  name: z.enum(['engine', 'proxy-admin', 'proxy-edge', 'disk']),
+  name: z.enum(['engine', 'proxy-admin', 'proxy-edge', 'disk', 'tcp', 'host-key', 'auth', 'docker', 'state-root', 'proxy']),
   status: z.enum(['ok', 'failing', 'skipped']),
   detail: z.record(z.string(), z.unknown()),
   error: z.record(z.string(), z.unknown()).optional(),
@@ -63,6 +65,58 @@ async function checks(ctx: OperationContext, target: TargetRuntime, local: boole
   return [engine, admin, edge, disk];
 }
 
+type SshCheckName = 'tcp' | 'host-key' | 'auth' | 'docker' | 'state-root' | 'disk' | 'proxy';
+const SSH_CHECKS: SshCheckName[] = ['tcp', 'host-key', 'auth', 'docker', 'state-root', 'disk', 'proxy'];
+/** The check a connection error belongs to: the connector meets them in this order. */
+const CONNECT_STAGE: Record<string, SshCheckName> = { ssh_unreachable: 'tcp', ssh_host_key_mismatch: 'host-key', ssh_auth_failed: 'auth' };
+
+/** An SSH server's checks in order; after a failing one the rest are skipped (they depend on it). */
+async function sshChecks(ctx: OperationContext, server: Server, minFreeBytes: number): Promise<{ checks: Check[]; hostKey?: { fingerprint: string; pinnedNow: boolean } }> {
+  const out: Check[] = [];
+  const skipRest = (from: SshCheckName, reason: string) => {
+    for (const name of SSH_CHECKS.slice(SSH_CHECKS.indexOf(from))) out.push({ name, status: 'skipped', detail: { reason } } as Check);
+  };
+  let connected: ServerSession;
+  try {
+    connected = await ctx.ssh.connect(server);
+  } catch (err) {
+    const e = toBerthError(err, server.id);
+    const stage = CONNECT_STAGE[e.code] ?? 'tcp';
+    for (const name of SSH_CHECKS.slice(0, SSH_CHECKS.indexOf(stage))) out.push({ name, status: 'ok', detail: {} } as Check);
+    out.push({ name: stage, status: 'failing', detail: { ...e.details }, error: { ...e.toObject() } } as Check);
+    skipRest(SSH_CHECKS[SSH_CHECKS.indexOf(stage) + 1]!, `${stage} failed`);
+    return { checks: out };
+  }
+  const hostKey = { fingerprint: connected.fingerprint, pinnedNow: connected.pinnedNow };
+  out.push({ name: 'tcp', status: 'ok', detail: { host: server.host, port: server.port } });
+  out.push({ name: 'host-key', status: 'ok', detail: { ...hostKey } });
+  out.push({ name: 'auth', status: 'ok', detail: { user: server.user, auth: server.auth } });
+  const steps: [SshCheckName, ErrorCode, () => Promise<Record<string, unknown>>][] = [
+    ['docker', 'docker_error', async () => ({ socketPath: server.dockerSocket, ...(await ctx.ssh.engineVersion(connected.session, server.dockerSocket)) })],
+    ['state-root', 'infra_error', async () => {
+      await (await ctx.remoteState.forServer(server)).prepare();
+      return { stateRoot: server.stateRoot };
+    }],
+    ['disk', 'disk_space_low', async () => {
+      const d = await ctx.ssh.fsStats(connected.session, server.stateRoot);
+      const detail = { ...d, requiredBytes: minFreeBytes };
+      if (d.freeBytes < minFreeBytes) throw new BerthError('disk_space_low', 'The server is below the free-space threshold for a build.', { ...detail, reason: 'bytes' });
+      if (d.freeInodes < MIN_FREE_INODES) throw new BerthError('disk_space_low', 'The server is nearly out of inodes.', { ...detail, reason: 'inodes' });
+      return detail;
+    }],
+  ];
+  for (const [name, fallback, fn] of steps) {
+    const c = await run(name as Check['name'], fallback, fn);
+    out.push(c);
+    if (c.status === 'failing') {
+      skipRest(SSH_CHECKS[SSH_CHECKS.indexOf(name) + 1]!, `${name} failed`);
+      return { checks: out, hostKey };
+    }
+  }
+  out.push({ name: 'proxy', status: 'skipped', detail: { reason: 'the proxy on SSH servers is not built yet' } } as Check);
+  return { checks: out, hostKey };
+}
+
 export const serverTest = defineOperation({
   name: 'servers.test',
   kind: 'query',
@@ -71,13 +125,23 @@ export const serverTest = defineOperation({
     id: recordId,
     minFreeBytes: queryInt(0, Number.MAX_SAFE_INTEGER).optional().describe('free bytes the disk check requires (default 1 GiB, the build threshold)'),
   }),
-  output: z.object({ serverId: z.string(), ok: z.boolean(), checks: z.array(check) }),
+  output: z.object({
+    serverId: z.string(),
+    ok: z.boolean(),
+    checks: z.array(check),
+    /** SSH servers: the key the server presented, and whether this test pinned it (trust on first use). */
+    hostKey: z.object({ fingerprint: z.string(), pinnedNow: z.boolean() }).optional(),
+  }),
   errors: ['server_not_found'],
   destructive: false,
   http: { method: 'GET', path: '/api/servers/{id}/test' },
   cli: { words: ['server', 'test'], positionals: ['id'] },
   handler: async ({ id, minFreeBytes }, ctx) => {
     const server = await serverOf(ctx, id);
+    if (server.kind === 'ssh') {
+      const r = await sshChecks(ctx, server, minFreeBytes ?? DEFAULT_MIN_FREE_BYTES);
+      return { serverId: id, ok: r.checks.every((c) => c.status !== 'failing'), checks: r.checks, ...(r.hostKey ? { hostKey: r.hostKey } : {}) };
+    }
     let target: TargetRuntime;
     try {
       target = targetOf(ctx, server);

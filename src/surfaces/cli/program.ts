@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { Command } from 'commander';
 import { BerthError } from '../../core/errors/berth-error.js';
 import type { ErrorObject } from '../../core/errors/types.js';
@@ -80,9 +82,19 @@ export function inputFromArgs(op: Operation, positionals: string[], opts: Record
     const key = f.field.replace(/-([a-z])/g, (_m, c: string) => c.toUpperCase());
     const raw = opts[key];
     if (raw === true && f.kind === 'boolean') input[f.field] = true;
+    else if (typeof raw === 'string' && op.cli.files?.includes(f.field)) input[f.field] = fileText(raw, f.flag);
     else if (typeof raw === 'string') input[f.field] = convertValue(f.kind, raw);
   }
   return input;
+}
+
+/** A file option's text, read on this machine (the control plane may be elsewhere). */
+function fileText(path: string, flag: string): string {
+  try {
+    return readFileSync(resolve(path), 'utf8');
+  } catch {
+    throw new BerthError('source_unreadable', `The --${flag} file cannot be read.`, { location: resolve(path), field: flag, reason: 'unreadable' }, 'command-validation');
+  }
 }
 
 function addCommand(deps: CliDeps, group: Command, name: string, op: Operation, hidden: boolean): void {

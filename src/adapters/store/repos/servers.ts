@@ -12,13 +12,34 @@ const toServer = (r: typeof servers.$inferSelect): Server => ({
   host: r.host,
   port: r.port,
   user: r.username,
+  auth: (r.auth as Server['auth']) ?? null,
+  hostKey: r.hostKey,
+  stateRoot: r.stateRoot,
+  httpPort: r.httpPort,
+  baseDomain: r.baseDomain,
+  dockerSocket: r.dockerSocket,
   createdAt: isoRequired(r.createdAt),
 });
 
 export function serversRepo(db: Db): ServersRepo {
   return {
-    async create(s) {
-      await db.insert(servers).values({ id: s.id, name: s.name, kind: s.kind, host: s.host, port: s.port, username: s.user, createdAt: s.createdAt });
+    async create(s, sealedCredentials) {
+      await db.insert(servers).values({
+        id: s.id,
+        name: s.name,
+        kind: s.kind,
+        host: s.host,
+        port: s.port,
+        username: s.user,
+        auth: s.auth,
+        hostKey: s.hostKey,
+        stateRoot: s.stateRoot,
+        httpPort: s.httpPort,
+        baseDomain: s.baseDomain,
+        dockerSocket: s.dockerSocket,
+        sealedCredentials: sealedCredentials ?? null,
+        createdAt: s.createdAt,
+      });
     },
     async get(id) {
       const [row] = await db.select().from(servers).where(eq(servers.id, id));
@@ -30,6 +51,13 @@ export function serversRepo(db: Db): ServersRepo {
     },
     async list() {
       return (await db.select().from(servers).orderBy(asc(servers.id))).map(toServer);
+    },
+    async sealedCredentials(id) {
+      const [row] = await db.select({ sealed: servers.sealedCredentials }).from(servers).where(eq(servers.id, id));
+      return row?.sealed ?? null;
+    },
+    async setHostKey(id, hostKey) {
+      await db.update(servers).set({ hostKey }).where(eq(servers.id, id));
     },
   };
 }
