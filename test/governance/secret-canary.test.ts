@@ -1,5 +1,7 @@
+import { execFileSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
@@ -11,6 +13,7 @@ import { runCli } from '../support/cli.js';
 import { deploy, viaProxy, waitTerminal } from '../support/deploy.js';
 import { connectMcp } from '../support/mcp.js';
 import { call, isoAgo, isoIn, rawSql } from './support.js';
+import { testbedMissing, testServer } from '../support/testbed.js';
 
 // Acceptance (issue 5): a random secret goes through a deploy, a failure, a recovery, and every
 // listing, export, log, event stream, MCP call and CLI output; none of them contains it, nor does
@@ -18,6 +21,16 @@ import { call, isoAgo, isoIn, rawSql } from './support.js';
 
 const CANARY = `canary-${randomBytes(18).toString('hex')}`;
 const sha = createHash('sha256').update(CANARY).digest('hex');
+
+// A registered SSH server's private key (a real, random ed25519 key: a line of its body is the
+// canary) and its passphrase (issue 10): sealed in the store, never shown anywhere.
+const PASSPHRASE_CANARY = `pass-${randomBytes(18).toString('hex')}`;
+const keyDir = mkdtempSync(join(tmpdir(), 'berth-canary-key-'));
+const keyFile = join(keyDir, 'id_ed25519');
+execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', PASSPHRASE_CANARY, '-C', '', '-f', keyFile]);
+const KEY_CANARY = readFileSync(keyFile, 'utf8').split('\n')[2]!;
+const CANARIES = [CANARY, KEY_CANARY, PASSPHRASE_CANARY];
+const leaks = (text: string) => CANARIES.some((c) => text.includes(c));
 
 const server = `const http = require('http');
 const crypto = require('crypto');
@@ -63,6 +76,7 @@ describe('secret canary', () => {
     await mcp?.close();
     await plane?.close();
     restore.forEach((r) => r());
+    rmSync(keyDir, { recursive: true, force: true });
   });
 
   it('reaches the container and nothing else', { timeout: 400_000 }, async () => {
@@ -79,6 +93,20 @@ describe('secret canary', () => {
       expect(r.code).not.toBe(0);
       record(`cli secret set (error case ${args[4]})`, r.stdout + r.stderr);
     }
+
+    // An SSH server registered with the key file and its passphrase; its test reaches the node's sshd
+    // (testbed node 3, which refuses this key) or a closed port, so the key is unsealed and used.
+    const node = testbedMissing ? { host: '127.0.0.1', port: 1, user: 'berth' } : testServer(3);
+    const reg = await runCli(['server', 'register', 'canary-box', '--host', node.host, '--port', String(node.port), '--user', node.user, '--key', keyFile, '--passphrase', PASSPHRASE_CANARY, '--json'], plane.cliEnv);
+    expect(reg.json()).toMatchObject({ kind: 'ssh', auth: 'key' });
+    record('cli server register', reg.stdout + reg.stderr);
+    const sid = reg.json<{ id: string }>().id;
+    const badReg = await runCli(['server', 'register', 'canary-bad', '--host', node.host, '--key', keyFile, '--passphrase', PASSPHRASE_CANARY, '--host-key', 'SHA256:nope', '--json'], plane.cliEnv);
+    expect(badReg.code).not.toBe(0);
+    record('cli server register (error case)', badReg.stdout + badReg.stderr);
+    const tested = await runCli(['server', 'test', sid, '--json'], plane.cliEnv);
+    expect(tested.json<{ ok: boolean }>().ok).toBe(false);
+    record('cli server test', tested.stdout + tested.stderr);
 
     // Deploy: the container gets the value (it answers its sha256 through the proxy).
     const first = await deploy(plane, { name: 'canary', source, network: { internalPort: 3000 } });
@@ -103,6 +131,10 @@ describe('secret canary', () => {
 
     // Every query on every surface: MCP for all of them, with the ids they take.
     const deploymentIds = [first.id, failed.id, recovered.id];
+    for (const op of ['servers.show', 'servers.test', 'servers.list', 'audit-events.list']) {
+      const result = await mcp.callTool({ name: toolName(findOperation(op)!), arguments: op === 'servers.list' ? {} : op === 'audit-events.list' ? { aggregate: sid } : { id: sid } });
+      record(`mcp ${op} ${sid}`, JSON.stringify(result));
+    }
     const auditIds = (await call<{ items: { id: string }[] }>(plane, 'GET', `/api/audit-events?aggregate=${rid}`)).body.items.map((i) => i.id);
     const window = { from: isoAgo(3_600_000), to: isoIn(60_000) };
     const argsFor = (name: string): Record<string, unknown>[] => {
@@ -139,6 +171,11 @@ describe('secret canary', () => {
       ['deployments', 'list'],
       ...deploymentIds.flatMap((id) => [['deployments', 'show', id], ['deployments', 'events', id, '--follow'], ['work', 'show', id]]),
       ['work', 'list'],
+      ['server', 'show', sid],
+      ['server', 'list'],
+      ['server', 'test', sid],
+      ['audit-event', 'list', '--aggregate', sid],
+      ['audit-event', 'export', '--aggregate', sid, '--limit', '1000'],
       ['audit-event', 'list', '--aggregate', rid],
       ['audit-event', 'export', '--aggregate', rid, '--limit', '1000'],
       ['audit-event', 'export-global', '--from', window.from, '--to', window.to, '--limit', '100000', '--follow'],
@@ -156,8 +193,8 @@ describe('secret canary', () => {
     expect(listed.body.items.map((i) => i.name)).toEqual(['CANARY_SECRET']);
 
     expect(seen.length).toBeGreaterThan(100);
-    expect(seen.filter((s) => s.includes(CANARY)).map((s) => s.split('\n')[0])).toEqual([]);
-    expect(logged.filter((l) => l.includes(CANARY))).toEqual([]);
+    expect(seen.filter((s) => leaks(s)).map((s) => s.split('\n')[0])).toEqual([]);
+    expect(logged.filter((l) => leaks(l))).toEqual([]);
   });
 
   it('is not in the store at rest, nor in any file under the state directory', async () => {
@@ -169,12 +206,15 @@ describe('secret canary', () => {
       const tables = await rawSql<{ t: string }>(settings, "SELECT table_name AS t FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'");
       for (const { t } of tables) {
         const rows = await rawSql<{ r: string }>(settings, `SELECT x::text AS r FROM "${t}" x`);
-        if (rows.some((row) => row.r.includes(CANARY))) hits.push(t);
+        if (rows.some((row) => leaks(row.r))) hits.push(t);
       }
       expect(tables.length).toBeGreaterThan(10);
     }
-    const needle = Buffer.from(CANARY);
-    for (const f of filesUnder(settings.home)) if (readFileSync(f).includes(needle)) hits.push(f);
+    const needles = CANARIES.map((c) => Buffer.from(c));
+    for (const f of filesUnder(settings.home)) {
+      const bytes = readFileSync(f);
+      if (needles.some((n) => bytes.includes(n))) hits.push(f);
+    }
     expect(hits).toEqual([]);
     const sealed = settings.databaseUrl ? undefined : filesUnder(settings.home).some((f) => f.endsWith('secret.key'));
     if (sealed !== undefined) expect(sealed).toBe(true);
