@@ -5,7 +5,7 @@ import { SftpStateRoot } from '../adapters/remote-state/sftp-state-root.js';
 import { BerthError } from '../core/errors/berth-error.js';
 import type { Server } from '../core/model/records.js';
 import { DEFAULT_STATE_ROOT } from '../core/remote-state/root.js';
-import type { RemoteStateRoots } from '../ports/remote-state.js';
+import type { RemoteStateRoot, RemoteStateRoots } from '../ports/remote-state.js';
 import type { SshSession } from '../ports/ssh.js';
 
 /** This control plane's id on the locks and journal lines it writes: its machine and its home. */
@@ -23,6 +23,7 @@ export interface RemoteStateWiring {
 
 export function createRemoteStateRoots(w: RemoteStateWiring): RemoteStateRoots {
   const owner = controlPlaneId(w.home);
+  const roots = new Map<string, { sftp: unknown; root: RemoteStateRoot }>();
   return {
     async forServer(server) {
       if (server.kind !== 'ssh' || !server.host) {
@@ -30,7 +31,16 @@ export function createRemoteStateRoots(w: RemoteStateWiring): RemoteStateRoots {
       }
       if (!w.sessionFor) return remoteStateUnwired(server);
       const session = await w.sessionFor(server);
-      return new SftpStateRoot({ sftp: await session.sftp(), host: server.host, port: server.port ?? 22, stateRoot: w.stateRootOf?.(server) ?? DEFAULT_STATE_ROOT, owner, ownerHost: hostname() });
+      const sftp = await session.sftp();
+      const stateRoot = w.stateRootOf?.(server) ?? DEFAULT_STATE_ROOT;
+      // One state root per server and SFTP channel: its prepare runs once, so concurrent callers
+      // (two `server test`s of a fresh server) do not race creating the same directories.
+      const key = `${server.id}\0${stateRoot}`;
+      const cached = roots.get(key);
+      if (cached && cached.sftp === sftp) return cached.root;
+      const root = new SftpStateRoot({ sftp, host: server.host, port: server.port ?? 22, stateRoot, owner, ownerHost: hostname() });
+      roots.set(key, { sftp, root });
+      return root;
     },
   };
 }

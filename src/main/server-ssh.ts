@@ -23,6 +23,8 @@ export interface ServerSshWiring {
 }
 
 export function createServerSsh(w: ServerSshWiring): ServerSsh {
+  /** Host keys this process accepted on first use, by server id. */
+  const firstUsed = new Map<string, string>();
   async function targetOf(server: Server): Promise<SshTarget> {
     if (server.kind !== 'ssh' || !server.host) {
       throw new BerthError('server_unsupported', 'Only SSH servers are reached over SSH.', { serverId: server.id, serverKind: server.kind, supportedKinds: ['ssh'] });
@@ -46,6 +48,15 @@ export function createServerSsh(w: ServerSshWiring): ServerSsh {
       // Re-read: another call may have pinned the key since the caller loaded the record.
       const current = (await w.store.servers.get(server.id)) ?? server;
       const target = await targetOf(current);
+      // A key this process trusted on first use stays out of the target: the pooled connection
+      // keeps its identity (a changed target would replace it under the callers using it). The
+      // connector itself holds the accepted key for reconnects; only that key is accepted again.
+      const trusted = firstUsed.get(current.id);
+      if (trusted && trusted === current.hostKey) {
+        delete target.hostKey;
+        const session = await w.connector.session(target, { onFirstHostKey: (fingerprint) => fingerprint === trusted });
+        return { session, fingerprint: session.hostKey, pinnedNow: false };
+      }
       let firstUse: string | undefined;
       const session = await w.connector.session(target, {
         onFirstHostKey: (fingerprint) => {
@@ -53,13 +64,21 @@ export function createServerSsh(w: ServerSshWiring): ServerSsh {
           return true;
         },
       });
+      if (firstUse) firstUsed.set(current.id, firstUse);
       if (firstUse && !current.hostKey) {
         const fingerprint = firstUse;
-        await w.store.transaction(async (tx) => {
-          await tx.servers.setHostKey(current.id, fingerprint);
+        const pinned = await w.store.transaction(async (tx) => {
+          // Two first connections at once: the first pin wins; the other must have seen the same key.
+          if (!(await tx.servers.pinFirstHostKey(current.id, fingerprint))) return false;
           await tx.audit.append({ type: 'server.host-key-pinned', aggregateType: 'server', aggregateId: current.id, actor: SYSTEM, payload: { id: current.id, hostKey: fingerprint, firstUse: true } });
+          return true;
         });
-        return { session, fingerprint, pinnedNow: true };
+        if (pinned) return { session, fingerprint, pinnedNow: true };
+        const expected = (await w.store.servers.get(current.id))?.hostKey;
+        if (expected && expected !== fingerprint) {
+          w.connector.drop(current.id);
+          throw new BerthError('ssh_host_key_mismatch', 'The server presented a host key other than the pinned one.', { host: current.host, port: current.port ?? 22, expected, presented: fingerprint });
+        }
       }
       return { session, fingerprint: session.hostKey, pinnedNow: false };
     },
@@ -75,6 +94,7 @@ export function createServerSsh(w: ServerSshWiring): ServerSsh {
       return { path, freeBytes: n('bavail') * unit, totalBytes: n('blocks') * unit, freeInodes: n('favail'), totalInodes: n('files') };
     },
     drop(serverId) {
+      firstUsed.delete(serverId);
       w.connector.drop(serverId);
     },
   };

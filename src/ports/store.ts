@@ -50,6 +50,8 @@ export interface ServersRepo {
   get(id: string): Promise<Server | undefined>;
   sealedCredentials(id: string): Promise<string | null>;
   setHostKey(id: string, hostKey: string): Promise<void>;
+  /** Pins a first-use key only while none is pinned; false when another caller pinned first. */
+  pinFirstHostKey(id: string, hostKey: string): Promise<boolean>;
   findByName(name: string): Promise<Server | undefined>;
   list(): Promise<Server[]>;
 }

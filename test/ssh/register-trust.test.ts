@@ -95,6 +95,16 @@ describe.skipIf(testbedMissing)('server register and trust (testbed node 3)', ()
     expect(again.hostKey).toEqual({ fingerprint: node.hostKeyFingerprint, pinnedNow: false });
   });
 
+  it('two first tests at once: both pass, one of them pinned, audited once', { timeout: 90_000 }, async () => {
+    const s = await register([]);
+    const both = await Promise.all([serverTest(s.id), serverTest(s.id)]);
+    expect(both.map((t) => t.checks.filter((c) => c.status === 'failing'))).toEqual([[], []]);
+    expect(both.map((t) => t.ok)).toEqual([true, true]);
+    expect(both.map((t) => t.hostKey!.pinnedNow).sort()).toEqual([false, true]);
+    const audit = (await call<{ items: { type: string }[] }>(plane, 'GET', `/api/audit-events?aggregate=${s.id}`)).body.items.map((i) => i.type);
+    expect(audit).toEqual(['server.registered', 'server.host-key-pinned']);
+  });
+
   it('with a wrong host key: host-key is ssh_host_key_mismatch, the rest skipped, nothing created on the node; a confirmed re-pin fixes it', { timeout: 90_000 }, async () => {
     const wrong = `SHA256:${'A'.repeat(43)}`;
     const s = await register(['--host-key', wrong]);

@@ -680,7 +680,7 @@ export const CATALOGUE = {
     detailKeys: ['host', 'port', 'expected', 'presented'],
     remedies: [
       { title: "Compare details.presented with the server's own key (ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub, run on the server's console)", safeByDefault: true },
-      { title: 'Only when they match: pin the new key for the server explicitly; until then nothing runs there', safeByDefault: false },
+      { title: 'Only when they match: pin the new key explicitly (berth server pin-host-key ID --host-key PRESENTED --confirm ID); until then nothing runs there', safeByDefault: false },
     ],
   },
 } satisfies Record<string, CodeSpec>;

@@ -1,4 +1,4 @@
-import { asc, eq } from 'drizzle-orm';
+import { and, asc, eq, isNull } from 'drizzle-orm';
 import type { Server } from '../../../core/model/records.js';
 import type { ServersRepo } from '../../../ports/store.js';
 import type { Db } from '../db.js';
@@ -58,6 +58,10 @@ export function serversRepo(db: Db): ServersRepo {
     },
     async setHostKey(id, hostKey) {
       await db.update(servers).set({ hostKey }).where(eq(servers.id, id));
+    },
+    async pinFirstHostKey(id, hostKey) {
+      const rows = await db.update(servers).set({ hostKey }).where(and(eq(servers.id, id), isNull(servers.hostKey))).returning({ id: servers.id });
+      return rows.length > 0;
     },
   };
 }
