@@ -69,8 +69,10 @@ start_dockerd() {
   node_rules "$n"
   if ! alive "$run/docker.pid"; then
     wait_containerd "$n"
+    # --live-restore: a dockerd that has a default address pool and restarts without it deletes
+    # the host's docker0 (the main engine's default bridge, which its builds' RUN steps use).
     (nohup dockerd --data-root "$(node_dir "$n")/docker" --exec-root "$run/exec" --pidfile "$run/docker.pid" \
-      -H "unix://$sock" --bridge "br-node$n" --iptables=false --ip-masq=false \
+      -H "unix://$sock" --bridge "br-node$n" --iptables=false --ip-masq=false --live-restore \
       --default-address-pool "base=$(node_pool "$n"),size=24" >>"$run/dockerd.log" 2>&1 &)
   fi
   for _ in $(seq 1 240); do dk "$n" version >/dev/null 2>&1 && break; sleep 0.25; done
