@@ -1,28 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import pg from 'pg';
 import { openStore } from '../../src/adapters/store/open-store.js';
 import { redeployProblems } from '../../src/core/recovery/profile-check.js';
-import { freshStore, testStoreKind, type TestStoreSettings } from '../support/store.js';
+import { freshStore, rawExec, testStoreKind } from '../support/store.js';
 
 // A state store written before build profiles existed: 0005_build_profile.sql adds the column on
 // the next start, and every existing resource reads back with the profile's defaults.
 
 const MIGRATION = '0005_build_profile.sql';
-
-/** Runs statements on the store's database directly, as the Berth of before would have left it. */
-async function rawExec(settings: TestStoreSettings, statements: string[]): Promise<void> {
-  if (testStoreKind() === 'postgres') {
-    const client = new pg.Client({ connectionString: settings.databaseUrl });
-    await client.connect();
-    for (const s of statements) await client.query(s);
-    await client.end();
-    return;
-  }
-  const { PGlite } = await import('@electric-sql/pglite');
-  const db = await PGlite.create(`${settings.home}/pgdata`);
-  for (const s of statements) await db.exec(s);
-  await db.close();
-}
 
 describe(`migration ${MIGRATION} (${testStoreKind()})`, () => {
   it('a resource row from before the build column reads back with the default build profile', async () => {

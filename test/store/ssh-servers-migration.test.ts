@@ -1,26 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import pg from 'pg';
 import { openStore } from '../../src/adapters/store/open-store.js';
-import { freshStore, testStoreKind, type TestStoreSettings } from '../support/store.js';
+import { freshStore, rawExec, testStoreKind } from '../support/store.js';
 
 // A state store written before SSH servers had credentials and settings: 0006_ssh_servers.sql adds
 // the columns on the next start, and every existing server reads back with the defaults.
 
 const MIGRATION = '0006_ssh_servers.sql';
-
-async function rawExec(settings: TestStoreSettings, statements: string[]): Promise<void> {
-  if (testStoreKind() === 'postgres') {
-    const client = new pg.Client({ connectionString: settings.databaseUrl });
-    await client.connect();
-    for (const s of statements) await client.query(s);
-    await client.end();
-    return;
-  }
-  const { PGlite } = await import('@electric-sql/pglite');
-  const db = await PGlite.create(`${settings.home}/pgdata`);
-  for (const s of statements) await db.exec(s);
-  await db.close();
-}
 
 describe(`migration ${MIGRATION} (${testStoreKind()})`, () => {
   it('a server row from before reads back with the defaults and no credentials', async () => {

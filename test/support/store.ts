@@ -30,3 +30,18 @@ export async function freshStore(): Promise<TestStoreSettings> {
   await admin.end();
   return { home, databaseUrl: withDatabase(url, name) };
 }
+
+/** Runs statements on a store's database directly, as an earlier Berth would have left it (migration tests). */
+export async function rawExec(settings: TestStoreSettings, statements: string[]): Promise<void> {
+  if (testStoreKind() === 'postgres') {
+    const client = new pg.Client({ connectionString: settings.databaseUrl });
+    await client.connect();
+    for (const s of statements) await client.query(s);
+    await client.end();
+    return;
+  }
+  const { PGlite } = await import('@electric-sql/pglite');
+  const db = await PGlite.create(`${settings.home}/pgdata`);
+  for (const s of statements) await db.exec(s);
+  await db.close();
+}
