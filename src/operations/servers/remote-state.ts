@@ -50,6 +50,9 @@ async function serverFrom(ctx: OperationContext, input: { server?: string | unde
   return byHost[0]!;
 }
 
+/** What reaching a server's state root can answer: the server lookup, SSH, and the root itself. */
+const REACH_STATE_ROOT_ERRORS = ['server_not_found', 'server_unsupported', 'infra_error', 'ssh_unreachable', 'ssh_auth_failed', 'ssh_host_key_mismatch'] as const;
+
 export const inspectRemoteStateLock = defineOperation({
   name: 'remote-state.lock-inspect',
   kind: 'query',
@@ -66,7 +69,7 @@ export const inspectRemoteStateLock = defineOperation({
     secondsUntilStale: z.number().nullable(),
     journalRecords: z.number(),
   }),
-  errors: ['server_not_found', 'server_unsupported', 'infra_error', 'ssh_unreachable', 'ssh_auth_failed', 'ssh_host_key_mismatch'],
+  errors: [...REACH_STATE_ROOT_ERRORS],
   destructive: false,
   http: { method: 'GET', path: '/api/remote-state/lock' },
   cli: { words: ['remote-state', 'lock', 'inspect'] },
@@ -91,7 +94,7 @@ export const recoverStaleRemoteStateLock = defineOperation({
     /** The remote-state work item of the recovery (null when there was no lock). */
     workId: z.string().nullable(),
   }),
-  errors: ['server_not_found', 'server_unsupported', 'infra_error', 'remote_state_lock_active', 'ssh_unreachable', 'ssh_auth_failed', 'ssh_host_key_mismatch'],
+  errors: [...REACH_STATE_ROOT_ERRORS, 'remote_state_lock_active'],
   destructive: false,
   http: { method: 'POST', path: '/api/remote-state/lock/recover-stale' },
   cli: { words: ['remote-state', 'lock', 'recover-stale'] },
