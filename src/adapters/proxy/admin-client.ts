@@ -1,4 +1,4 @@
-import { request } from 'node:http';
+import { request, type Agent } from 'node:http';
 import { BerthError } from '../../core/errors/berth-error.js';
 
 // Caddy's admin API over its unix socket (never a TCP port: only this user can reconfigure the
@@ -11,8 +11,20 @@ export interface AdminResponse {
   error?: string;
 }
 
+export interface CaddyAdminOptions {
+  /**
+   * Opens each connection instead of this host's socket (a server's socket through SSH:
+   * ForwardedSocketAgent); it must not keep connections alive, for the reason below.
+   */
+  agent?: Agent;
+}
+
 export class CaddyAdmin {
-  constructor(readonly socketPath: string) {}
+  constructor(
+    /** The admin socket's path where Caddy runs (on this host, or on the server for an agent). */
+    readonly socketPath: string,
+    private readonly opts: CaddyAdminOptions = {},
+  ) {}
 
   /** How errors name this endpoint (the form Caddy's `admin.listen` uses). */
   get adminUrl(): string {
@@ -24,10 +36,9 @@ export class CaddyAdmin {
     return new Promise((resolve, reject) => {
       const req = request(
         {
-          socketPath: this.socketPath,
           // A fresh connection per call: Node 20 keeps sockets alive by default, and Caddy closing
           // an idle admin connection while the next call reuses it is an EPIPE/ECONNRESET.
-          agent: false,
+          ...(this.opts.agent ? { agent: this.opts.agent } : { socketPath: this.socketPath, agent: false }),
           method,
           path,
           // Caddy 2.6 only accepts an empty Host on a unix-socket admin endpoint.

@@ -4,11 +4,12 @@ import { join } from 'node:path';
 import { BerthError } from '../../core/errors/berth-error.js';
 import type { ProbeResult } from '../../ports/diagnostics.js';
 import type { EdgeProxy, ObservedRoute, RouteSpec } from '../../ports/edge-proxy.js';
-import { caddyRoute, edgeConfig, invalidRoute, observedRoute, ROUTES_ID, sameConfig, sameRoute, switchConfig } from './caddy-config.js';
+import { edgeConfig, invalidRoute, switchConfig } from './caddy-config.js';
 import { CaddyProcess } from './caddy-process.js';
 import { classifyListeners, describeListeners, listenersOn, portBindable, type ClassifiedListener, type PortListener } from './port-listeners.js';
 import { withProxyLock } from './proxy-lock.js';
 import { RouteFile } from './route-file.js';
+import { CHANGE_TIMEOUT_MS, reconcileConfig, routeFailed, SwitchRoutes, type DesiredRoutes } from './switch-routes.js';
 
 // The edge proxy of one target as two Caddy processes (see caddy-config.ts for why two): the
 // EDGE's config is written once; deploys change only the SWITCH, through its admin API.
@@ -49,6 +50,8 @@ export class CaddyEdgeProxy implements EdgeProxy {
   private readonly switch: CaddyProcess;
   private readonly routes: RouteFile;
   private readonly lockFile: string;
+  private readonly switchRoutes: SwitchRoutes;
+  private readonly desiredRoutes: DesiredRoutes;
   /** Adopted processes are checked once against the desired config (an upgrade, a crash mid-change). */
   private reconciled = false;
 
@@ -64,6 +67,9 @@ export class CaddyEdgeProxy implements EdgeProxy {
     this.switch = new CaddyProcess({ ...proc, name: 'switch' });
     this.routes = new RouteFile(join(this.dir, 'routes.json'));
     this.lockFile = join(this.dir, 'proxy.lock');
+    this.switchRoutes = new SwitchRoutes(this.switch.admin, (reason) => this.switch.unavailable(reason));
+    const routes = this.routes;
+    this.desiredRoutes = { upsert: async (r) => routes.upsert(r), remove: async (id) => routes.remove(id) };
   }
 
   httpPort(): number {
@@ -80,31 +86,14 @@ export class CaddyEdgeProxy implements EdgeProxy {
     if (invalid) throw routeFailed(route.id, invalid);
     await this.locked(async () => {
       await this.ensureRunningLocked();
-      const live = await this.liveRoutes();
-      const clash = live.find((r) => r.id !== route.id && r.hosts.some((h) => route.hosts.includes(h)));
-      if (clash) throw routeFailed(route.id, `host already routed by ${clash.id}`);
-      // Desired state first, so a crash after Caddy took the change still restarts with it.
-      const previous = this.routes.upsert(route);
-      try {
-        const current = live.find((r) => r.id === route.id);
-        if (!current) await this.change(route.id, 'POST', `/id/${ROUTES_ID}/routes`, caddyRoute(route));
-        else if (!sameRoute(current, route)) await this.change(route.id, 'PATCH', `/id/${route.id}`, caddyRoute(route));
-        const observed = await this.switch.admin.call('GET', `/id/${route.id}`);
-        const seen = observed.status === 200 ? observedRoute(observed.body) : undefined;
-        if (!seen || !sameRoute(seen, route)) throw routeFailed(route.id, 'route not observed after apply');
-      } catch (err) {
-        if (previous) this.routes.upsert(previous);
-        else this.routes.remove(route.id);
-        throw err;
-      }
+      await this.switchRoutes.apply(route, this.desiredRoutes);
     });
   }
 
   async removeRoute(id: string): Promise<void> {
     await this.locked(async () => {
       await this.ensureRunningLocked();
-      this.routes.remove(id);
-      if ((await this.liveRoutes()).some((r) => r.id === id)) await this.change(id, 'DELETE', `/id/${id}`);
+      await this.switchRoutes.remove(id, this.desiredRoutes);
     });
   }
 
@@ -239,30 +228,11 @@ export class CaddyEdgeProxy implements EdgeProxy {
     return { ok: false, detail, reason: `port ${this.port} is also bound by ${named.join(', ')}` };
   }
 
-  /** Loads the desired config into an adopted process only when it differs (a load is a reload). */
   private async reconcile(proc: CaddyProcess, desired: Record<string, unknown>): Promise<void> {
-    const live = await proc.admin.call('GET', '/config/');
-    if (live.status === 200 && sameConfig(live.body, desired)) return;
-    const res = await proc.admin.call('POST', '/load', desired, CHANGE_TIMEOUT_MS);
-    if (res.status !== 200) throw proc.unavailable(`config rejected (${res.status}): ${res.error ?? ''}`);
+    await reconcileConfig(proc.admin, desired, (reason) => proc.unavailable(reason));
   }
 
-  private async change(routeId: string, method: string, path: string, body?: unknown): Promise<void> {
-    // Caddy answers once the new config serves (the old one drains in the background).
-    const res = await this.switch.admin.call(method, path, body, CHANGE_TIMEOUT_MS);
-    if (res.status !== 200) throw routeFailed(routeId, `caddy answered ${res.status}: ${res.error ?? ''}`);
-  }
-
-  private async liveRoutes(): Promise<ObservedRoute[]> {
-    const res = await this.switch.admin.call('GET', `/id/${ROUTES_ID}/routes`);
-    if (res.status === 200 && res.body == null) return [];
-    if (res.status !== 200 || !Array.isArray(res.body)) throw this.switch.unavailable(`switch config is not Berth's (${res.status})`);
-    return res.body.map(observedRoute).filter((r): r is ObservedRoute => r !== undefined);
+  private liveRoutes(): Promise<ObservedRoute[]> {
+    return this.switchRoutes.live();
   }
 }
-
-/** A config change normally takes tens of milliseconds; this only bounds a wedged Caddy. */
-const CHANGE_TIMEOUT_MS = 30_000;
-
-const routeFailed = (routeId: string, reason: string) =>
-  new BerthError('proxy_route_failed', 'The proxy route could not be applied or observed.', { routeId, reason });
