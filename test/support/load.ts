@@ -11,13 +11,13 @@ export interface LoadReport {
  * Constant HTTP/1.1 keep-alive load against a generated URL through the edge proxy, the way
  * real clients hold pooled connections. Any connection error or 5xx is a failed request.
  */
-export function startLoad(port: number, host: string, concurrency = 4): { stop(): Promise<LoadReport> } {
+export function startLoad(port: number, host: string, concurrency = 4, address = '127.0.0.1'): { stop(): Promise<LoadReport> } {
   const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
   const report: LoadReport = { ok: 0, failed: 0, failures: [], bodies: new Map() };
   let running = true;
   const one = () =>
     new Promise<void>((resolve) => {
-      const req = request({ host: '127.0.0.1', port, path: '/', headers: { host }, agent }, (res) => {
+      const req = request({ host: address, port, path: '/', headers: { host }, agent }, (res) => {
         let body = '';
         res.on('data', (d: Buffer) => (body += d.toString()));
         res.on('end', () => {
