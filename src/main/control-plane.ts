@@ -73,13 +73,16 @@ export async function startControlPlane(settings: ServeSettings, opts: StartOpti
   try {
     const localServer = await store.transaction((tx) => ensureLocalServer(tx, SYSTEM, new Date()));
     const token = await localToken(store, settings.home);
-    const targets = createTargets(settings);
     const log = (msg: string, err?: unknown) => console.error(`[berth] ${msg}`, err ?? '');
+    const secrets = createSecretCipher({ home: settings.home, key: settings.secretKey });
+    const connector = createSshConnector();
+    const ssh = createServerSsh({ store, secrets, connector, ...(process.env.SSH_AUTH_SOCK ? { agentSocket: process.env.SSH_AUTH_SOCK } : {}) });
+    const remoteState = createRemoteStateRoots({ home: settings.home, sessionFor: async (server) => (await ssh.connect(server)).session, stateRootOf: (server) => server.stateRoot });
+    const targets = createTargets(settings, { ssh, remoteState });
     const sources = createSourceReader();
     const planner = createPlanner({ edgePorts: edgePorts(settings.httpPort) });
     const workRoot = workRootOf(settings.home);
     const uploads = createUploadStore({ workRoot, maxBytes: settings.uploads.maxBytes, ttlMs: settings.uploads.ttlSeconds * 1000 });
-    const secrets = createSecretCipher({ home: settings.home, key: settings.secretKey });
     const runner = new DeploymentRunner({
       store,
       secrets: createSecretResolver(store.resourceSecrets, secrets),
@@ -100,9 +103,6 @@ export async function startControlPlane(settings: ServeSettings, opts: StartOpti
     sweepUploads();
     const uploadSweep = setInterval(sweepUploads, Math.max(60_000, settings.uploads.ttlSeconds * 250)).unref();
     const stopReconciler = startReconciler({ store, targets, runner, staleAfterSeconds: settings.engine.staleAfterSeconds, log }, settings.engine.reconcileEveryMs);
-    const connector = createSshConnector();
-    const ssh = createServerSsh({ store, secrets, connector, ...(process.env.SSH_AUTH_SOCK ? { agentSocket: process.env.SSH_AUTH_SOCK } : {}) });
-    const remoteState = createRemoteStateRoots({ home: settings.home, sessionFor: async (server) => (await ssh.connect(server)).session, stateRootOf: (server) => server.stateRoot });
     const context = (actor: Actor): OperationContext => ({
       store,
       actor,

@@ -2,6 +2,7 @@ import { dockerEnvOf, type DockerEnv } from '../adapters/docker/engine.js';
 import { DEFAULT_UPLOAD_MAX_BYTES, DEFAULT_UPLOAD_TTL_MS } from '../adapters/sources/index.js';
 import { readFileSync } from 'node:fs';
 import { DEFAULT_ENGINE_SETTINGS, type EngineSettings, type HostTrust } from '../engine/deployments/settings.js';
+import { LOCK_DEFAULTS } from '../core/remote-state/lock.js';
 import { berthHome } from '../surfaces/client/state-file.js';
 
 const num = (v: string | undefined, fallback: number) => (v !== undefined && v !== '' && Number.isFinite(Number(v)) ? Number(v) : fallback);
@@ -37,6 +38,12 @@ export interface ServeSettings {
     /** Handed to dependency installs; absent when BERTH_BUILD_HOST_TRUST=0. */
     hostTrust?: HostTrust;
   };
+  /**
+   * An SSH server's state-root lock as deploys and prunes take it: how long one waits for a held
+   * lock (BERTH_REMOTE_LOCK_WAIT_SECONDS; a deploy holds it through its build, so minutes), and
+   * how long a heartbeat may age before the lock is stale (BERTH_REMOTE_LOCK_STALE_SECONDS).
+   */
+  remoteLock: { waitSeconds: number; staleAfterSeconds: number };
   /** BERTH_IMAGE_REGISTRY: node base images come from `<registry>/library/node:<major>-bookworm-slim`. */
   imageRegistry?: { registry: string; digests: Record<number, string>; cacheDir?: string };
 }
@@ -67,6 +74,7 @@ export function serveSettings(env: NodeJS.ProcessEnv, flags: { listen?: string; 
       deadlines: { ...DEFAULT_ENGINE_SETTINGS.deadlines, ...stepDeadlines(env.BERTH_STEP_DEADLINES) },
       ...(env.BERTH_BUILD_HOST_TRUST === '0' || env.BERTH_BUILD_HOST_TRUST === 'false' ? {} : { hostTrust: hostTrustOf(env) }),
     },
+    remoteLock: { waitSeconds: num(env.BERTH_REMOTE_LOCK_WAIT_SECONDS, 600), staleAfterSeconds: num(env.BERTH_REMOTE_LOCK_STALE_SECONDS, LOCK_DEFAULTS.staleAfterSeconds) },
     ...(env.BERTH_IMAGE_REGISTRY ? { imageRegistry: imageRegistryOf(env, env.BERTH_IMAGE_REGISTRY) } : {}),
   };
 }

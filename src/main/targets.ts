@@ -1,58 +1,53 @@
 import { join } from 'node:path';
-import { ensureBaseImages } from '../adapters/docker/base-images.js';
 import { rootfsCacheDir } from '../adapters/docker/debian-rootfs.js';
 import { createDockerEngine, type DockerEngine } from '../adapters/docker/docker-engine.js';
+import { httpProber } from '../adapters/http/prober.js';
 import { CaddyEdgeProxy } from '../adapters/proxy/caddy-edge-proxy.js';
 import { BerthError } from '../core/errors/berth-error.js';
 import type { Server } from '../core/model/records.js';
-import { baseImageNames, type BaseImageName } from '../core/plan/base-images.js';
 import type { Targets, TargetRuntime } from '../ports/deploy-runtime.js';
+import type { RemoteStateRoots } from '../ports/remote-state.js';
+import type { ServerSsh } from '../ports/server-ssh.js';
+import { basePreparer, type BaseImageSource } from './base-image-preparer.js';
 import type { ServeSettings } from './settings.js';
+import { sshTargetRuntime } from './ssh-target.js';
 
-/** The local target: this machine's Docker engine and Berth's managed Caddy pair. */
+/** The local target (this machine's Docker engine and Berth's managed Caddy pair), and SSH servers. */
 export interface LocalTargets extends Targets {
   local: { engine: DockerEngine; proxy: CaddyEdgeProxy; runtime: TargetRuntime };
 }
 
-export function createTargets(settings: ServeSettings): LocalTargets {
+/** How SSH servers are reached; without it only the local server is a target. */
+export interface SshReach {
+  ssh: ServerSsh;
+  remoteState: RemoteStateRoots;
+}
+
+export function createTargets(settings: ServeSettings, reach?: SshReach): LocalTargets {
   const engine = createDockerEngine({ env: settings.dockerEnv });
   const proxy = new CaddyEdgeProxy({
     home: settings.home,
     httpPort: settings.httpPort,
     caddyBin: settings.caddyBin,
   });
-  const registry = settings.imageRegistry ? { ...settings.imageRegistry, cacheDir: settings.imageRegistry.cacheDir ?? rootfsCacheDir() } : undefined;
-  // Per name: a deploy needing node:18 does not wait for (or retry) the static image.
-  const baseImages = new Map<BaseImageName, Promise<unknown>>();
-  const prepare = (name: BaseImageName): Promise<unknown> => {
-    let pending = baseImages.get(name);
-    if (!pending) {
-      pending = ensureBaseImages(engine, { only: [name], ...(registry ? { registry } : {}) }).catch((err: unknown) => {
-        baseImages.delete(name);
-        throw err;
-      });
-      baseImages.set(name, pending);
-    }
-    return pending;
-  };
-  const runtime: TargetRuntime = {
-    provider: 'local-docker',
-    engine,
-    proxy,
-    // Once per image and control plane; a failed one is retried by the next deploy.
-    prepareBaseImages: async (names = baseImageNames(process.version)) => {
-      const results = await Promise.allSettled(names.map(prepare));
-      const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-      if (failed) throw failed.reason;
-    },
-  };
+  const source: BaseImageSource = settings.imageRegistry ? { registry: { ...settings.imageRegistry, cacheDir: settings.imageRegistry.cacheDir ?? rootfsCacheDir() } } : {};
+  const runtime: TargetRuntime = { provider: 'local-docker', engine, proxy, prober: httpProber, edgeHost: '127.0.0.1', prepareBaseImages: basePreparer(engine, source) };
+  // One runtime per server record as it is now: a re-pinned key or a new port makes a new one.
+  const remote = new Map<string, TargetRuntime>();
   return {
     local: { engine, proxy, runtime },
     forServer(server: Server): TargetRuntime {
-      if (server.kind !== 'local') {
-        throw new BerthError('server_unsupported', 'This control plane can deploy to the local server only: SSH targets are not available yet.', { serverId: server.id, serverKind: server.kind, supportedKinds: ['local'] });
+      if (server.kind === 'local') return runtime;
+      if (!reach || !server.host) {
+        throw new BerthError('server_unsupported', 'This control plane cannot reach SSH servers.', { serverId: server.id, serverKind: server.kind, supportedKinds: ['local'] });
       }
-      return runtime;
+      const key = JSON.stringify([server.id, server.host, server.port, server.user, server.hostKey, server.stateRoot, server.httpPort, server.baseDomain, server.dockerSocket]);
+      let found = remote.get(key);
+      if (!found) {
+        found = sshTargetRuntime(server, { ...reach, localEngine: engine, baseImages: source, lock: settings.remoteLock });
+        remote.set(key, found);
+      }
+      return found;
     },
   };
 }

@@ -33,6 +33,11 @@ export interface EdgeProxy {
   /** The port clients reach (generated URLs use it). */
   httpPort(): number;
   /**
+   * Whether the proxy was ever set up on its target (its containers exist, running or not), for a
+   * target where the first deploy sets it up (an SSH server). Reads only.
+   */
+  installed?(): Promise<boolean>;
+  /**
    * Stops the proxy processes (they outlive the control plane otherwise); routes are kept for
    * the next start. Returns the pids that were running.
    */

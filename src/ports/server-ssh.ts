@@ -29,7 +29,7 @@ export interface ServerSsh {
   /** The Docker Engine's version through the session's forwarded socket. */
   engineVersion(session: SshSession, socketPath: string): Promise<{ version: string; apiVersion: string }>;
   /** statvfs of a path on the server (over SFTP, no shell). */
-  fsStats(session: SshSession, path: string): Promise<FsStats>;
+  fsStats(session: Pick<SshSession, 'sftp'>, path: string): Promise<FsStats>;
   /** Closes the server's connection (after a re-pin). */
   drop(serverId: string): void;
 }

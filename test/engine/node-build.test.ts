@@ -92,6 +92,8 @@ function attempt(build: NodeBuildPlan, opts: { secrets?: Record<string, string> 
       provider: 'local-docker',
       engine: run.engine,
       proxy: undefined as never,
+      prober: undefined as never,
+      edgeHost: '127.0.0.1',
       prepareBaseImages: async () => void (await ensureBaseImages(run.engine, { only: ['node:20', 'static'] })),
     },
     journal: { event: async (kind: string, _phase: unknown, data: Record<string, unknown>) => void events.push({ kind, data }) } as unknown as AttemptJournal,

@@ -74,7 +74,7 @@ describe('runner lifecycle', () => {
   it('an old version that cannot be marked retired leaves the new version serving and succeeded', async () => {
     const engine = fakeEngine();
     const proxy = fakeProxy();
-    const targets = { forServer: () => ({ provider: 'fake', engine, proxy, prepareBaseImages: async () => undefined }) };
+    const targets = { forServer: () => ({ provider: 'fake', engine, proxy, prober: fakeProber(() => ({ kind: 'response', status: 200 })), edgeHost: '127.0.0.1', prepareBaseImages: async () => undefined }) };
     const v1 = await run(runnerWith(targets), 'retire-store-fault');
     expect(v1.status).toBe('succeeded');
     // The store refuses the write that marks v1 retired (the new version is already live by then).
@@ -104,7 +104,7 @@ describe('runner lifecycle', () => {
     const engine = fakeEngine({}, {});
     const remove = engine.remove.bind(engine);
     const proxy = fakeProxy();
-    const targets = { forServer: () => ({ provider: 'fake', engine, proxy, prepareBaseImages: async () => undefined }) };
+    const targets = { forServer: () => ({ provider: 'fake', engine, proxy, prober: fakeProber(() => ({ kind: 'response', status: 200 })), edgeHost: '127.0.0.1', prepareBaseImages: async () => undefined }) };
     const v1 = await run(runnerWith(targets), 'retire-engine-fault');
     const v1Containers = v1.runtime!.containers.map((c) => c.id);
     engine.remove = async (id: string) => {

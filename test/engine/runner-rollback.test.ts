@@ -20,13 +20,14 @@ describe('runner rollback after the switch', () => {
 
   function runnerWith(proxy: ReturnType<typeof fakeProxy>, accessOk: () => boolean) {
     const engine = fakeEngine();
+    // Straight to the container: healthy. Through the proxy (Host header): as the test says.
+    const prober = fakeProber((_url, host) => ({ kind: 'response', status: host && !accessOk() ? 502 : 200 }));
     return new DeploymentRunner({
       store,
-      targets: { forServer: () => ({ provider: 'fake', engine, proxy, prepareBaseImages: async () => undefined }) },
+      targets: { forServer: () => ({ provider: 'fake', engine, proxy, prober, edgeHost: '127.0.0.1', prepareBaseImages: async () => undefined }) },
       sources: imageSources,
       planner: { plan: async () => IMAGE_PLAN },
-      // Straight to the container: healthy. Through the proxy (Host header): as the test says.
-      prober: fakeProber((_url, host) => ({ kind: 'response', status: host && !accessOk() ? 502 : 200 })),
+      prober,
       settings: { ...DEFAULT_ENGINE_SETTINGS, workRoot: '/tmp', baseDomain: 'localhost', pollMs: 1, drainMs: 0 },
       owner: 'test',
       secrets: { resolve: async () => ({}) },

@@ -40,7 +40,7 @@ describe('verify decisions', () => {
 
   it('an access URL that never answers through the proxy is access_url_unreachable', async () => {
     const prober = fakeProber(() => ({ kind: 'response', status: 502 }));
-    await expect(verifyAccess({ prober, host: 'web.production.localhost', httpPort: 8080, url: 'http://web.production.localhost:8080', health, signal })).rejects.toMatchObject({
+    await expect(verifyAccess({ prober, edgeHost: '127.0.0.1', host: 'web.production.localhost', httpPort: 8080, url: 'http://web.production.localhost:8080', health, signal })).rejects.toMatchObject({
       code: 'access_url_unreachable',
       phase: 'verify',
       details: { url: 'http://web.production.localhost:8080', status: 502 },

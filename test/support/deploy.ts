@@ -50,3 +50,9 @@ export function viaProxy(plane: Pick<TestControlPlane, 'httpPort'>, url: string,
     req.end();
   });
 }
+
+/** The journal events of one attempt (kind, phase, data), oldest first. */
+export async function journalOf(plane: TestControlPlane, id: string): Promise<{ kind: string; phase: string; at: string; data: Record<string, unknown> }[]> {
+  const { body } = await api<{ envelopes: { kind: string; event?: { kind: string; phase: string; at: string; data: Record<string, unknown> } }[] }>(plane, 'GET', `/api/deployments/${id}/events`);
+  return body.envelopes.filter((e) => e.kind === 'event' && e.event).map((e) => e.event!);
+}

@@ -19,8 +19,9 @@ import type {
 } from '../../ports/container-engine.js';
 import type { SshSession } from '../../ports/ssh.js';
 import { buildImage } from './build.js';
+import { carryImage } from './carry-image.js';
 import { inspectContainer, listContainers, removeContainer, stopContainer } from './containers.js';
-import { diskUsage } from './disk-usage.js';
+import { diskUsage, type HostStatfs } from './disk-usage.js';
 import { dockerClient, type DockerEnv } from './engine.js';
 import { engineCall } from './errors.js';
 import { imageIdOf, removeImage, tagImage } from './images.js';
@@ -28,7 +29,7 @@ import { importImage, type ImportRequest } from './import-image.js';
 import { containerEnv, engineInfo, engineUsage, listNetworks } from './inventory.js';
 import { listeningPortsOfPid } from './listening-ports.js';
 import { followLogs, logsTail } from './logs.js';
-import { ensureNetwork, removeNetwork } from './networks.js';
+import { ensureNetwork, localRoutes, removeNetwork } from './networks.js';
 import { DEFAULT_PULL_BASE_DELAY_MS, pullImage } from './pull.js';
 import { restartPolicy, runContainer } from './run.js';
 import { dockerOverSsh } from './ssh-agent.js';
@@ -53,6 +54,13 @@ export interface DockerEngineOptions {
   local?: boolean;
   /** First pull retry delay; it doubles per attempt. */
   pullBaseDelayMs?: number;
+  /**
+   * The CIDRs the engine's host routes, so new networks avoid them. Default: this machine's
+   * routing table for a local engine, none otherwise (a server's is read over SSH by the caller).
+   */
+  hostRoutes?: () => Promise<string[]>;
+  /** statfs of a path on the engine's host, for an engine elsewhere (a server's, over SFTP). */
+  hostStatfs?: HostStatfs;
 }
 
 /** ContainerEngine over the Docker Engine API (dockerode); never the docker CLI. */
@@ -60,12 +68,16 @@ export class DockerEngine implements ContainerEngine {
   readonly docker: Docker;
   private readonly local: boolean;
   private readonly pullBaseDelayMs: number;
+  private readonly hostRoutes: () => Promise<string[]>;
+  private readonly hostStatfs: HostStatfs | undefined;
 
   constructor(opts: DockerEngineOptions = {}) {
     const env: DockerEnv = { ...opts.env, ...(opts.dockerHost ? { DOCKER_HOST: opts.dockerHost } : {}) };
     this.docker = opts.client ?? (opts.ssh ? dockerOverSsh(opts.ssh.session, opts.ssh.socketPath) : dockerClient(env));
     this.local = opts.local ?? (!opts.client && !opts.ssh && (!env.DOCKER_HOST || env.DOCKER_HOST.startsWith('unix://')));
     this.pullBaseDelayMs = opts.pullBaseDelayMs ?? DEFAULT_PULL_BASE_DELAY_MS;
+    this.hostRoutes = opts.hostRoutes ?? (this.local ? localRoutes : async () => []);
+    this.hostStatfs = opts.hostStatfs;
   }
 
   async ping(): Promise<void> {
@@ -73,7 +85,7 @@ export class DockerEngine implements ContainerEngine {
   }
 
   ensureNetwork(name: string, labels: Record<string, string>): Promise<void> {
-    return ensureNetwork(this.docker, name, labels);
+    return ensureNetwork(this.docker, name, labels, this.hostRoutes);
   }
 
   removeNetwork(name: string): Promise<void> {
@@ -151,7 +163,7 @@ export class DockerEngine implements ContainerEngine {
   }
 
   diskUsage(): Promise<DiskUsage> {
-    return diskUsage(this.docker, this.local);
+    return diskUsage(this.docker, this.local, this.hostStatfs);
   }
 
   removeImage(ref: string): Promise<void> {
@@ -172,6 +184,11 @@ export class DockerEngine implements ContainerEngine {
 
   containerEnv(containerId: string): Promise<Record<string, string> | undefined> {
     return containerEnv(this.docker, containerId);
+  }
+
+  /** Not on the port: copies `ref` from this engine to another (no registry); undefined when this one lacks it. */
+  carryImageTo(target: DockerEngine, ref: string, signal?: AbortSignal): Promise<string | undefined> {
+    return carryImage(this.docker, target.docker, ref, signal);
   }
 
   /** Not on the port: a root filesystem as an image, for the base images Berth makes itself. */

@@ -1,4 +1,7 @@
 import type Docker from 'dockerode';
+import { randomInt } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { overlaps, routedSubnets } from '../../core/net/subnets.js';
 import { engineCall } from './errors.js';
 
 /**
@@ -15,13 +18,18 @@ async function usedSubnets(docker: Docker): Promise<Set<string>> {
 /**
  * Creates the bridge network once. Looked up by exact name (inspect by name also matches id
  * prefixes); a concurrent creation (409) means it exists; a subnet taken meanwhile is retried.
+ * `hostRoutes` are the CIDRs the engine's host routes (other engines' bridges included): the
+ * engine only knows its own networks. The scan starts at a random /24 so that two engines of one
+ * host, or two creations at once, rarely reach for the same one.
  */
-export async function ensureNetwork(docker: Docker, name: string, labels: Record<string, string>): Promise<void> {
+export async function ensureNetwork(docker: Docker, name: string, labels: Record<string, string>, hostRoutes: () => Promise<string[]> = async () => []): Promise<void> {
   for (let attempt = 0; attempt < 5; attempt++) {
     const existing = await engineCall('ensureNetwork', () => docker.listNetworks({ filters: { name: [name] } }));
     if (existing.some((n) => n.Name === name)) return;
     const used = await usedSubnets(docker);
-    const free = Array.from({ length: 256 }, (_, i) => `${POOL_PREFIX}.${(i + attempt * 37) % 256}.0/24`).find((s) => !used.has(s));
+    const routed = await hostRoutes().catch(() => []);
+    const start = randomInt(256);
+    const free = Array.from({ length: 256 }, (_, i) => `${POOL_PREFIX}.${(start + i) % 256}.0/24`).find((s) => !used.has(s) && !routed.some((r) => overlaps(r, s)));
     const created = await engineCall(
       'ensureNetwork',
       async () => {
@@ -42,4 +50,9 @@ export async function removeNetwork(docker: Docker, name: string): Promise<void>
     () => docker.getNetwork(name).remove(),
     (r) => (r.statusCode === 404 || r.statusCode === 403 || r.statusCode === 409 ? { value: undefined } : undefined),
   );
+}
+
+/** This machine's routed CIDRs (a local engine's host); none where /proc is absent. */
+export async function localRoutes(): Promise<string[]> {
+  return routedSubnets(await readFile('/proc/net/route', 'utf8').catch(() => ''));
 }

@@ -22,15 +22,16 @@ type Callback = (err: Error | null, socket?: Duplex) => void;
  */
 export class ForwardedSocketAgent extends Agent {
   constructor(
-    private readonly open: () => Promise<Duplex>,
+    /** Opens the stream of one connection; given the request's destination (host, port). */
+    private readonly open: (to: { host: string; port: number }) => Promise<Duplex>,
     opts: AgentOptions = {},
   ) {
     super({ keepAlive: false, ...opts });
   }
 
   // Node's Agent takes the socket from the callback when createConnection returns nothing.
-  override createConnection(_options: unknown, callback: Callback): undefined {
-    this.open().then(
+  override createConnection(options: { host?: string | null; port?: number | string | null }, callback: Callback): undefined {
+    this.open({ host: options.host ?? 'localhost', port: Number(options.port ?? 80) }).then(
       (stream) => callback(null, socketLike(stream)),
       (err: unknown) => callback(err instanceof Error ? err : new Error(String(err))),
     );

@@ -138,6 +138,11 @@ export class RemoteCaddyProxy implements EdgeProxy {
     return { ...(edge === undefined ? {} : { edge }), ...(sw === undefined ? {} : { switch: sw }) };
   }
 
+  /** Whether a deploy ever set the proxy up on this server (either container exists, running or not). */
+  async installed(): Promise<boolean> {
+    return this.guard(async () => (await this.edge.inspect()) !== undefined || (await this.switch.inspect()) !== undefined);
+  }
+
   /** For `berth doctor` and `server test`: both admin APIs answer and the switch holds Berth's routes. Never starts anything. */
   async probe(): Promise<ProbeResult> {
     const detail = { httpPort: this.port, edge: this.edge.opts.admin.adminUrl, switch: this.switch.opts.admin.adminUrl };

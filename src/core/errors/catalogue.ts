@@ -133,6 +133,19 @@ export const CATALOGUE = {
       { title: 'Repoint the resource without deploying', command: 'berth resource relink <resourceId> --source \'{"kind":"folder","location":"<path>"}\'', safeByDefault: false },
     ],
   },
+  resource_server_changed: {
+    category: 'conflict',
+    phase: 'context-resolution',
+    retryable: false,
+    responsibility: 'user',
+    actionability: 'fix-input',
+    summary: 'A deploy names a server other than the one the resource runs on; Berth does not move a resource between servers (its runtime, route and volumes stay where they are).',
+    detailKeys: ['resourceId', 'name', 'currentServer', 'requestedServer'],
+    remedies: [
+      fixInput('Deploy without --server: the resource stays on its server'),
+      fixInput('Deploy under another name to run a second copy on the other server'),
+    ],
+  },
   state_store_locked: {
     category: 'infra',
     phase: 'startup',

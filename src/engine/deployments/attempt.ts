@@ -5,6 +5,7 @@ import type { HttpProber } from '../../ports/http-prober.js';
 import type { SecretResolver } from '../../ports/secrets.js';
 import type { MaterializedSource, Planner, SourceReader } from '../../ports/sources.js';
 import type { Store } from '../../ports/store.js';
+import type { TargetLease } from '../servers/target-lock.js';
 import type { AttemptContext } from './attempt-context.js';
 import type { AttemptJournal } from './journal.js';
 import type { EngineSettings } from './settings.js';
@@ -33,6 +34,8 @@ export interface Attempt {
   d: Deployment;
   readonly journal: AttemptJournal;
   readonly signal: AbortSignal;
+  /** Ends the attempt with this error from outside its steps (its server lock was lost). */
+  readonly abort: (reason: unknown) => void;
   /** Target, route and the version serving before this one; absent when it could not be resolved. */
   ctx?: AttemptContext;
   source?: MaterializedSource;
@@ -41,4 +44,6 @@ export interface Attempt {
   runtime?: RuntimeRecord;
   /** The route points at this attempt's containers. */
   switched: boolean;
+  /** The target's mutation lock (an SSH server's state-root lock), held from execute to the end. */
+  lease?: TargetLease;
 }

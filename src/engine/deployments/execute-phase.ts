@@ -1,9 +1,13 @@
 import { logMask } from '../../core/diagnostics/log-mask.js';
+import type { Actor } from '../../core/model/records.js';
+import { holdTargetLock } from '../servers/target-lock.js';
 import type { Attempt, RunnerDeps } from './attempt.js';
 import { CancelRequested, withDeadline } from './deadline.js';
 import { produceArtifact, startServices } from './execute.js';
 import { ProviderJobLog } from './provider-job-log.js';
 import { reuseArtifact } from './reuse-artifact.js';
+
+const SYSTEM: Actor = { kind: 'system', id: 'deployment-runner' };
 
 /** planned -> running: the proxy is up, the artifact built, pulled or reused, the services started. */
 export async function executePhase(deps: RunnerDeps, a: Attempt): Promise<void> {
@@ -12,6 +16,10 @@ export async function executePhase(deps: RunnerDeps, a: Attempt): Promise<void> 
   const plan = a.plan!;
   a.d = { ...a.d, currentPhase: 'execute' };
   if (!(await a.journal.transition(['planned'], { status: 'running', currentPhase: 'execute' }))) throw new CancelRequested();
+  // Nothing changes on a server before its lock is ours (and an SSH failure ends the attempt here).
+  const waitFrom = Date.now();
+  a.lease = await holdTargetLock({ store, target: ctx.target, server: ctx.server, correlationId: a.id, signal: a.signal, actor: SYSTEM, onLost: a.abort, log: deps.log, deploymentId: a.id });
+  if (a.lease.held) await a.journal.event('step', 'execute', { step: 'server-lock', waitedMs: Date.now() - waitFrom, recoveredStale: a.lease.held.recovered !== null });
   // The proxy must be up before anything starts: a missing proxy fails fast, nothing to undo.
   await withDeadline('proxy', settings.deadlines.route, a.signal, () => ctx.target.proxy.ensureRunning());
   const d = a.d;

@@ -52,6 +52,11 @@ export async function produceArtifact(x: ExecuteInput): Promise<Artifact> {
     if (service.build.kind === 'image') {
       const ref = service.build.image;
       let imageId = await engine.imageId(ref);
+      // An image the control plane holds goes to the server as it is: no registry in between.
+      if (!imageId && x.target.carryImage) {
+        imageId = await withDeadline('pull', x.settings.deadlines.pull, x.signal, (signal) => x.target.carryImage!(ref, signal));
+        if (imageId) await x.journal.event('step', 'execute', { step: 'carry-image', service: service.name, image: ref, imageId });
+      }
       if (!imageId) {
         await x.journal.event('step', 'execute', { step: 'pull', service: service.name, image: ref });
         imageId = await x.providerJob('pull', service.name).around(async (log) => {

@@ -27,7 +27,7 @@ export class DeploymentRunner implements DeploymentRunnerPort {
     // Every step adds a listener through its deadline signal; a long attempt has many steps.
     setMaxListeners(200, ac.signal);
     this.active.set(deploymentId, ac);
-    const p = this.run(deploymentId, ac.signal)
+    const p = this.run(deploymentId, ac)
       .catch((err) => this.deps.log(`runner crashed on ${deploymentId}`, err))
       .finally(() => {
         this.active.delete(deploymentId);
@@ -73,11 +73,11 @@ export class DeploymentRunner implements DeploymentRunnerPort {
    * can throw runs inside the try, after the heartbeat started: whatever fails, the failure path
    * ends the attempt and the heartbeat stops. What follows success never reaches the failure path.
    */
-  private async run(id: string, signal: AbortSignal): Promise<void> {
+  private async run(id: string, ac: AbortController): Promise<void> {
     const { store, settings } = this.deps;
     const d = await store.deployments.get(id);
     if (!d) return;
-    const a: Attempt = { id, d, journal: new AttemptJournal(store, id), signal, switched: false };
+    const a: Attempt = { id, d, journal: new AttemptJournal(store, id), signal: ac.signal, abort: (reason) => ac.abort(reason), switched: false };
     let heartbeat: NodeJS.Timeout | undefined;
     let succeeded = false;
     try {
@@ -95,6 +95,11 @@ export class DeploymentRunner implements DeploymentRunnerPort {
       clearInterval(heartbeat);
       await a.source?.dispose().catch(() => undefined);
     }
-    if (succeeded) await afterSuccess(this.deps, a);
+    try {
+      // Retiring the old version is a mutation on the server too: still under the lock.
+      if (succeeded) await afterSuccess(this.deps, a);
+    } finally {
+      await a.lease?.release();
+    }
   }
 }

@@ -22,7 +22,7 @@ export async function verifyPhase(deps: RunnerDeps, a: Attempt): Promise<void> {
     // The running streak and the health policy are observed side by side; both must pass.
     await allOrAbort(s, [
       (both) => verifyRunning(ctx.target.engine, runtime, settings, both, { plan, journal: a.journal }),
-      (both) => verifyHealth({ engine: ctx.target.engine, prober: deps.prober, containerId: verified.id, service: verified.service, port: plan.internalPort, health: plan.health, journal: a.journal, signal: both }),
+      (both) => verifyHealth({ engine: ctx.target.engine, prober: ctx.target.prober, containerId: verified.id, service: verified.service, port: plan.internalPort, health: plan.health, journal: a.journal, signal: both }),
     ]);
     // A container restarted within its budget may have a new address: route to the current one.
     await refreshAddresses(ctx.target.engine, runtime);
@@ -31,7 +31,7 @@ export async function verifyPhase(deps: RunnerDeps, a: Attempt): Promise<void> {
     await store.deployments.update(a.id, { runtime });
     await applyRoute(deps, ctx, routed.upstream, a.journal);
     a.switched = true;
-    await verifyAccess({ prober: deps.prober, host: ctx.host, httpPort: ctx.httpPort, url: ctx.url, health: plan.health, signal: s });
+    await verifyAccess({ prober: deps.prober, edgeHost: ctx.target.edgeHost, host: ctx.host, httpPort: ctx.httpPort, url: ctx.url, health: plan.health, signal: s });
   });
 }
 

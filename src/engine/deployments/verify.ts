@@ -212,12 +212,12 @@ export function routedContainer(plan: Plan, runtime: RuntimeRecord): { id: strin
   return { id: c.id, service: c.service, upstream: `${c.ip}:${plan.internalPort}` };
 }
 
-/** Observes the access URL through the proxy, as a user would reach it. */
-export async function verifyAccess(x: { prober: HttpProber; host: string; httpPort: number; url: string; health: HealthCheckPlan; signal: AbortSignal }): Promise<void> {
+/** Observes the access URL through the proxy at the target's edge, as a user would reach it. */
+export async function verifyAccess(x: { prober: HttpProber; edgeHost: string; host: string; httpPort: number; url: string; health: HealthCheckPlan; signal: AbortSignal }): Promise<void> {
   const deadline = Date.now() + Math.max(5, Math.min(30, x.health.timeoutSeconds)) * 1000;
   let last: { status?: number; reason?: string } = {};
   while (Date.now() < deadline) {
-    const answer = await x.prober.get(`http://127.0.0.1:${x.httpPort}${x.health.path}`, { timeoutMs: 5_000, host: x.host });
+    const answer = await x.prober.get(`http://${x.edgeHost.includes(':') ? `[${x.edgeHost}]` : x.edgeHost}:${x.httpPort}${x.health.path}`, { timeoutMs: 5_000, host: x.host });
     if (answer.kind === 'response') {
       last = { status: answer.status };
       const ok = x.health.expectStatus ? answer.status === x.health.expectStatus : answer.status >= 200 && answer.status < 400;

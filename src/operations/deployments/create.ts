@@ -5,6 +5,7 @@ import { validationError } from '../../core/errors/validation.js';
 import { defineOperation } from '../operation.js';
 import { putResourceSecret } from '../resources/secrets.js';
 import { deployInput } from './deploy-input.js';
+import { deployServer } from './deploy-server.js';
 import { upsertResource } from './resolve-target.js';
 import { createAttempt } from './start-attempt.js';
 import { deploymentOut, deploymentView } from './status-view.js';
@@ -15,7 +16,7 @@ export const createDeployment = defineOperation({
   summary: 'Create or reuse a resource from a source and profiles, and deploy it (what `berth up` calls).',
   input: deployInput,
   output: deploymentOut,
-  errors: ['resource_not_found', 'environment_not_found', 'deployment_in_progress', 'resource_source_changed'],
+  errors: ['resource_not_found', 'environment_not_found', 'deployment_in_progress', 'resource_source_changed', 'server_not_found', 'resource_server_changed'],
   destructive: false,
   http: { method: 'POST', path: '/api/deployments' },
   cli: { words: ['deployment', 'create'] },
@@ -25,11 +26,21 @@ export const createDeployment = defineOperation({
       // Before the snapshot, which copies the secret names: the attempt mounts these files.
       for (const [name, value] of Object.entries(input.composeSecrets ?? {})) resource = await putResourceSecret(tx, { actor: ctx.actor, now: ctx.now() }, resource, name, ctx.secrets.seal(value));
       if (!resource.source) throw validationError([{ code: 'invalid_input', path: 'source', message: 'The resource has no source: pass one.' }]);
+      const server = await deployServer(tx, resource, input.server);
       return createAttempt(tx, ctx.actor, ctx.now(), {
         resource,
         trigger: input.preview ? 'preview' : 'deploy',
         preview: input.preview ?? null,
-        snapshot: { source: resource.source, runtime: resource.runtime, build: resource.build, network: resource.network, health: resource.health, access: resource.access, composeDocument: input.composeDocument },
+        snapshot: {
+          source: resource.source,
+          runtime: resource.runtime,
+          build: resource.build,
+          network: resource.network,
+          health: resource.health,
+          access: resource.access,
+          composeDocument: input.composeDocument,
+          ...(server ? { target: { serverId: server.id, serverName: server.name } } : {}),
+        },
       });
     });
     ctx.deploy.runner.start(deployment.id);

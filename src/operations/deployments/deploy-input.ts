@@ -24,6 +24,8 @@ export const deployInputShape = {
   /** Contents of the compose file's `file:` secrets, read by the client: stored sealed as resource secrets, never echoed. */
   composeSecrets: z.record(secretName, z.string().max(65_536)).refine((r) => Object.keys(r).length <= 50, 'At most 50 secrets.').optional(),
   preview: previewKey.optional(),
+  /** The server, by name or id; berth.yml never names one (identity stays out of repositories). */
+  server: z.string().min(1).max(253).optional().describe('the server to deploy to, by name or id (default: the server the resource runs on, else the local server)'),
   /** Repoint an existing resource at a different source; without it such a deploy is refused (resource_source_changed). */
   relink: z.boolean().optional().describe('repoint an existing resource at a different source (default false: such a deploy is refused)'),
 };

@@ -36,6 +36,8 @@ export const deploymentOut = z.object({
   trigger: z.string(),
   preview: z.object({ type: z.string(), id: z.string() }).nullable(),
   accessUrl: z.string().nullable(),
+  /** The server the attempt runs on (a resource stays on one). */
+  server: z.object({ id: z.string(), name: z.string().nullable() }),
   planner: z.string().nullable(),
   artifact: z.object({ kind: z.string(), services: z.array(z.object({ name: z.string(), image: z.string(), imageId: z.string() })) }).nullable(),
   createdAt: z.string(),
@@ -65,6 +67,7 @@ export function deploymentView(d: Deployment): DeploymentView {
     trigger: d.trigger,
     preview: d.preview,
     accessUrl: d.accessUrl,
+    server: { id: d.serverId, name: d.snapshot.target?.serverName ?? null },
     planner: d.plan?.planner ?? null,
     artifact: d.artifact,
     createdAt: d.createdAt,

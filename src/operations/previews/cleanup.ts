@@ -7,6 +7,7 @@ import { hasLiveRuntime } from '../../core/deployments/serving.js';
 import { fail } from '../../core/errors/berth-error.js';
 import { LABELS } from '../../ports/container-engine.js';
 import type { OperationContext } from '../../ports/context.js';
+import { withTargetLock } from '../../engine/servers/target-lock.js';
 import { defineOperation } from '../operation.js';
 import { previewKey } from '../deployments/deploy-input.js';
 import { previewCleanupOut } from '../deployments/recovery-views.js';
@@ -25,12 +26,16 @@ async function cleanupResource(ctx: OperationContext, resourceId: string, previe
   for (const serverId of new Set(attempts.map((a) => a.serverId))) {
     const server = await ctx.store.servers.get(serverId);
     if (!server) continue;
-    const { engine, proxy } = ctx.deploy.targets.forServer(server);
-    await proxy.removeRoute(route);
-    const listed = await engine.listContainers({ [LABELS.resource]: resourceId, [LABELS.preview]: `${preview.type}:${preview.id}` });
-    const networks = attempts.filter((x) => x.serverId === serverId).flatMap((x) => x.runtime?.networks ?? []);
-    await teardown(engine, { containers: listed.map((c) => c.id), networks, stopTimeoutSeconds: 5 });
-    containers.push(...listed.map((c) => c.id));
+    const target = ctx.deploy.targets.forServer(server);
+    const { engine, proxy } = target;
+    // A mutation on the server: under its lock, like a deploy.
+    await withTargetLock({ store: ctx.store, target, server, correlationId: `preview-cleanup:${route}`, actor: ctx.actor, log: () => undefined }, async () => {
+      await proxy.removeRoute(route);
+      const listed = await engine.listContainers({ [LABELS.resource]: resourceId, [LABELS.preview]: `${preview.type}:${preview.id}` });
+      const networks = attempts.filter((x) => x.serverId === serverId).flatMap((x) => x.runtime?.networks ?? []);
+      await teardown(engine, { containers: listed.map((c) => c.id), networks, stopTimeoutSeconds: 5 });
+      containers.push(...listed.map((c) => c.id));
+    });
   }
   const at = ctx.now().toISOString();
   const retired = attempts.filter(hasLiveRuntime);
@@ -47,7 +52,7 @@ export const cleanupPreview = defineOperation({
     'Clean up a preview by type + id: its runtime stops and its access URL stops answering; production and history are untouched, and the same preview id can be deployed again.',
   input: z.strictObject({ ...previewKey.shape, resourceId: recordId.optional().describe('only this resource (default: every resource with this preview)') }),
   output: previewCleanupOut,
-  errors: ['preview_not_found', 'resource_not_found', 'deployment_in_progress'],
+  errors: ['preview_not_found', 'resource_not_found', 'deployment_in_progress', 'infra_error', 'ssh_unreachable', 'ssh_auth_failed', 'ssh_host_key_mismatch'],
   destructive: true,
   http: { method: 'POST', path: '/api/previews/cleanup' },
   cli: { words: ['preview', 'cleanup'] },

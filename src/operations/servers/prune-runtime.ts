@@ -5,6 +5,7 @@ import type { Retention } from '../../core/diagnostics/retention.js';
 import { toBerthError } from '../../core/errors/berth-error.js';
 import type { ContainerEngine } from '../../ports/container-engine.js';
 import { runPrune } from '../prune-run.js';
+import { withTargetLock } from '../../engine/servers/target-lock.js';
 import { defineOperation } from '../operation.js';
 import { keepInput } from './capacity.js';
 import { serverOf, targetOf } from '../lookup.js';
@@ -94,13 +95,14 @@ export const pruneServerRuntime = defineOperation({
     keep: keepInput,
   }),
   output,
-  errors: ['server_not_found', 'server_unsupported', 'docker_error'],
+  errors: ['server_not_found', 'server_unsupported', 'docker_error', 'infra_error', 'ssh_unreachable', 'ssh_auth_failed', 'ssh_host_key_mismatch'],
   destructive: true,
   http: { method: 'POST', path: '/api/servers/{id}/prune-runtime' },
   cli: { words: ['server', 'prune-runtime'], positionals: ['id'] },
   handler: async ({ id, dryRun, keep }, ctx) => {
     const server = await serverOf(ctx, id);
-    const { engine } = targetOf(ctx, server);
+    const target = targetOf(ctx, server);
+    const { engine } = target;
     const { plan } = await runtimeInventory(ctx, server, engine, keep);
     const report = {
       serverId: id,
@@ -119,7 +121,10 @@ export const pruneServerRuntime = defineOperation({
       detailsOf: (r) => ({ ...r.removed, failures: r.failures.length }),
       run: async (dry) => {
         if (dry) return { removed: null, failures: [] };
-        const done = await execute(engine, plan, () => runtimeInventory(ctx, server, engine, keep));
+        // A mutation on the server: under its lock, so no deploy's switch interleaves with it.
+        const done = await withTargetLock({ store: ctx.store, target, server, correlationId: `runtime-prune:${id}`, actor: ctx.actor, log: () => undefined }, () =>
+          execute(engine, plan, () => runtimeInventory(ctx, server, engine, keep)),
+        );
         await ctx.store.audit.append({
           type: 'server.runtime-pruned',
           aggregateType: 'server',

@@ -5,6 +5,7 @@ import type { Server } from '../../core/model/records.js';
 import { lockRecoveryFacts } from '../../core/remote-state/lock.js';
 import { trackWork } from '../../core/work/track.js';
 import type { OperationContext } from '../../ports/context.js';
+import { auditLockRecovery } from '../../engine/servers/lock-recovery.js';
 import { defineOperation } from '../operation.js';
 
 // `berth remote-state lock inspect|recover-stale --server NAME | --server-host H`: the state-root
@@ -117,15 +118,7 @@ export const recoverStaleRemoteStateLock = defineOperation({
       detailsOf: (r) => (r ? { recovered: true, ...lockRecoveryFacts({ stateRoot: root.stateRoot, ...r }) } : { recovered: false }),
       now: () => ctx.now(),
     });
-    if (done) {
-      await ctx.store.audit.append({
-        type: 'remote-state.lock-recovered',
-        aggregateType: 'server',
-        aggregateId: server.id,
-        actor: ctx.actor,
-        payload: { workId, ...lockRecoveryFacts({ stateRoot: root.stateRoot, ...done }) },
-      });
-    }
+    if (done) await auditLockRecovery(ctx.store, { serverId: server.id, actor: ctx.actor, workId, stateRoot: root.stateRoot, recovered: done });
     return { serverId: server.id, recovered: done !== null, lock: done?.lock ?? null, archivedAs: done?.archivedAs ?? null, workId };
   },
 });

@@ -113,7 +113,21 @@ async function sshChecks(ctx: OperationContext, server: Server, minFreeBytes: nu
       return { checks: out, hostKey };
     }
   }
-  out.push({ name: 'proxy', status: 'skipped', detail: { reason: 'the proxy on SSH servers is not built yet' } } as Check);
+  // Read-only like the rest: the switch's routes through its admin socket, and the edge answering
+  // at the server's address, as clients reach it. Before the first deploy it is not running yet.
+  const target = targetOf(ctx, server);
+  if (target.proxy.installed && !(await target.proxy.installed())) {
+    out.push({ name: 'proxy', status: 'skipped', detail: { reason: 'not-installed', httpPort: server.httpPort } });
+    return { checks: out, hostKey };
+  }
+  out.push(
+    await run('proxy', 'proxy_unavailable', async () => {
+      const routes = (await target.proxy.listRoutes()).length;
+      const answer = await ctx.deploy.prober.get(`http://${target.edgeHost}:${server.httpPort}/`, { timeoutMs: 2_000, host: 'berth-server-test.invalid' });
+      if (answer.kind !== 'response') throw new BerthError('proxy_unavailable', 'The edge proxy does not answer on its port.', { adminUrl: `http://${target.edgeHost}:${server.httpPort}`, reason: answer.code });
+      return { routes, httpPort: server.httpPort, status: answer.status };
+    }),
+  );
   return { checks: out, hostKey };
 }
 

@@ -25,6 +25,8 @@ export interface DeployFlags {
   preview?: string;
   /** `berth up --relink`: repoint an existing resource at this source. */
   relink?: boolean;
+  /** `berth up --server NAME`: the server to deploy to. */
+  server?: string;
 }
 
 const COMPOSE_FILE = /(^|[/\\])(docker-)?compose(\.[\w-]+)?\.ya?ml$/i;
@@ -101,6 +103,7 @@ export function buildDeployInput(sourceArg: string | undefined, flags: DeployFla
     ...(flags.project ? { project: flags.project } : {}),
     ...(flags.environment ? { environment: flags.environment } : {}),
     ...(flags.relink ? { relink: true } : {}),
+    ...(flags.server ? { server: flags.server } : {}),
   };
   if (flags.preview) {
     const [type, ...rest] = flags.preview.split(':');

@@ -41,6 +41,7 @@ export function registerUp(program: Command, deps: UpDeps): void {
   addDeployFlags(program.command('up'))
     .description('Deploy a source to a live URL: detect, plan, execute, verify (and roll back on failure).')
     .option('--preview <type:id>', 'deploy a preview, e.g. pull-request:42')
+    .option('--server <name>', 'the server to deploy to, by name or id (default: the server the resource runs on, else this machine)')
     .option('--relink', 'repoint an existing resource (--name) at this source; without it a different source is refused')
     .option('--no-wait', 'return once the attempt is created')
     .action(async (source: string | undefined, flags: DeployFlags & { json?: boolean; wait?: boolean }) => {
