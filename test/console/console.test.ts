@@ -1,0 +1,196 @@
+import { gzipSync } from 'node:zlib';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { nodeApp } from '../support/apps.js';
+import { runCli } from '../support/cli.js';
+import { startTestControlPlane, type TestControlPlane } from '../support/control-plane.js';
+import { api, waitTerminal, type DeploymentStatus } from '../support/deploy.js';
+
+// Acceptance (issue 12): the web console served by `berth serve`, driven in the apt Chromium
+// against a real control plane, Docker and Caddy. One browser for the file; a context per user.
+
+const fastHealth = { path: '/', timeoutSeconds: 20, intervalMs: 100 };
+
+describe('web console', () => {
+  let plane: TestControlPlane;
+  let browser: Browser;
+  beforeAll(async () => {
+    [plane, browser] = await Promise.all([startTestControlPlane(), chromium.launch({ executablePath: '/usr/bin/chromium', headless: true })]);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await plane?.close();
+  });
+
+  const signInLink = async (): Promise<string> => {
+    const cli = await runCli(['console', '--no-open', '--json'], plane.cliEnv);
+    expect(cli.code).toBe(0);
+    return cli.json<{ url: string }>().url;
+  };
+
+  /** A context signed in through a fresh one-time link, with its session cookie's value. */
+  const signedIn = async (): Promise<{ context: BrowserContext; page: Page; cookie: string }> => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(await signInLink());
+    await page.getByTestId('signed-in-as').waitFor();
+    const cookie = (await context.cookies()).find((c) => c.name === 'berth_session')!;
+    return { context, page, cookie: cookie.value };
+  };
+
+  const withCookie = (cookie: string, method: string, path: string, headers: Record<string, string> = {}, body?: string) =>
+    fetch(new URL(path, plane.url), { method, headers: { cookie: `berth_session=${cookie}`, ...headers }, ...(body !== undefined ? { body } : {}) });
+
+  it('the one-time link signs in with an HttpOnly SameSite=Strict cookie, once; the first load stays within budget', async () => {
+    const link = await signInLink();
+    expect(new URL(link).pathname).toBe('/console/sign-in');
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const scripts: { url: string; bytes: Buffer; type: string; cache: string }[] = [];
+    page.on('response', async (res) => {
+      if (res.request().resourceType() === 'script') scripts.push({ url: res.url(), bytes: await res.body(), type: res.headers()['content-type'] ?? '', cache: res.headers()['cache-control'] ?? '' });
+    });
+    const landed = await page.goto(link);
+    // The redirect leaves the code out of the address bar.
+    expect(new URL(page.url()).pathname).toBe('/');
+    expect(new URL(page.url()).search).toBe('');
+    expect(landed!.headers()['content-type']).toMatch(/^text\/html/);
+    expect(landed!.headers()['cache-control']).toBe('no-cache');
+    expect(landed!.headers()['content-security-policy']).toContain("default-src 'self'");
+    await page.getByTestId('signed-in-as').waitFor();
+    const [cookie] = (await context.cookies()).filter((c) => c.name === 'berth_session');
+    expect(cookie).toMatchObject({ httpOnly: true, sameSite: 'Strict', path: '/' });
+
+    // Offline: every script comes from the control plane, hashed and immutable, as JavaScript.
+    expect(scripts.length).toBeGreaterThan(0);
+    for (const s of scripts) {
+      expect(new URL(s.url).origin).toBe(plane.url);
+      expect(s.type).toMatch(/^text\/javascript/);
+      expect(s.cache).toContain('immutable');
+    }
+    const gzipped = scripts.reduce((n, s) => n + gzipSync(s.bytes).length, 0);
+    console.log(`console first load: ${scripts.length} script(s), ${gzipped} bytes of JavaScript gzipped`);
+    expect(gzipped).toBeLessThanOrEqual(150 * 1024);
+
+    // The same link again, in another browser: refused, with its catalogued code.
+    const other = await browser.newContext();
+    const again = await (await other.newPage()).goto(link);
+    expect(again!.status()).toBe(403);
+    expect((await again!.json()) as unknown).toMatchObject({ error: { code: 'sign_in_link_invalid', details: { reason: 'used' } } });
+    expect(await other.cookies()).toEqual([]);
+    await Promise.all([context.close(), other.close()]);
+  });
+
+  it('a state-changing request without the CSRF token is refused; with it, the cookie acts as its token', async () => {
+    const { context, page, cookie } = await signedIn();
+    const missing = await page.evaluate(async () => {
+      const res = await fetch('/api/tokens', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'from-page' }) });
+      return { status: res.status, body: await res.json() };
+    });
+    expect(missing).toMatchObject({ status: 403, body: { error: { code: 'csrf_token_invalid', category: 'permission', details: { reason: 'missing' } } } });
+    const wrong = await withCookie(cookie, 'POST', '/api/tokens', { 'content-type': 'application/json', 'x-berth-csrf': 'not-the-token' }, JSON.stringify({ name: 'wrong' }));
+    expect(wrong.status).toBe(403);
+    expect(await wrong.json()).toMatchObject({ error: { code: 'csrf_token_invalid', details: { reason: 'mismatch' } } });
+    expect((await plane.store.tokens.list()).map((t) => t.name)).not.toContain('from-page');
+
+    const session = (await (await withCookie(cookie, 'GET', '/console/session')).json()) as { csrfToken: string };
+    const issued = await withCookie(cookie, 'POST', '/api/tokens', { 'content-type': 'application/json', 'x-berth-csrf': session.csrfToken }, JSON.stringify({ name: 'with-csrf' }));
+    expect(issued.status).toBe(200);
+    // Reads need no CSRF token.
+    expect((await withCookie(cookie, 'GET', '/api/tokens')).status).toBe(200);
+    await context.close();
+  });
+
+  it('a deploy from the CLI arrives live in the timeline, reaches succeeded, and the resource shows its readiness and URL', async () => {
+    const { context, page } = await signedIn();
+    const app = nodeApp({ '/': [200, 'console ok'] });
+    const created = await api<{ id: string }>(plane, 'POST', '/api/deployments', { name: 'console-web', source: { kind: 'folder', location: app }, health: fastHealth });
+    expect(created.status).toBe(200);
+    await page.goto(`${plane.url}/#/deployments/${created.body.id}`);
+    const status = page.getByTestId('live-status');
+    const seen = new Set<string>();
+    const deadline = Date.now() + 150_000;
+    while (Date.now() < deadline) {
+      const text = (await status.textContent()) ?? '';
+      seen.add(text);
+      if (text === 'succeeded') break;
+      await page.waitForTimeout(100);
+    }
+    expect([...seen]).toContain('succeeded');
+    // Statuses before the end were shown as they came, over the stream.
+    expect([...seen].some((s) => ['created', 'planning', 'planned', 'running', 'verifying'].includes(s))).toBe(true);
+    const phases = await page.locator('[data-testid=timeline] li[data-kind=status]').evaluateAll((els) => els.map((e) => e.getAttribute('data-phase')));
+    expect(phases).toEqual(expect.arrayContaining(['detect', 'plan', 'execute', 'verify']));
+    await expect.poll(() => page.getByTestId('stream-state').getAttribute('data-state')).toBe('closed');
+
+    await page.goto(`${plane.url}/#/`);
+    const row = page.locator('tr[data-resource=console-web]');
+    await row.waitFor();
+    for (const [part, state] of [['resource', 'configured'], ['deployment', 'succeeded'], ['runtime', 'running'], ['proxy', 'ready'], ['accessUrl', 'ready'], ['certificate', 'not-applicable']]) {
+      expect(await row.locator(`td[data-part=${part}] [data-state]`).getAttribute('data-state')).toBe(state);
+    }
+    const done = await waitTerminal(plane, created.body.id);
+    expect(await row.locator('td[data-part=url] a').getAttribute('href')).toBe(done.accessUrl);
+    await context.close();
+  });
+
+  it('a failing deploy shows its catalogued error field by field, and recovery shows blocked actions with reasons', async () => {
+    const { context, page } = await signedIn();
+    const created = await api<{ id: string }>(plane, 'POST', '/api/deployments', { name: 'console-sick', source: { kind: 'folder', location: nodeApp({ '/': [500, 'sick'] }) }, health: fastHealth });
+    const failed = await waitTerminal(plane, created.body.id);
+    expect(failed.error?.code).toBe('health_check_failed');
+    const cli = await runCli(['deployment', 'show', created.body.id, '--json'], plane.cliEnv);
+    const shown = cli.json<DeploymentStatus & { error: { code: string; category: string; phase: string; responsibility: string; actionability: string; remedies: { title: string; command?: string }[]; links: { docs: string } } }>();
+
+    await page.goto(`${plane.url}/#/deployments/${created.body.id}`);
+    const error = page.getByRole('alert', { name: 'Deployment failed' });
+    await error.waitFor();
+    const field = (name: string) => error.locator(`[data-field=${name}]`).first().textContent();
+    expect(await field('code')).toBe(shown.error.code);
+    expect(await field('category')).toBe(shown.error.category);
+    expect(await field('phase')).toBe(shown.error.phase);
+    expect(await field('responsibility')).toBe(shown.error.responsibility);
+    expect(await field('actionability')).toBe(shown.error.actionability);
+    expect(await error.locator('[data-field=remedy-title]').allTextContents()).toEqual(shown.error.remedies.map((r) => r.title));
+    expect(await error.locator('a[data-field=docs]').getAttribute('href')).toBe(shown.error.links.docs);
+
+    // Recovery follows recovery-readiness only: a blocked action is a disabled button with its reasons.
+    const readiness = (await api<{ actions: Record<string, { allowed: boolean; reasons: string[] }> }>(plane, 'GET', `/api/deployments/${created.body.id}/recovery-readiness`)).body;
+    const recovery = page.getByTestId('recovery');
+    await recovery.waitFor();
+    for (const [action, verdict] of Object.entries(readiness.actions)) {
+      const item = recovery.locator(`li[data-action=${action}]`);
+      expect(await item.getAttribute('data-allowed')).toBe(String(verdict.allowed));
+      expect(await item.getByRole('button').isDisabled()).toBe(!verdict.allowed);
+      if (!verdict.allowed) for (const reason of verdict.reasons) expect(await item.locator('[data-field=reasons]').textContent()).toContain(reason);
+    }
+    expect(readiness.actions.cancel!.allowed).toBe(false);
+    await context.close();
+  });
+
+  it('an operator token signs in from the form, by keyboard; sign-out revokes the session cookie', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(plane.url);
+    const field = page.getByLabel('Operator token');
+    await field.waitFor();
+    await field.focus();
+    await page.keyboard.type('berth_not-a-token');
+    await page.keyboard.press('Enter');
+    expect(await page.getByRole('alert').locator('[data-field=code]').textContent()).toBe('token_invalid');
+    await field.fill(plane.token);
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Enter');
+    await page.getByTestId('signed-in-as').waitFor();
+    const cookie = (await context.cookies()).find((c) => c.name === 'berth_session')!.value;
+    expect((await withCookie(cookie, 'GET', '/api/resources')).status).toBe(200);
+
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByLabel('Operator token').waitFor();
+    expect((await context.cookies()).filter((c) => c.name === 'berth_session')).toEqual([]);
+    const after = await withCookie(cookie, 'GET', '/api/resources');
+    expect(after.status).toBe(401);
+    expect(await after.json()).toMatchObject({ error: { code: 'session_invalid', details: { reason: 'signed-out' } } });
+    await context.close();
+  });
+});
