@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { nodeApp } from '../support/apps.js';
 import { runCli } from '../support/cli.js';
 import { startTestControlPlane, type TestControlPlane } from '../support/control-plane.js';
-import { api, waitTerminal, type DeploymentStatus } from '../support/deploy.js';
+import { api, deploy, viaProxy, waitTerminal, type DeploymentStatus } from '../support/deploy.js';
 
 // Acceptance (issue 12): the web console served by `berth serve`, driven in the apt Chromium
 // against a real control plane, Docker and Caddy. One browser for the file; a context per user.
@@ -165,6 +165,52 @@ describe('web console', () => {
       if (!verdict.allowed) for (const reason of verdict.reasons) expect(await item.locator('[data-field=reasons]').textContent()).toContain(reason);
     }
     expect(readiness.actions.cancel!.allowed).toBe(false);
+    await context.close();
+  });
+
+  it('a stream dropped mid-deploy resumes from its cursor, and the console rolls back to the version that then serves', async () => {
+    const { context, page } = await signedIn();
+    const v1 = await deploy(plane, { name: 'console-rb', source: { kind: 'folder', location: nodeApp({ '/': [200, 'v1'] }) }, health: fastHealth });
+    expect(v1.status).toBe('succeeded');
+    const v2 = await api<{ id: string }>(plane, 'POST', '/api/deployments', { name: 'console-rb', source: { kind: 'folder', location: nodeApp({ '/': [200, 'v2'] }) }, health: fastHealth, relink: true });
+    expect(v2.status).toBe(200);
+    // The first stream delivers what the journal holds so far, then drops (no `closed`): the
+    // console must reopen from the last cursor it saw.
+    const cursors: number[] = [];
+    await page.route('**/api/deployments/*/events?*', async (route) => {
+      const url = new URL(route.request().url());
+      cursors.push(Number(url.searchParams.get('cursor')));
+      if (cursors.length > 1) return route.continue();
+      url.searchParams.set('follow', 'false');
+      const snapshot = await route.fetch({ url: url.toString() });
+      const events = (await snapshot.text()).split('\n\n').filter((block) => block.includes('event: event'));
+      expect(events.length).toBeGreaterThan(0);
+      await route.fulfill({ status: 200, headers: { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' }, body: `${events.join('\n\n')}\n\n` });
+    });
+    await page.goto(`${plane.url}/#/deployments/${v2.body.id}`);
+    const stream = page.getByTestId('stream-state');
+    await expect.poll(() => page.getByTestId('live-status').textContent(), { timeout: 150_000 }).toBe('succeeded');
+    expect(Number(await stream.getAttribute('data-reconnects'))).toBeGreaterThanOrEqual(1);
+    expect(cursors[0]).toBe(0);
+    expect(cursors[1]).toBeGreaterThan(0);
+    const shownSeqs = (await page.locator('[data-testid=timeline] li').evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-seq')))));
+    const journal = await api<{ envelopes: { kind: string; event?: { seq: number; kind: string } }[] }>(plane, 'GET', `/api/deployments/${v2.body.id}/events`);
+    const all = journal.body.envelopes.filter((e) => e.kind === 'event' && e.event!.kind !== 'heartbeat-note').map((e) => e.event!.seq);
+    expect(shownSeqs).toEqual(all);
+    const v2Done = await waitTerminal(plane, v2.body.id);
+    expect((await viaProxy(plane, v2Done.accessUrl!)).body).toBe('v2');
+
+    // Rollback is offered by readiness with its candidates; the button starts it and the page follows the new attempt.
+    const rollback = page.getByTestId('recovery').locator('li[data-action=rollback]');
+    await expect.poll(() => rollback.getAttribute('data-allowed')).toBe('true');
+    expect(await page.getByLabel('Roll back to').inputValue()).toBe(v1.id);
+    await rollback.getByRole('button', { name: 'Roll back' }).click();
+    await page.waitForURL((url) => url.hash.startsWith('#/deployments/') && !url.hash.endsWith(v2.body.id));
+    const rolledId = decodeURIComponent(new URL(page.url()).hash.split('/').at(-1)!);
+    await expect.poll(() => page.getByTestId('live-status').textContent(), { timeout: 150_000 }).toBe('succeeded');
+    const rolled = await waitTerminal(plane, rolledId);
+    expect(rolled).toMatchObject({ status: 'succeeded', resourceId: v1.resourceId });
+    expect((await viaProxy(plane, rolled.accessUrl!)).body).toBe('v1');
     await context.close();
   });
 

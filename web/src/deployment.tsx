@@ -45,6 +45,7 @@ export function DeploymentPage({ id, navigate }: { id: string; navigate: (hash: 
         if (envelope.kind === 'error') setError(envelope.error);
       },
       (state, reconnects) => setStream({ state, reconnects }),
+      setError,
     );
   }, [id, refresh]);
 

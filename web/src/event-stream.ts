@@ -1,5 +1,5 @@
-import { enc } from './api.js';
-import type { Envelope } from './types.js';
+import { ApiError, enc, get } from './api.js';
+import type { Envelope, ErrorObject } from './types.js';
 
 export type StreamState = 'connecting' | 'live' | 'reconnecting' | 'closed';
 
@@ -10,7 +10,7 @@ const KINDS = ['event', 'heartbeat', 'gap', 'closed', 'error'] as const;
  * from the last cursor it saw, so nothing is lost or repeated; it stops at `closed` or `error`.
  * Returns a function that stops following.
  */
-export function followDeployment(id: string, onEnvelope: (e: Envelope) => void, onState: (s: StreamState, reconnects: number) => void): () => void {
+export function followDeployment(id: string, onEnvelope: (e: Envelope) => void, onState: (s: StreamState, reconnects: number) => void, onRefused: (e: ErrorObject) => void): () => void {
   let cursor = 0;
   let stopped = false;
   let reconnects = 0;
@@ -42,8 +42,18 @@ export function followDeployment(id: string, onEnvelope: (e: Envelope) => void, 
       es.close();
       reconnects += 1;
       onState('reconnecting', reconnects);
-      timer = setTimeout(open, Math.min(5_000, 250 * 2 ** Math.min(reconnects, 5)));
+      timer = setTimeout(retry, Math.min(5_000, 250 * 2 ** Math.min(reconnects, 5)));
     };
+    // EventSource hides the status of a refused stream: a plain read tells a refusal (signed out,
+    // no such attempt), which retrying cannot fix, from a network that is still away.
+    const retry = () =>
+      get(`/api/deployments/${enc(id)}`).then(open, (err) => {
+        if (err instanceof ApiError && err.status < 500) {
+          stop();
+          onState('closed', reconnects);
+          onRefused(err.error);
+        } else dropped();
+      });
     for (const kind of KINDS) es.addEventListener(kind, handle);
   };
   open();

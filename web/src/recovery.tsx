@@ -12,7 +12,9 @@ export function Recovery({ readiness, onStarted }: { readiness: Readiness; onSta
   const [error, setError] = useState<ErrorObject | null>(null);
   const [typed, setTyped] = useState('');
   const ready = readiness.candidates.filter((c) => c.ready && !c.serving);
-  const [candidate, setCandidate] = useState(ready[0]?.deploymentId ?? '');
+  const [picked, setCandidate] = useState('');
+  // Readiness is re-read as the attempt moves on: the pick stays while it is still a candidate.
+  const candidate = ready.some((c) => c.deploymentId === picked) ? picked : (ready[0]?.deploymentId ?? '');
   const id = readiness.deploymentId;
   const run = async (action: RecoveryAction) => {
     setError(null);
