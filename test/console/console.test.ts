@@ -1,3 +1,5 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -5,11 +7,20 @@ import { nodeApp } from '../support/apps.js';
 import { runCli } from '../support/cli.js';
 import { startTestControlPlane, type TestControlPlane } from '../support/control-plane.js';
 import { api, deploy, viaProxy, waitTerminal, type DeploymentStatus } from '../support/deploy.js';
+import { ROOT } from '../support/paths.js';
 
 // Acceptance (issue 12): the web console served by `berth serve`, driven in the apt Chromium
 // against a real control plane, Docker and Caddy. One browser for the file; a context per user.
 
 const fastHealth = { path: '/', timeoutSeconds: 20, intervalMs: 100 };
+const VIEWPORT = { width: 1280, height: 800 };
+const SCREENSHOTS = join(ROOT, 'docs/console');
+
+/** The main pages, for the README: saved by the tests that reach them. */
+async function screenshot(page: Page, name: string): Promise<void> {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
+}
 
 describe('web console', () => {
   let plane: TestControlPlane;
@@ -30,7 +41,7 @@ describe('web console', () => {
 
   /** A context signed in through a fresh one-time link, with its session cookie's value. */
   const signedIn = async (): Promise<{ context: BrowserContext; page: Page; cookie: string }> => {
-    const context = await browser.newContext();
+    const context = await browser.newContext({ viewport: VIEWPORT });
     const page = await context.newPage();
     await page.goto(await signInLink());
     await page.getByTestId('signed-in-as').waitFor();
@@ -44,7 +55,7 @@ describe('web console', () => {
   it('the one-time link signs in with an HttpOnly SameSite=Strict cookie, once; the first load stays within budget', async () => {
     const link = await signInLink();
     expect(new URL(link).pathname).toBe('/console/sign-in');
-    const context = await browser.newContext();
+    const context = await browser.newContext({ viewport: VIEWPORT });
     const page = await context.newPage();
     const scripts: { url: string; bytes: Buffer; type: string; cache: string }[] = [];
     page.on('response', async (res) => {
@@ -73,7 +84,7 @@ describe('web console', () => {
     expect(gzipped).toBeLessThanOrEqual(150 * 1024);
 
     // The same link again, in another browser: refused, with its catalogued code.
-    const other = await browser.newContext();
+    const other = await browser.newContext({ viewport: VIEWPORT });
     const again = await (await other.newPage()).goto(link);
     expect(again!.status()).toBe(403);
     expect((await again!.json()) as unknown).toMatchObject({ error: { code: 'sign_in_link_invalid', details: { reason: 'used' } } });
@@ -131,12 +142,16 @@ describe('web console', () => {
     }
     const done = await waitTerminal(plane, created.body.id);
     expect(await row.locator('td[data-part=url] a').getAttribute('href')).toBe(done.accessUrl);
+    await screenshot(page, 'resources');
+    await page.goto(`${plane.url}/#/deployments/${created.body.id}`);
+    await expect.poll(() => page.getByTestId('stream-state').getAttribute('data-state')).toBe('closed');
+    await screenshot(page, 'deployment');
     await context.close();
   });
 
   it('a failing deploy shows its catalogued error field by field, and recovery shows blocked actions with reasons', async () => {
     const { context, page } = await signedIn();
-    const created = await api<{ id: string }>(plane, 'POST', '/api/deployments', { name: 'console-sick', source: { kind: 'folder', location: nodeApp({ '/': [500, 'sick'] }) }, health: fastHealth });
+    const created = await api<{ id: string }>(plane, 'POST', '/api/deployments', { name: 'console-sick', source: { kind: 'folder', location: nodeApp({ '/': [500, 'sick'] }) }, health: { ...fastHealth, timeoutSeconds: 4 } });
     const failed = await waitTerminal(plane, created.body.id);
     expect(failed.error?.code).toBe('health_check_failed');
     const cli = await runCli(['deployment', 'show', created.body.id, '--json'], plane.cliEnv);
@@ -165,6 +180,7 @@ describe('web console', () => {
       if (!verdict.allowed) for (const reason of verdict.reasons) expect(await item.locator('[data-field=reasons]').textContent()).toContain(reason);
     }
     expect(readiness.actions.cancel!.allowed).toBe(false);
+    await screenshot(page, 'deployment-failed');
     await context.close();
   });
 
@@ -214,12 +230,64 @@ describe('web console', () => {
     await context.close();
   });
 
+  it('cancel, destructive, asks for the attempt id typed before its button works', async () => {
+    const { context, page } = await signedIn();
+    // Its health never passes, so the attempt stays in verify until canceled.
+    const created = await api<{ id: string }>(plane, 'POST', '/api/deployments', { name: 'console-slow', source: { kind: 'folder', location: nodeApp({ '/': [500, 'never'] }) }, health: { path: '/', timeoutSeconds: 120, intervalMs: 500 } });
+    await page.goto(`${plane.url}/#/deployments/${created.body.id}`);
+    const cancel = page.getByTestId('recovery').locator('li[data-action=cancel]');
+    await expect.poll(() => cancel.getAttribute('data-allowed')).toBe('true');
+    const button = cancel.getByRole('button', { name: 'Cancel' });
+    expect(await button.isDisabled()).toBe(true);
+    const confirm = page.getByLabel(`Type ${created.body.id} to confirm`);
+    await confirm.fill(created.body.id.slice(0, -1));
+    expect(await button.isDisabled()).toBe(true);
+    await confirm.fill(created.body.id);
+    expect(await button.isDisabled()).toBe(false);
+    await button.click();
+    await expect.poll(() => page.getByTestId('live-status').textContent(), { timeout: 120_000 }).toBe('canceled');
+    expect((await waitTerminal(plane, created.body.id)).status).toBe('canceled');
+    await context.close();
+  });
+
+  it('tokens are issued once-shown and revoked with the id typed; work, audit and servers are listed', async () => {
+    const { context, page } = await signedIn();
+    await page.goto(`${plane.url}/#/tokens`);
+    await page.getByLabel('New token name').fill('console-made');
+    await page.keyboard.press('Enter');
+    const secret = (await page.getByTestId('issued-secret').locator('code').textContent())!;
+    expect(secret).toMatch(/^berth_/);
+    const made = (await plane.store.tokens.list()).find((t) => t.name === 'console-made')!;
+    const row = page.locator(`tr[data-token=${made.id}]`);
+    const revoke = row.getByRole('button', { name: 'Revoke' });
+    expect(await revoke.isDisabled()).toBe(true);
+    await row.getByLabel(`Type ${made.id} to revoke`).fill(made.id);
+    await revoke.click();
+    await expect.poll(async () => (await plane.store.tokens.get(made.id))?.revokedAt ?? null).not.toBeNull();
+    // Shown once: a fresh read of the page has no secret.
+    await page.reload();
+    await row.waitFor();
+    expect(await page.getByTestId('issued-secret').count()).toBe(0);
+
+    await page.goto(`${plane.url}/#/audit`);
+    await page.locator('tr[data-audit-type="session.signed-in"]').first().waitFor();
+    expect(await page.locator('tr[data-audit-type="token.revoked"]').count()).toBeGreaterThan(0);
+    await page.goto(`${plane.url}/#/work`);
+    await page.locator('tr[data-work]').first().waitFor();
+    await page.goto(`${plane.url}/#/servers`);
+    const [local] = (await plane.store.servers.list()).filter((srv) => srv.kind === 'local');
+    await page.getByRole('button', { name: `Test ${local!.name}` }).click();
+    expect(await page.locator('[data-testid=server-checks] li[data-check=engine]').getAttribute('data-state')).toBe('ok');
+    await context.close();
+  });
+
   it('an operator token signs in from the form, by keyboard; sign-out revokes the session cookie', async () => {
-    const context = await browser.newContext();
+    const context = await browser.newContext({ viewport: VIEWPORT });
     const page = await context.newPage();
     await page.goto(plane.url);
     const field = page.getByLabel('Operator token');
     await field.waitFor();
+    await screenshot(page, 'sign-in');
     await field.focus();
     await page.keyboard.type('berth_not-a-token');
     await page.keyboard.press('Enter');

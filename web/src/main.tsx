@@ -1,16 +1,23 @@
-import { render } from 'preact';
+import { h, render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { ApiError, currentSession, signOut } from './api.js';
 import { DeploymentPage } from './deployment.js';
 import { ErrorView } from './error-view.js';
 import { Resources } from './resources.js';
+import { Servers } from './servers.js';
+import { Tokens } from './tokens.js';
+import { Audit, Work } from './work.js';
 import { SignIn } from './sign-in.js';
 import type { ErrorObject, SessionView } from './types.js';
 import './style.css';
 
+const PAGES = { work: Work, audit: Audit, servers: Servers, tokens: Tokens } as const;
+
 const routeOf = (hash: string) => {
   const m = hash.match(/^#\/deployments\/([^/]+)$/);
-  return m ? { page: 'deployment' as const, id: decodeURIComponent(m[1]!) } : { page: 'resources' as const };
+  if (m) return { page: 'deployment' as const, id: decodeURIComponent(m[1]!) };
+  const name = hash.slice(2);
+  return name in PAGES ? { page: name as keyof typeof PAGES } : { page: 'resources' as const };
 };
 
 function App() {
@@ -35,7 +42,7 @@ function App() {
     <>
       <header>
         <nav aria-label="Console">
-          <a href="#/">Resources</a>
+          <a href="#/">Resources</a> <a href="#/work">Work</a> <a href="#/audit">Audit</a> <a href="#/servers">Servers</a> <a href="#/tokens">Tokens</a>
         </nav>
         <span class="who" data-testid="signed-in-as">
           Signed in as {session.tokenId}
@@ -46,6 +53,8 @@ function App() {
       </header>
       {route.page === 'deployment' ? (
         <DeploymentPage id={route.id} navigate={(h) => (location.hash = h)} />
+      ) : route.page !== 'resources' ? (
+        h(PAGES[route.page], {})
       ) : (
         <main id="main">
           <h1>Resources</h1>
