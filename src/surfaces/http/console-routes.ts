@@ -9,6 +9,9 @@ import { requireCsrf, sessionCookieHeader, sessionCookieOf } from './console-ses
 // The console's own routes: redeem a one-time link, sign in with an operator token, read the
 // session (its CSRF token), sign out. They set and clear the cookie, which operations never see.
 
+/** Readable by the console's script (not HttpOnly): it holds an error object, never a credential. */
+export const SIGN_IN_ERROR_COOKIE = 'berth_sign_in_error';
+
 const tokenSignIn = z.strictObject({ token: z.string().min(1).max(200) });
 const codeInput = z.strictObject({ code: z.string().min(1).max(200) });
 
@@ -34,8 +37,18 @@ function requireSameOrigin(c: Context): void {
 
 export function mountConsoleRoutes(app: Hono, sessions: ConsoleSessions): void {
   app.get(SIGN_IN_PATH, async (c) => {
-    const { code } = parseInput(codeInput, c.req.query());
-    const signedIn = await sessions.redeemLink(code);
+    let signedIn: SignedIn;
+    try {
+      const { code } = parseInput(codeInput, c.req.query());
+      signedIn = await sessions.redeemLink(code);
+    } catch (err) {
+      // A browser that opened a spent link lands on the console, which shows the error object
+      // from a short-lived cookie; other clients get the error contract as JSON.
+      if (!(err instanceof BerthError) || !(c.req.header('accept') ?? '').includes('text/html')) throw err;
+      c.header('Set-Cookie', `${SIGN_IN_ERROR_COOKIE}=${Buffer.from(JSON.stringify(err.toObject())).toString('base64url')}; Path=/; SameSite=Strict; Max-Age=60`);
+      c.header('Cache-Control', 'no-store');
+      return c.redirect('/', 303);
+    }
     c.header('Set-Cookie', sessionCookieHeader(c, signedIn.secret, cookieSeconds(signedIn.view)));
     c.header('Cache-Control', 'no-store');
     // The code leaves the address bar (and the history) at once.
