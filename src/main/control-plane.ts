@@ -21,6 +21,7 @@ import { OPERATIONS } from '../operations/catalogue.js';
 import { createDispatcher } from '../operations/dispatch.js';
 import { ensureLocalServer } from '../operations/servers/servers.js';
 import { trackWork } from '../core/work/track.js';
+import { createConsoleSessions } from '../operations/sessions/sessions.js';
 import { hashTokenSecret } from '../operations/tokens/secret.js';
 import { issueToken } from '../operations/tokens/tokens.js';
 import { createRemoteStateRoots } from './remote-state.js';
@@ -117,7 +118,7 @@ export async function startControlPlane(settings: ServeSettings, opts: StartOpti
     const logError = (correlationId: string, err: unknown) => console.error(`[berth] internal error ${correlationId}:`, err);
     const observeError = opts.observeError;
     const dispatcher = createDispatcher({ context, logError, ...(observeError ? { observeError: (op, error) => observeError(op.name, error.code) } : {}) });
-    const app = createHttpApp({ operations: OPERATIONS, dispatcher, version: VERSION, bodyLimitBytes: settings.maxBodyBytes, logError });
+    const app = createHttpApp({ operations: OPERATIONS, dispatcher, version: VERSION, bodyLimitBytes: settings.maxBodyBytes, logError, consoleSessions: createConsoleSessions(store) });
     const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
       const s = serve({ fetch: app.fetch, hostname: settings.host, port: settings.port }, () => resolve(s));
       s.on('clientError', answerClientError);

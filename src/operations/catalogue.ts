@@ -36,6 +36,7 @@ import { stopProxy } from './proxy/stop.js';
 import { doctor } from './system/doctor.js';
 import { health } from './system/health.js';
 import { issueTokenOp, listTokens, revokeToken } from './tokens/tokens.js';
+import { issueSignInLink } from './sessions/sessions.js';
 import { watchWork } from './work/watch.js';
 import { listWork, showWork } from './work/work.js';
 
@@ -65,6 +66,7 @@ export const OPERATIONS: readonly Operation[] = [
   issueTokenOp,
   listTokens,
   revokeToken,
+  issueSignInLink,
   planPreview,
   createDeployment,
   showDeployment,

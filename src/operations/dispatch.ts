@@ -4,6 +4,9 @@ import { parseInput } from '../core/errors/validation.js';
 import type { Actor } from '../core/model/records.js';
 import type { OperationContext } from '../ports/context.js';
 import type { Operation } from './operation.js';
+import type { StoreRepos } from '../ports/store.js';
+import { authenticateSession } from './sessions/session-auth.js';
+import { isSessionSecret } from './sessions/session-secrets.js';
 import { hashTokenSecret } from './tokens/secret.js';
 
 export type DispatchResult = { ok: true; data: unknown } | { ok: false; error: BerthError };
@@ -30,7 +33,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
   return {
     async dispatch(op, rawInput, bearer) {
       try {
-        const actor = op.public ? system : await authenticate(deps.context(system), bearer);
+        const actor = op.public ? system : await authenticate(deps.context(system).store, bearer);
         const input = parseInput(op.input, rawInput);
         const ctx = deps.context(actor);
         const data = await op.handler(input, ctx);
@@ -41,7 +44,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
     },
     async dispatchStream(op, rawInput, bearer, signal) {
       try {
-        const actor = op.public ? system : await authenticate(deps.context(system), bearer);
+        const actor = op.public ? system : await authenticate(deps.context(system).store, bearer);
         const input = parseInput(op.input, rawInput);
         if (!op.stream) throw new BerthError('operation_not_found', 'This operation does not stream.', { method: 'STREAM', path: op.name });
         const envelopes = op.stream(input, deps.context(actor), signal)[Symbol.asyncIterator]();
@@ -65,9 +68,11 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
   }
 }
 
-async function authenticate(ctx: OperationContext, bearer: string | undefined): Promise<Actor> {
+/** The actor of a credential: an operator token, or a console session (which acts as its token). */
+export async function authenticate(store: Pick<StoreRepos, 'tokens' | 'consoleSessions'>, bearer: string | undefined): Promise<Actor> {
   if (!bearer) fail('token_invalid', 'A bearer token is required.', {}, 'auth');
-  const token = await ctx.store.tokens.findByHash(hashTokenSecret(bearer));
+  if (isSessionSecret(bearer)) return (await authenticateSession(store, bearer, new Date())).actor;
+  const token = await store.tokens.findByHash(hashTokenSecret(bearer));
   if (!token) fail('token_invalid', 'The bearer token is not known.', {}, 'auth');
   if (token.revokedAt) fail('token_revoked', 'The bearer token has been revoked.', { tokenId: token.id, revokedAt: token.revokedAt }, 'auth');
   return { kind: 'token', id: token.id };

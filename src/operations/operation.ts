@@ -53,7 +53,7 @@ export function defineOperation<I extends z.ZodType, O extends z.ZodType>(op: Op
 }
 
 /** Codes any operation may return, whatever it does. */
-export const COMMON_ERRORS: readonly ErrorCode[] = ['validation_failed', 'token_invalid', 'token_revoked', 'internal'];
+export const COMMON_ERRORS: readonly ErrorCode[] = ['validation_failed', 'token_invalid', 'token_revoked', 'session_invalid', 'internal'];
 
 export function toolName(op: Pick<Operation, 'name'>): string {
   return op.name.replace(/\./g, '_');

@@ -65,6 +65,27 @@ export interface TokensRepo {
   touch(id: string, at: string): Promise<void>;
 }
 
+/** A console session, or the one-time sign-in link it starts as (only hashes are stored). */
+export interface ConsoleSession {
+  id: string;
+  /** The operator token the session acts as; revoking the token ends its sessions. */
+  tokenId: string;
+  linkExpiresAt: string | null;
+  redeemedAt: string | null;
+  expiresAt: string | null;
+  revokedAt: string | null;
+  createdAt: string;
+}
+
+export interface ConsoleSessionsRepo {
+  create(s: ConsoleSession, hashes: { linkHash?: string; secretHash?: string }): Promise<void>;
+  /** Compare-and-set: the link becomes this session only if unused and unexpired at `at`. */
+  redeemLink(linkHash: string, secretHash: string, at: string, expiresAt: string): Promise<ConsoleSession | undefined>;
+  findByLinkHash(linkHash: string): Promise<ConsoleSession | undefined>;
+  findBySecretHash(secretHash: string): Promise<ConsoleSession | undefined>;
+  revoke(id: string, at: string): Promise<void>;
+}
+
 export interface AuditRepo {
   append(e: AuditInput): Promise<string>;
   list(aggregateId: string): Promise<AuditEventSummary[]>;
@@ -113,6 +134,7 @@ export interface StoreRepos extends GovernanceRepos {
   resources: ResourcesRepo;
   servers: ServersRepo;
   tokens: TokensRepo;
+  consoleSessions: ConsoleSessionsRepo;
   audit: AuditRepo;
   deployments: DeploymentsRepo;
   journal: JournalRepo;

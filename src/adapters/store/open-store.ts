@@ -10,6 +10,7 @@ import { environmentsRepo, projectsRepo } from './repos/projects.js';
 import { resourcesRepo } from './repos/resources.js';
 import { serversRepo } from './repos/servers.js';
 import { tokensRepo } from './repos/tokens.js';
+import { consoleSessionsRepo } from './repos/console-sessions.js';
 import { deploymentsRepo } from './repos/deployments.js';
 import { journalRepo } from './repos/journal.js';
 import { auditHistoryRepo } from './repos/audit-history.js';
@@ -39,6 +40,7 @@ function repos(db: Db): StoreRepos {
     resources: resourcesRepo(db),
     servers: serversRepo(db),
     tokens: tokensRepo(db),
+    consoleSessions: consoleSessionsRepo(db),
     audit: auditRepo(db),
     deployments: deploymentsRepo(db),
     journal: journalRepo(db),

@@ -61,6 +61,18 @@ export const tokens = pgTable('tokens', {
   lastUsedAt: ts('last_used_at'),
 });
 
+export const consoleSessions = pgTable('console_sessions', {
+  id: text('id').primaryKey(),
+  tokenId: text('token_id').notNull(),
+  linkHash: text('link_hash'),
+  linkExpiresAt: ts('link_expires_at'),
+  redeemedAt: ts('redeemed_at'),
+  secretHash: text('secret_hash'),
+  expiresAt: ts('expires_at'),
+  revokedAt: ts('revoked_at'),
+  createdAt: ts('created_at').notNull(),
+});
+
 export const auditEvents = pgTable('audit_events', {
   seq: bigserial('seq', { mode: 'number' }).primaryKey(),
   id: text('id').notNull(),

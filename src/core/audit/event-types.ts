@@ -28,6 +28,10 @@ export const AUDIT_EVENT_TYPES = [
   // operator tokens
   'token.issued',
   'token.revoked',
+  // console sessions
+  'session.link-issued',
+  'session.signed-in',
+  'session.signed-out',
   // deployment attempts
   'deployment.created',
   'deployment.retried',

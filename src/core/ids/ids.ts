@@ -17,6 +17,7 @@ export const ID_PREFIXES = {
   preview: 'prv',
   event: 'evt',
   upload: 'upl',
+  session: 'ses',
 } as const;
 export type IdKind = keyof typeof ID_PREFIXES;
 

@@ -5,6 +5,7 @@ import { BerthError } from '../../core/errors/berth-error.js';
 import type { ErrorObject } from '../../core/errors/types.js';
 import type { Operation } from '../../operations/operation.js';
 import type { ApiClient } from '../client/api-client.js';
+import { registerConsole } from './console-command.js';
 import { EXIT_CODES } from './exit-codes.js';
 import { followAttempt } from './follow.js';
 import { convertValue, fieldOptions } from './options.js';
@@ -145,5 +146,6 @@ export function buildProgram(deps: CliDeps): Command {
     // An operation that moved to another noun keeps its old words, hidden from help.
     for (const old of op.cli.aliases ?? []) addCommand(deps, groupFor(program, old.slice(0, -1)), old[old.length - 1]!, op, true);
   }
+  registerConsole(program, deps);
   return program;
 }

@@ -5,6 +5,10 @@ import { BerthError, toBerthError } from '../../core/errors/berth-error.js';
 import type { Dispatcher } from '../../operations/dispatch.js';
 import type { Operation } from '../../operations/operation.js';
 import { checkBodyHeaders, DEFAULT_BODY_LIMIT_BYTES, readBodyBytes, readJsonBody, type BodyRule } from './body.js';
+import type { ConsoleSessions } from '../../operations/sessions/sessions.js';
+import { mountConsoleAssets } from './console-assets.js';
+import { mountConsoleRoutes } from './console-routes.js';
+import { credentialOf } from './console-session.js';
 import { allowedMethods } from './methods.js';
 import { openApiDocument } from './openapi.js';
 import { httpStatusFor } from './status.js';
@@ -18,6 +22,8 @@ export interface HttpAppOptions {
   bodyLimitBytes?: number;
   /** Where unexpected errors of the HTTP layer go, with their correlation id. */
   logError?: (correlationId: string, err: unknown) => void;
+  /** The console's sign-in and sessions; without it the console and its cookie are not served. */
+  consoleSessions?: ConsoleSessions;
 }
 
 const UNREAD_BODY_CODES = new Set<string>(['payload_too_large', 'unsupported_media_type', 'request_body_incomplete']);
@@ -27,11 +33,8 @@ export function errorResponse(c: Context, error: BerthError, headers?: Record<st
   return c.json({ error: body }, httpStatusFor(body) as 400, headers);
 }
 
-function bearerOf(c: Context): string | undefined {
-  const header = c.req.header('authorization');
-  const match = header?.match(/^Bearer\s+(.+)$/i);
-  return match?.[1]?.trim();
-}
+// A bearer token, else the console's session cookie (with its CSRF check): console-session.ts.
+const bearerOf = credentialOf;
 
 export function bodyRuleOf(op: Pick<Operation, 'http'>, defaultLimit: number): BodyRule {
   return { mediaTypes: op.http.body?.mediaTypes ?? ['application/json'], limitBytes: op.http.body?.limitBytes ?? defaultLimit };
@@ -73,6 +76,10 @@ export function createHttpApp(opts: HttpAppOptions): Hono {
       }
       abort.abort();
     });
+  }
+  if (opts.consoleSessions) {
+    mountConsoleRoutes(app, opts.consoleSessions);
+    mountConsoleAssets(app);
   }
   app.get('/api/openapi.json', (c) => c.json(openApiDocument(opts.operations, opts.version)));
   for (const op of opts.operations) {

@@ -6,6 +6,7 @@ const STATUS_BY_CODE: Record<string, number> = {
   unsupported_media_type: 415,
   method_not_allowed: 405,
   request_head_too_large: 431,
+  session_invalid: 401,
 };
 
 /** HTTP status derived from the error category (and, for permission, whether a token was sent). */
