@@ -14,9 +14,10 @@ import { ROOT } from '../support/paths.js';
 
 const fastHealth = { path: '/', timeoutSeconds: 20, intervalMs: 100 };
 const VIEWPORT = { width: 1280, height: 800 };
-const SCREENSHOTS = join(ROOT, 'docs/console');
+// Into the test output, not the repository: BERTH_SCREENSHOT_DIR=docs/console refreshes the README's.
+const SCREENSHOTS = process.env.BERTH_SCREENSHOT_DIR ? join(ROOT, process.env.BERTH_SCREENSHOT_DIR) : join(ROOT, '.berth-test/console');
 
-/** The main pages, for the README: saved by the tests that reach them. */
+/** The main pages: saved by the tests that reach them. */
 async function screenshot(page: Page, name: string): Promise<void> {
   mkdirSync(SCREENSHOTS, { recursive: true });
   await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
