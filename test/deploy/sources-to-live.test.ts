@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { appDir, nodeApp, nodeServer } from '../support/apps.js';
+import { appDir, nodeApp, webApiServices, nodeServer } from '../support/apps.js';
 import { startTestControlPlane, type TestControlPlane } from '../support/control-plane.js';
 import { deploy, viaProxy } from '../support/deploy.js';
 import { zipBuffer } from '../support/zip.js';
@@ -75,15 +75,7 @@ describe('every kind of source reaches a live URL', () => {
         '  back: {}',
         '',
       ].join('\n'),
-      'web/Dockerfile': 'FROM berth/node:20\nWORKDIR /app\nCOPY server.js .\nCMD ["node", "server.js"]\n',
-      'web/server.js': `const http = require('http');
-http.createServer((req, res) => {
-  http.get(process.env.API_URL, (r) => { let b = ''; r.on('data', (d) => (b += d)); r.on('end', () => { res.end('compose-ok:' + b.trim()); }); })
-    .on('error', (e) => { res.statusCode = 502; res.end(String(e.code)); });
-}).listen(3000);
-`,
-      'api/Dockerfile': 'FROM berth/static:1\nCOPY index.html /srv/index.html\n',
-      'api/index.html': 'api-ok',
+      ...webApiServices('compose-ok'),
     });
     const d = await expectLive({ name: 'stack', source: { kind: 'compose', location: join(dir, 'compose.yaml') } }, 'compose-ok:api-ok');
     const shown = JSON.parse((await plane.client.raw('GET', `/api/deployments/${d.id}`)).body);

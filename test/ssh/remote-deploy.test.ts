@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { appDir, nodeApp } from '../support/apps.js';
+import { appDir, nodeApp, webApiServices } from '../support/apps.js';
 import { startTestControlPlane, type TestControlPlane } from '../support/control-plane.js';
 import { api, deploy, journalOf, waitTerminal, type DeploymentStatus } from '../support/deploy.js';
 import { startLoad } from '../support/load.js';
@@ -75,15 +75,7 @@ describe.skipIf(testbedMissing)('deploying to an SSH server (testbed node 3)', (
   it('a compose stack with two built services', { timeout: 400_000 }, async () => {
     const dir = appDir({
       'compose.yaml': ['services:', '  web:', '    build: ./web', '    expose: ["3000"]', '    environment:', '      API_URL: http://api/', '    depends_on: [api]', '  api:', '    build: ./api', ''].join('\n'),
-      'web/Dockerfile': 'FROM berth/node:20\nWORKDIR /app\nCOPY server.js .\nCMD ["node", "server.js"]\n',
-      'web/server.js': `const http = require('http');
-http.createServer((req, res) => {
-  http.get(process.env.API_URL, (r) => { let b = ''; r.on('data', (d) => (b += d)); r.on('end', () => { res.end('remote-compose:' + b.trim()); }); })
-    .on('error', (e) => { res.statusCode = 502; res.end(String(e.code)); });
-}).listen(3000);
-`,
-      'api/Dockerfile': 'FROM berth/static:1\nCOPY index.html /srv/index.html\n',
-      'api/index.html': 'api-ok',
+      ...webApiServices('remote-compose'),
     });
     const d = await expectLiveThere({ name: 'remote-stack', source: { kind: 'compose', location: join(dir, 'compose.yaml') }, health }, 'remote-compose:api-ok');
     expect((await nodeContainersOf(node, d.id)).length).toBe(2);

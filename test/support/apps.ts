@@ -35,3 +35,21 @@ export function nodeApp(routes: Record<string, [number, string, Record<string, s
     'server.js': nodeServer(routes, opts),
   });
 }
+
+/**
+ * A compose stack's two built services: `web` (node, port 3000) answers `<label>:` followed by
+ * what it fetched from API_URL; `api` (static) answers `api-ok`. The caller writes compose.yaml.
+ */
+export function webApiServices(label: string): Record<string, string> {
+  return {
+    'web/Dockerfile': 'FROM berth/node:20\nWORKDIR /app\nCOPY server.js .\nCMD ["node", "server.js"]\n',
+    'web/server.js': `const http = require('http');
+http.createServer((req, res) => {
+  http.get(process.env.API_URL, (r) => { let b = ''; r.on('data', (d) => (b += d)); r.on('end', () => { res.end('${label}:' + b.trim()); }); })
+    .on('error', (e) => { res.statusCode = 502; res.end(String(e.code)); });
+}).listen(3000);
+`,
+    'api/Dockerfile': 'FROM berth/static:1\nCOPY index.html /srv/index.html\n',
+    'api/index.html': 'api-ok',
+  };
+}

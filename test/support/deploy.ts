@@ -38,9 +38,14 @@ export async function deploy(plane: TestControlPlane, input: Record<string, unkn
 
 /** GET through the edge proxy, the way a browser reaches a generated URL (only the plane's edge port is used). */
 export function viaProxy(plane: Pick<TestControlPlane, 'httpPort'>, url: string, path = '/', agent?: import('node:http').Agent): Promise<{ status: number; body: string }> {
+  return getWithHost('127.0.0.1', plane.httpPort, url, path, agent);
+}
+
+/** GET at an edge's address and port with the generated URL's host, as a browser reaches it. */
+export function getWithHost(address: string, port: number, url: string, path = '/', agent?: import('node:http').Agent): Promise<{ status: number; body: string }> {
   const u = new URL(url);
   return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port: plane.httpPort, path, headers: { host: u.host }, agent: agent ?? false }, (res) => {
+    const req = request({ host: address, port, path, headers: { host: u.host }, agent: agent ?? false }, (res) => {
       let body = '';
       res.on('data', (d: Buffer) => (body += d.toString()));
       res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));

@@ -1,10 +1,9 @@
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chownSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
-import { request } from 'node:http';
 import { join } from 'node:path';
 import type { TestControlPlane } from './control-plane.js';
-import { api } from './deploy.js';
+import { api, getWithHost } from './deploy.js';
 import { freePort } from './ports.js';
 import { nodeDocker, type TestServer } from './testbed.js';
 
@@ -64,19 +63,7 @@ export async function registerNode(plane: TestControlPlane, node: TestServer, ba
 }
 
 /** GET at the server's edge with the generated URL's host, as a browser reaches it. */
-export function viaEdge(node: TestServer, httpPort: number, url: string, path = '/'): Promise<{ status: number; body: string }> {
-  const u = new URL(url);
-  return new Promise((resolve, reject) => {
-    const req = request({ host: node.host, port: httpPort, path, headers: { host: u.host }, agent: false }, (res) => {
-      let body = '';
-      res.on('data', (d: Buffer) => (body += d.toString()));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-      res.on('error', reject);
-    });
-    req.on('error', reject);
-    req.end();
-  });
-}
+export const viaEdge = (node: TestServer, httpPort: number, url: string, path = '/') => getWithHost(node.host, httpPort, url, path);
 
 /** Containers of one deployment on the node's own engine (looked at as root, not through Berth). */
 export async function nodeContainersOf(node: TestServer, deploymentId: string): Promise<string[]> {
