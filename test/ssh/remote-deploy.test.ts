@@ -118,6 +118,30 @@ describe.skipIf(testbedMissing)('deploying to an SSH server (testbed node 3)', (
     expect(await running(back.id)).toBe(1);
   });
 
+  it('logs, diagnose, capacity, prune-runtime and redeploy work against the server', { timeout: 240_000 }, async () => {
+    const d = await expectLiveThere({ name: 'remote-ops', source: { kind: 'folder', location: nodeApp({ '/': [200, 'ops-ok'] }) }, health }, 'ops-ok');
+    const logs = await api<{ deploymentId: string; services: { containerId: string; state: string }[] }>(plane, 'GET', `/api/resources/${d.resourceId}/logs`);
+    expect(logs.status).toBe(200);
+    expect(logs.body.deploymentId).toBe(d.id);
+    expect(logs.body.services[0]).toMatchObject({ containerId: (await nodeContainersOf(node, d.id))[0], state: 'running' });
+    const diagnose = await api<{ server: { id: string; kind: string } }>(plane, 'GET', `/api/resources/${d.resourceId}/diagnose`);
+    expect(diagnose.body.server).toMatchObject({ id: server.id, kind: 'ssh' });
+    // Capacity is the server's disk (statvfs over SFTP) and its engine's images, not this machine's.
+    const capacity = await api<{ disk: { path: string; freeBytes: number } | null; diskError: unknown; images: { berth: { count: number } } }>(plane, 'GET', `/api/servers/${server.id}/capacity`);
+    expect(capacity.body.diskError).toBeNull();
+    expect(capacity.body.disk!.path).toBe((await nodeDocker(node).info()).DockerRootDir);
+    expect(capacity.body.images.berth.count).toBeGreaterThan(0);
+    const prune = await api<{ dryRun: boolean }>(plane, 'POST', `/api/servers/${server.id}/prune-runtime`, { dryRun: true });
+    expect(prune.status).toBe(200);
+    expect(prune.body.dryRun).toBe(true);
+    // A redeploy runs on the resource's own server.
+    const retried = await api<{ id: string }>(plane, 'POST', `/api/resources/${d.resourceId}/redeploy`, {});
+    expect(retried.status).toBe(200);
+    const again = await waitTerminal(plane, retried.body.id, 240_000);
+    expect(again).toMatchObject({ status: 'succeeded', server: { id: server.id } });
+    expect((await nodeContainersOf(node, again.id)).length).toBe(1);
+  });
+
   it('a resource stays on its server: another --server is refused with its code', async () => {
     const other = await registerNode(plane, node, base, { name: 'vps-other' });
     const r = await api<{ error: { code: string; details: Record<string, unknown> } }>(plane, 'POST', '/api/deployments', { name: 'remote-static', source: { kind: 'folder', location: appDir({ 'index.html': 'x' }) }, server: other.name, relink: true });

@@ -7,6 +7,7 @@ export interface DeploymentStatus {
   status: string;
   currentPhase: string;
   accessUrl: string | null;
+  server?: { id: string; name: string | null };
   error?: { code: string; phase: string; category: string; details: Record<string, unknown> };
   sourceSummary: { kind: string; gitRef: string | null; baseDirectory: string | null; commit: string | null };
   recoveryHint: string | null;

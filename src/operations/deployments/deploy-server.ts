@@ -8,8 +8,7 @@ import type { StoreRepos } from '../../ports/store.js';
  * another is refused, never a silent move that would leave the old runtime serving there.
  */
 export async function deployServer(tx: StoreRepos, resource: Resource, named: string | undefined): Promise<Server | undefined> {
-  const [latest] = await tx.deployments.list({ resourceId: resource.id, includeArchived: true, limit: 1 });
-  const current = latest ? await tx.servers.get(latest.serverId) : undefined;
+  const current = await currentServer(tx, resource);
   if (!named) return current;
   const requested = (await tx.servers.findByName(named)) ?? (await tx.servers.get(named)) ?? fail('server_not_found', 'No server has this name or id.', { id: named });
   if (current && current.id !== requested.id) {
@@ -21,4 +20,10 @@ export async function deployServer(tx: StoreRepos, resource: Resource, named: st
     });
   }
   return requested;
+}
+
+/** The server the resource runs on: its latest attempt's; undefined before its first attempt. */
+export async function currentServer(tx: StoreRepos, resource: Pick<Resource, 'id'>): Promise<Server | undefined> {
+  const [latest] = await tx.deployments.list({ resourceId: resource.id, includeArchived: true, limit: 1 });
+  return latest ? tx.servers.get(latest.serverId) : undefined;
 }
