@@ -5,6 +5,7 @@ import type { Store, StoreRepos } from '../../ports/store.js';
 import type { Db } from './db.js';
 import { acquireLock, type HeldLock } from './lockfile.js';
 import { migrate, type ScriptRunner } from './migrate.js';
+import { templateFor } from './pglite-template.js';
 import { auditRepo } from './repos/audit.js';
 import { environmentsRepo, projectsRepo } from './repos/projects.js';
 import { resourcesRepo } from './repos/resources.js';
@@ -85,7 +86,8 @@ async function openPglite(home: string): Promise<Store> {
   try {
     const { PGlite } = await import('@electric-sql/pglite');
     const { drizzle } = await import('drizzle-orm/pglite');
-    const client = await PGlite.create(dataDir);
+    const template = templateFor(dataDir);
+    const client = await PGlite.create(dataDir, template ? { loadDataDir: template } : {});
     const runner: ScriptRunner = {
       exec: async (s) => {
         await client.exec(s);
