@@ -29,7 +29,7 @@ import { importImage, type ImportRequest } from './import-image.js';
 import { containerEnv, engineInfo, engineUsage, listNetworks } from './inventory.js';
 import { listeningPortsOfPid } from './listening-ports.js';
 import { followLogs, logsTail } from './logs.js';
-import { ensureNetwork, localRoutes, removeNetwork } from './networks.js';
+import { ensureNetwork, removeNetwork } from './networks.js';
 import { DEFAULT_PULL_BASE_DELAY_MS, pullImage } from './pull.js';
 import { restartPolicy, runContainer } from './run.js';
 import { dockerOverSsh } from './ssh-agent.js';
@@ -55,8 +55,8 @@ export interface DockerEngineOptions {
   /** First pull retry delay; it doubles per attempt. */
   pullBaseDelayMs?: number;
   /**
-   * The CIDRs the engine's host routes, so new networks avoid them. Default: this machine's
-   * routing table for a local engine, none otherwise (a server's is read over SSH by the caller).
+   * The CIDRs the engine's host routes, so new networks avoid them (a server's, read over SSH by
+   * the caller). Default none: the local engine's own networks are all it checks.
    */
   hostRoutes?: () => Promise<string[]>;
   /** statfs of a path on the engine's host, for an engine elsewhere (a server's, over SFTP). */
@@ -76,7 +76,7 @@ export class DockerEngine implements ContainerEngine {
     this.docker = opts.client ?? (opts.ssh ? dockerOverSsh(opts.ssh.session, opts.ssh.socketPath) : dockerClient(env));
     this.local = opts.local ?? (!opts.client && !opts.ssh && (!env.DOCKER_HOST || env.DOCKER_HOST.startsWith('unix://')));
     this.pullBaseDelayMs = opts.pullBaseDelayMs ?? DEFAULT_PULL_BASE_DELAY_MS;
-    this.hostRoutes = opts.hostRoutes ?? (this.local ? localRoutes : async () => []);
+    this.hostRoutes = opts.hostRoutes ?? (async () => []);
     this.hostStatfs = opts.hostStatfs;
   }
 

@@ -1,7 +1,5 @@
 import type Docker from 'dockerode';
-import { randomInt } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
-import { overlaps, routedSubnets } from '../../core/net/subnets.js';
+import { overlaps } from '../../core/net/subnets.js';
 import { engineCall } from './errors.js';
 
 /**
@@ -18,9 +16,8 @@ async function usedSubnets(docker: Docker): Promise<Set<string>> {
 /**
  * Creates the bridge network once. Looked up by exact name (inspect by name also matches id
  * prefixes); a concurrent creation (409) means it exists; a subnet taken meanwhile is retried.
- * `hostRoutes` are the CIDRs the engine's host routes (other engines' bridges included): the
- * engine only knows its own networks. The scan starts at a random /24 so that two engines of one
- * host, or two creations at once, rarely reach for the same one.
+ * `hostRoutes` are the CIDRs the engine's host routes (other engines' bridges included), given
+ * for a server's engine: an engine only knows its own networks.
  */
 export async function ensureNetwork(docker: Docker, name: string, labels: Record<string, string>, hostRoutes: () => Promise<string[]> = async () => []): Promise<void> {
   for (let attempt = 0; attempt < 5; attempt++) {
@@ -28,8 +25,7 @@ export async function ensureNetwork(docker: Docker, name: string, labels: Record
     if (existing.some((n) => n.Name === name)) return;
     const used = await usedSubnets(docker);
     const routed = await hostRoutes().catch(() => []);
-    const start = randomInt(256);
-    const free = Array.from({ length: 256 }, (_, i) => `${POOL_PREFIX}.${(start + i) % 256}.0/24`).find((s) => !used.has(s) && !routed.some((r) => overlaps(r, s)));
+    const free = Array.from({ length: 256 }, (_, i) => `${POOL_PREFIX}.${(i + attempt * 37) % 256}.0/24`).find((s) => !used.has(s) && !routed.some((r) => overlaps(r, s)));
     const created = await engineCall(
       'ensureNetwork',
       async () => {
@@ -52,7 +48,3 @@ export async function removeNetwork(docker: Docker, name: string): Promise<void>
   );
 }
 
-/** This machine's routed CIDRs (a local engine's host); none where /proc is absent. */
-export async function localRoutes(): Promise<string[]> {
-  return routedSubnets(await readFile('/proc/net/route', 'utf8').catch(() => ''));
-}
