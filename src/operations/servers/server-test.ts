@@ -36,6 +36,13 @@ async function run(name: Check['name'], fallback: ErrorCode, fn: () => Promise<R
   }
 }
 
+/** The edge's answer at its address to a host no route has (any HTTP status means it serves). */
+async function edgeStatus(ctx: OperationContext, host: string, port: number): Promise<number> {
+  const answer = await ctx.deploy.prober.get(`http://${host}:${port}/`, { timeoutMs: 2_000, host: 'berth-server-test.invalid' });
+  if (answer.kind !== 'response') throw new BerthError('proxy_unavailable', 'The edge proxy does not answer on its port.', { adminUrl: `http://${host}:${port}`, reason: answer.code });
+  return answer.status;
+}
+
 async function checks(ctx: OperationContext, target: TargetRuntime, local: boolean, minFreeBytes: number): Promise<Check[]> {
   const engine = await run('engine', 'docker_error', async () => {
     await target.engine.ping();
@@ -47,9 +54,7 @@ async function checks(ctx: OperationContext, target: TargetRuntime, local: boole
   const port = target.proxy.httpPort();
   const edge: Check = local
     ? await run('proxy-edge', 'proxy_unavailable', async () => {
-        const answer = await ctx.deploy.prober.get(`http://127.0.0.1:${port}/`, { timeoutMs: 2_000, host: 'berth-server-test.invalid' });
-        if (answer.kind !== 'response') throw new BerthError('proxy_unavailable', 'The edge proxy does not answer on its port.', { adminUrl: `http://127.0.0.1:${port}`, reason: answer.code });
-        return { httpPort: port, status: answer.status };
+        return { httpPort: port, status: await edgeStatus(ctx, target.edgeHost, port) };
       })
     : { name: 'proxy-edge', status: 'skipped', detail: { reason: 'remote target: checked through proxy-admin' } };
   const disk: Check =
@@ -123,9 +128,7 @@ async function sshChecks(ctx: OperationContext, server: Server, minFreeBytes: nu
   out.push(
     await run('proxy', 'proxy_unavailable', async () => {
       const routes = (await target.proxy.listRoutes()).length;
-      const answer = await ctx.deploy.prober.get(`http://${target.edgeHost}:${server.httpPort}/`, { timeoutMs: 2_000, host: 'berth-server-test.invalid' });
-      if (answer.kind !== 'response') throw new BerthError('proxy_unavailable', 'The edge proxy does not answer on its port.', { adminUrl: `http://${target.edgeHost}:${server.httpPort}`, reason: answer.code });
-      return { routes, httpPort: server.httpPort, status: answer.status };
+      return { routes, httpPort: server.httpPort, status: await edgeStatus(ctx, target.edgeHost, server.httpPort) };
     }),
   );
   return { checks: out, hostKey };
