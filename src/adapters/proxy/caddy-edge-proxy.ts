@@ -1,12 +1,14 @@
 import { sleep } from '../../core/time/delay.js';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BerthError } from '../../core/errors/berth-error.js';
 import type { ProbeResult } from '../../ports/diagnostics.js';
-import type { EdgeProxy, ObservedRoute, RouteSpec } from '../../ports/edge-proxy.js';
+import type { CertificateObservation } from '../../core/domains/domain.js';
+import type { EdgeProxy, EdgeTls, ObservedRoute, RouteSpec } from '../../ports/edge-proxy.js';
+import { certificateReadiness, newestCertificate, parseTlsLog } from './certificate-readiness.js';
 import { edgeConfig, invalidRoute, switchConfig } from './caddy-config.js';
 import { CaddyProcess } from './caddy-process.js';
-import { classifyListeners, describeListeners, listenersOn, portBindable, type ClassifiedListener, type PortListener } from './port-listeners.js';
+import { classifyListeners, describeAddress, describeListeners, listenAddress, listenersOn, portBindable, type ClassifiedListener, type ListenAddress, type PortListener } from './port-listeners.js';
 import { withProxyLock } from './proxy-lock.js';
 import { RouteFile } from './route-file.js';
 import { CHANGE_TIMEOUT_MS, reconcileConfig, routeFailed, SwitchRoutes, type DesiredRoutes } from './switch-routes.js';
@@ -36,6 +38,8 @@ export interface CaddyEdgeProxyOptions {
   drainMs?: number;
   /** How long the edge retries dialling a restarting switch before answering 502. Default 5 s. */
   switchRetryMs?: number;
+  /** The edge's HTTPS listener and ACME issuer; absent: HTTP only. */
+  tls?: EdgeTls;
 }
 
 export class CaddyEdgeProxy implements EdgeProxy {
@@ -46,6 +50,9 @@ export class CaddyEdgeProxy implements EdgeProxy {
   private readonly startTimeoutMs: number;
   private readonly drainMs: number;
   private readonly switchRetryMs: number;
+  private readonly edgeTls: EdgeTls | undefined;
+  /** Caddy's TLS log (obtain, renew, errors), which certificate readiness reads. */
+  readonly tlsLog: string;
   private readonly edge: CaddyProcess;
   private readonly switch: CaddyProcess;
   private readonly routes: RouteFile;
@@ -62,6 +69,8 @@ export class CaddyEdgeProxy implements EdgeProxy {
     this.startTimeoutMs = opts.startTimeoutMs ?? 10_000;
     this.drainMs = opts.drainMs ?? 30_000;
     this.switchRetryMs = opts.switchRetryMs ?? 5_000;
+    this.edgeTls = opts.tls;
+    this.tlsLog = join(this.dir, 'edge-tls.log');
     const proc = { dir: this.dir, caddyBin: opts.caddyBin ?? 'caddy', startTimeoutMs: this.startTimeoutMs };
     this.edge = new CaddyProcess({ ...proc, name: 'edge' });
     this.switch = new CaddyProcess({ ...proc, name: 'switch' });
@@ -74,6 +83,30 @@ export class CaddyEdgeProxy implements EdgeProxy {
 
   httpPort(): number {
     return this.port;
+  }
+
+  tls(): EdgeTls | undefined {
+    return this.edgeTls;
+  }
+
+  /** Readiness of the domain's certificate from the edge's storage and TLS log (reads only). */
+  async certificate(domain: string): Promise<CertificateObservation> {
+    const root = join(this.dir, 'edge', 'data', 'caddy', 'certificates');
+    const pems: string[] = [];
+    for (const issuer of safeList(root)) {
+      try {
+        pems.push(readFileSync(join(root, issuer, domain, `${domain}.crt`), 'utf8'));
+      } catch {
+        // not from this issuer
+      }
+    }
+    let log = '';
+    try {
+      log = readFileSync(this.tlsLog, 'utf8');
+    } catch {
+      // nothing obtained yet
+    }
+    return certificateReadiness(domain, newestCertificate(pems), parseTlsLog(log), new Date());
   }
 
   async ensureRunning(): Promise<{ httpPort: number }> {
@@ -142,8 +175,9 @@ export class CaddyEdgeProxy implements EdgeProxy {
     return withProxyLock(this.lockFile, 2 * this.startTimeoutMs + 2 * CHANGE_TIMEOUT_MS, fn);
   }
 
-  // The switch first: the edge's first requests then find it up. The public port is checked
-  // before anything starts and again once the edge listens (see port-listeners.ts).
+  // The switch first: the edge's first requests then find it up. The public ports (HTTP, and
+  // HTTPS when TLS is on) are checked before anything starts and again once the edge listens
+  // (see port-listeners.ts).
   private async ensureRunningLocked(): Promise<void> {
     await this.assertPortFree();
     let desiredRoutes: RouteSpec[];
@@ -154,7 +188,7 @@ export class CaddyEdgeProxy implements EdgeProxy {
     }
     const desired: [CaddyProcess, Record<string, unknown>][] = [
       [this.switch, switchConfig({ adminSocket: this.switch.admin.socketPath, switchSocket: this.switchSocket, drainMs: this.drainMs, routes: desiredRoutes })],
-      [this.edge, edgeConfig({ adminSocket: this.edge.admin.socketPath, httpPort: this.port, switchSocket: this.switchSocket, switchRetryMs: this.switchRetryMs })],
+      [this.edge, edgeConfig({ adminSocket: this.edge.admin.socketPath, httpPort: this.port, switchSocket: this.switchSocket, switchRetryMs: this.switchRetryMs, ...(this.edgeTls ? { tls: this.edgeTls, tlsLog: this.tlsLog } : {}) })],
     ];
     for (const [proc, config] of desired) {
       const outcome = await proc.ensure(() => config);
@@ -164,68 +198,85 @@ export class CaddyEdgeProxy implements EdgeProxy {
     this.reconciled = true;
   }
 
-  /** Listeners on the public port other than this home's edge; undefined without /proc. */
-  private otherListeners(): PortListener[] | undefined {
+  /** Every address the edge binds: its HTTP port on every address, and its HTTPS listener when TLS is on. */
+  private listens(): ListenAddress[] {
+    return [{ port: this.port }, ...(this.edgeTls ? [listenAddress(this.edgeTls.listen, this.edgeTls.port)] : [])];
+  }
+
+  /** Listeners on `at` other than this home's edge; undefined without /proc. */
+  private otherListeners(at: ListenAddress): PortListener[] | undefined {
     const own = this.edge.pid();
-    return listenersOn(this.port, own === undefined ? [] : [own])?.filter((l) => l.pid === undefined || l.pid !== own);
+    return listenersOn(at, own === undefined ? [] : [own])?.filter((l) => l.pid === undefined || l.pid !== own);
   }
 
   private async assertPortFree(): Promise<void> {
-    const others = this.otherListeners();
-    if (others === undefined) {
-      if (this.edge.pid() === undefined && !(await portBindable(this.port))) throw this.portTaken([]);
-    } else if (others.length > 0) {
-      throw this.portTaken(others);
+    for (const at of this.listens()) {
+      const others = this.otherListeners(at);
+      if (others === undefined) {
+        if (this.edge.pid() === undefined && !(await portBindable(at))) throw this.portTaken(at, []);
+      } else if (others.length > 0) {
+        throw this.portTaken(at, others);
+      }
     }
   }
 
   /** After the bind: a listener that slipped in beside a fresh edge means neither owns the port. */
   private async assertPortOwned(outcome: 'adopted' | 'started'): Promise<void> {
-    // Caddy's admin API answers a moment before its HTTP listener is bound: look once it is.
+    // Caddy's admin API answers a moment before its listeners are bound: look once they are.
     if (outcome === 'started') await this.untilEdgeListens();
-    const others = this.otherListeners();
-    if (!others?.length) return;
-    if (outcome === 'started') await this.edge.stop(); // never left splitting the port's connections
-    throw this.portTaken(others);
+    for (const at of this.listens()) {
+      const others = this.otherListeners(at);
+      if (!others?.length) continue;
+      if (outcome === 'started') await this.edge.stop(); // never left splitting the port's connections
+      throw this.portTaken(at, others);
+    }
   }
 
   private async untilEdgeListens(): Promise<void> {
     const own = this.edge.pid();
     const deadline = Date.now() + this.startTimeoutMs;
+    const bound = (at: ListenAddress) => {
+      const listeners = listenersOn(at, [own!]);
+      return listeners === undefined || listeners.some((l) => l.pid === own);
+    };
     while (own !== undefined && Date.now() < deadline) {
-      const listeners = listenersOn(this.port, [own]);
-      if (listeners === undefined || listeners.some((l) => l.pid === own)) return;
+      if (this.listens().every(bound)) return;
       await sleep(10);
     }
   }
 
-  private portTaken(others: PortListener[]): BerthError {
+  private portTaken(at: ListenAddress, others: PortListener[]): BerthError {
     const seen = others.find((l) => l.pid !== undefined);
-    return new BerthError('proxy_unavailable', `Another process listens on the edge proxy's port ${this.port}.`, {
+    return new BerthError('proxy_unavailable', `Another process listens on ${describeAddress(at)}, where the edge proxy listens.`, {
       adminUrl: this.edge.admin.adminUrl,
-      reason: `port ${this.port} is also bound by ${others.length ? describeListeners(others) : 'another process'}`,
-      port: this.port,
+      reason: `${describeAddress(at)} is also bound by ${others.length ? describeListeners(others) : 'another process'}`,
+      port: at.port,
       holderPid: seen?.pid ?? null,
       holderCommand: seen?.command ?? null,
     });
   }
 
-  /** Every listener on the public port, this edge's or not. Never starts anything. */
-  portListeners(): ClassifiedListener[] | undefined {
+  /** Every listener on `at` (the HTTP port unless given), this edge's or not. Never starts anything. */
+  portListeners(at: ListenAddress = { port: this.port }): ClassifiedListener[] | undefined {
     const own = this.edge.pid();
-    const listeners = listenersOn(this.port, own === undefined ? [] : [own]);
+    const listeners = listenersOn(at, own === undefined ? [] : [own]);
     return listeners && classifyListeners(listeners, own, existsSync);
   }
 
-  /** For `berth doctor`: fails when anything but this home's edge listens on the public port. */
+  /** For `berth doctor`: fails when anything but this home's edge listens where the edge does (HTTP and HTTPS). */
   probePort(): ProbeResult {
-    const listeners = this.portListeners();
-    const detail = { httpPort: this.port, listeners: listeners ?? null };
-    if (listeners === undefined) return { ok: true, detail: { ...detail, reason: 'no /proc socket tables: listeners not checked' } };
-    const others = listeners.filter((l) => l.kind !== 'this-edge');
-    if (others.length === 0) return { ok: true, detail };
-    const named = others.map((l) => `${l.kind} ${l.pid ? `pid ${l.pid} (${l.command ?? 'unknown'})` : 'hidden process'}${l.home ? ` of ${l.home}` : ''}`);
-    return { ok: false, detail, reason: `port ${this.port} is also bound by ${named.join(', ')}` };
+    const detail = { httpPort: this.port, ...(this.edgeTls ? { httpsListen: this.edgeTls.listen } : {}) };
+    const found = this.listens().map((at) => ({ at, listeners: this.portListeners(at) }));
+    if (found.some((f) => f.listeners === undefined)) return { ok: true, detail: { ...detail, listeners: null, reason: 'no /proc socket tables: listeners not checked' } };
+    // Each listener names its port: with TLS on, the edge listens on two.
+    const listeners = found.flatMap(({ at, listeners }) => listeners!.map((l) => ({ ...l, port: at.port })));
+    const taken = found.flatMap(({ at, listeners }) => {
+      const others = listeners!.filter((l) => l.kind !== 'this-edge');
+      const named = others.map((l) => `${l.kind} ${l.pid ? `pid ${l.pid} (${l.command ?? 'unknown'})` : 'hidden process'}${l.home ? ` of ${l.home}` : ''}`);
+      return others.length ? [`${describeAddress(at)} is also bound by ${named.join(', ')}`] : [];
+    });
+    if (taken.length === 0) return { ok: true, detail: { ...detail, listeners } };
+    return { ok: false, detail: { ...detail, listeners }, reason: taken.join('; ') };
   }
 
   private async reconcile(proc: CaddyProcess, desired: Record<string, unknown>): Promise<void> {
@@ -234,5 +285,13 @@ export class CaddyEdgeProxy implements EdgeProxy {
 
   private liveRoutes(): Promise<ObservedRoute[]> {
     return this.switchRoutes.live();
+  }
+}
+
+function safeList(dir: string): string[] {
+  try {
+    return readdirSync(dir);
+  } catch {
+    return [];
   }
 }

@@ -7,6 +7,51 @@ import { listeningSockets } from '../../platform/proc-net-tcp.js';
 // kernel splits connections between the two: the edge proves it is alone from the kernel's
 // socket tables (/proc/net/tcp and tcp6, this network namespace), not from the bind succeeding.
 
+/** Where a listener binds: a port on one host address, or on every address when `host` is absent. */
+export interface ListenAddress {
+  host?: string;
+  port: number;
+}
+
+/** A Caddy listen address (`:443`, `127.0.0.5:443`, `[::1]:443`) whose port is `port`, as a ListenAddress. */
+export function listenAddress(listen: string, port: number): ListenAddress {
+  const host = listen.slice(listen.indexOf('/') + 1, listen.lastIndexOf(':')).replace(/^\[(.*)\]$/, '$1');
+  return host === '' ? { port } : { host, port };
+}
+
+/** How a message names a listen address: `:443`, `127.0.0.5:443`, `[::1]:443`. */
+export function describeAddress(at: ListenAddress): string {
+  return `${at.host === undefined ? '' : net.isIPv6(at.host) ? `[${at.host}]` : at.host}:${at.port}`;
+}
+
+const WILDCARDS = new Set(['0.0.0.0', '::']);
+
+/**
+ * Which bound addresses (as /proc/net/tcp{,6} write them, hex) take a bind of `host` away: the
+ * host itself (IPv4-mapped too) and the wildcards. Every address for no host, a wildcard, or a
+ * name (what it resolves to is not known here, so every listener on the port is counted).
+ */
+function collidesWith(host: string | undefined): (hexAddress: string) => boolean {
+  const family = host === undefined ? 0 : net.isIP(host);
+  if (family === 0 || WILDCARDS.has(host!)) return () => true;
+  const taken = new net.BlockList();
+  taken.addAddress(host!, family === 4 ? 'ipv4' : 'ipv6');
+  taken.addAddress('::', 'ipv6');
+  if (family === 4) taken.addAddress('0.0.0.0', 'ipv4');
+  return (hex) => {
+    const address = fromProcHex(hex);
+    return address !== undefined && taken.check(address, net.isIPv4(address) ? 'ipv4' : 'ipv6');
+  };
+}
+
+/** An address of the socket tables as text: each 32-bit word is in host byte order (little-endian here). */
+function fromProcHex(hex: string): string | undefined {
+  if (!/^([0-9A-Fa-f]{8}|[0-9A-Fa-f]{32})$/.test(hex)) return undefined;
+  const bytes = (hex.match(/.{8}/g) ?? []).flatMap((word) => [6, 4, 2, 0].map((i) => parseInt(word.slice(i, i + 2), 16)));
+  if (bytes.length === 4) return bytes.join('.');
+  return Array.from({ length: 8 }, (_, i) => ((bytes[2 * i]! << 8) | bytes[2 * i + 1]!).toString(16)).join(':');
+}
+
 export interface PortListener {
   /** The kernel's socket inode. */
   inode: number;
@@ -18,10 +63,14 @@ export interface PortListener {
   argv?: string[];
 }
 
-/** Inodes of the LISTEN sockets on `port` in the text of /proc/net/tcp or tcp6. */
-export function listeningInodes(text: string, port: number): number[] {
+/**
+ * Inodes of the LISTEN sockets in the text of /proc/net/tcp or tcp6 that a bind of `host` and
+ * `port` collides with (every address of the port when `host` is absent).
+ */
+export function listeningInodes(text: string, port: number, host?: string): number[] {
+  const collides = collidesWith(host);
   return listeningSockets(text)
-    .filter((s) => s.port === port && Number.isInteger(s.inode) && s.inode > 0)
+    .filter((s) => s.port === port && Number.isInteger(s.inode) && s.inode > 0 && collides(s.address))
     .map((s) => s.inode);
 }
 
@@ -54,15 +103,17 @@ export function socketInodesOf(pid: number, procRoot = '/proc'): Set<number> {
 }
 
 /**
- * Every LISTEN socket on `port` (any address, IPv4 and IPv6), with its process when visible;
- * undefined when /proc has no socket tables (not Linux). `knownPids` are looked at first, so
- * confirming that only they listen costs no scan of every process.
+ * Every LISTEN socket (IPv4 and IPv6) that a bind of `at` collides with (a bare port: any
+ * address), with its process when visible; undefined when /proc has no socket tables (not
+ * Linux). `knownPids` are looked at first, so confirming that only they listen costs no scan of
+ * every process.
  */
-export function listenersOn(port: number, knownPids: number[] = [], procRoot = '/proc'): PortListener[] | undefined {
+export function listenersOn(at: number | ListenAddress, knownPids: number[] = [], procRoot = '/proc'): PortListener[] | undefined {
+  const { port, host } = typeof at === 'number' ? { port: at, host: undefined } : at;
   const tcp = readOr(`${procRoot}/net/tcp`);
   const tcp6 = readOr(`${procRoot}/net/tcp6`);
   if (tcp === undefined && tcp6 === undefined) return undefined;
-  const wanted = new Set([...listeningInodes(tcp ?? '', port), ...listeningInodes(tcp6 ?? '', port)]);
+  const wanted = new Set([...listeningInodes(tcp ?? '', port, host), ...listeningInodes(tcp6 ?? '', port, host)]);
   const found = new Map<number, PortListener>();
   const claim = (pid: number) => {
     for (const inode of socketInodesOf(pid, procRoot)) {
@@ -92,14 +143,15 @@ function processOf(pid: number, procRoot: string): Pick<PortListener, 'pid' | 'c
 }
 
 /**
- * Without /proc: whether a plain bind (no SO_REUSEPORT) of `port` on every address succeeds.
- * It fails while anything listens there, a SO_REUSEPORT listener included.
+ * Without /proc: whether a plain bind (no SO_REUSEPORT) of `at` (a bare port: every address)
+ * succeeds. It fails while anything listens there, a SO_REUSEPORT listener included.
  */
-export function portBindable(port: number): Promise<boolean> {
+export function portBindable(at: number | ListenAddress): Promise<boolean> {
+  const { port, host } = typeof at === 'number' ? { port: at, host: undefined } : at;
   return new Promise((resolve) => {
     const probe = net.createServer();
     probe.once('error', () => resolve(false));
-    probe.listen({ port, exclusive: true }, () => probe.close(() => resolve(true)));
+    probe.listen({ port, ...(host === undefined ? {} : { host }), exclusive: true }, () => probe.close(() => resolve(true)));
   });
 }
 
