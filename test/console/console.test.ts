@@ -8,6 +8,7 @@ import { runCli } from '../support/cli.js';
 import { startTestControlPlane, type TestControlPlane } from '../support/control-plane.js';
 import { api, deploy, viaProxy, waitTerminal, type DeploymentStatus } from '../support/deploy.js';
 import { ROOT } from '../support/paths.js';
+import { seriousViolations } from '../support/axe.js';
 
 // Acceptance (issue 12): the web console served by `berth serve`, driven in the apt Chromium
 // against a real control plane, Docker and Caddy. One browser for the file; a context per user.
@@ -21,6 +22,13 @@ const SCREENSHOTS = process.env.BERTH_SCREENSHOT_DIR ? join(ROOT, process.env.BE
 async function screenshot(page: Page, name: string): Promise<void> {
   mkdirSync(SCREENSHOTS, { recursive: true });
   await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
+}
+
+/** Every page the tests reach passes an axe-core scan with no serious or critical violation. */
+const scanned = new Set<string>();
+async function expectAccessible(page: Page, name: string): Promise<void> {
+  expect({ page: name, violations: await seriousViolations(page) }).toEqual({ page: name, violations: [] });
+  scanned.add(name);
 }
 
 describe('web console', () => {
@@ -148,9 +156,12 @@ describe('web console', () => {
     }
     const done = await waitTerminal(plane, created.body.id);
     expect(await row.locator('td[data-part=url] a').getAttribute('href')).toBe(done.accessUrl);
+    expect(await row.locator('td[data-part=server]').textContent()).toBe('local');
+    await expectAccessible(page, 'resources');
     await screenshot(page, 'resources');
     await page.goto(`${plane.url}/#/deployments/${created.body.id}`);
     await expect.poll(() => page.getByTestId('stream-state').getAttribute('data-state')).toBe('closed');
+    await expectAccessible(page, 'deployment');
     await screenshot(page, 'deployment');
     await context.close();
   });
@@ -186,6 +197,7 @@ describe('web console', () => {
       if (!verdict.allowed) for (const reason of verdict.reasons) expect(await item.locator('[data-field=reasons]').textContent()).toContain(reason);
     }
     expect(readiness.actions.cancel!.allowed).toBe(false);
+    await expectAccessible(page, 'deployment-failed');
     await screenshot(page, 'deployment-failed');
     await context.close();
   });
@@ -274,16 +286,20 @@ describe('web console', () => {
     await page.reload();
     await row.waitFor();
     expect(await page.getByTestId('issued-secret').count()).toBe(0);
+    await expectAccessible(page, 'tokens');
 
     await page.goto(`${plane.url}/#/audit`);
     await page.locator('tr[data-audit-type="session.signed-in"]').first().waitFor();
     expect(await page.locator('tr[data-audit-type="token.revoked"]').count()).toBeGreaterThan(0);
+    await expectAccessible(page, 'audit');
     await page.goto(`${plane.url}/#/work`);
     await page.locator('tr[data-work]').first().waitFor();
+    await expectAccessible(page, 'work');
     await page.goto(`${plane.url}/#/servers`);
     const [local] = (await plane.store.servers.list()).filter((srv) => srv.kind === 'local');
     await page.getByRole('button', { name: `Test ${local!.name}` }).click();
     expect(await page.locator('[data-testid=server-checks] li[data-check=engine]').getAttribute('data-state')).toBe('ok');
+    await expectAccessible(page, 'servers');
     await context.close();
   });
 
@@ -293,6 +309,7 @@ describe('web console', () => {
     await page.goto(plane.url);
     const field = page.getByLabel('Operator token');
     await field.waitFor();
+    await expectAccessible(page, 'sign-in');
     await screenshot(page, 'sign-in');
     await field.focus();
     await page.keyboard.type('berth_not-a-token');
@@ -312,5 +329,47 @@ describe('web console', () => {
     expect(after.status).toBe(401);
     expect(await after.json()).toMatchObject({ error: { code: 'session_invalid', details: { reason: 'signed-out' } } });
     await context.close();
+  });
+
+  it('a prune is previewed by a dry run first; the destructive run needs that preview and the category typed', async () => {
+    const { context, page } = await signedIn();
+    const before = new Date(Date.now() + 86_400_000);
+    const dry = () => api<{ matched: number; deleted: number; workId: string | null }>(plane, 'POST', '/api/provider-job-logs/prune', { before: before.toISOString(), dryRun: true });
+    const stored = (await dry()).body.matched;
+    // The deploys above built images: their provider logs are there to prune.
+    expect(stored).toBeGreaterThan(0);
+    await page.goto(`${plane.url}/#/prune`);
+    await page.getByLabel('Category').selectOption('provider-job-logs');
+    // datetime-local in the browser's zone (the host's, UTC here): minutes are enough.
+    const local = new Date(before.getTime() - before.getTimezoneOffset() * 60_000).toISOString().slice(0, 16);
+    await page.getByLabel('Older than').fill(local);
+    expect(await page.getByTestId('prune-preview').count()).toBe(0);
+    await page.getByRole('button', { name: 'Preview (dry run)' }).click();
+    const preview = page.getByTestId('prune-preview');
+    await preview.waitFor();
+    expect(Number(await preview.locator('[data-count=matched] dd').textContent())).toBe(stored);
+    // The dry run deleted nothing.
+    expect((await dry()).body.matched).toBe(stored);
+    await expectAccessible(page, 'prune');
+    await screenshot(page, 'prune');
+    const prune = preview.getByRole('button', { name: 'Prune' });
+    expect(await prune.isDisabled()).toBe(true);
+    await page.getByLabel('Type provider-job-logs to prune').fill('deployments');
+    expect(await prune.isDisabled()).toBe(true);
+    await page.getByLabel('Type provider-job-logs to prune').fill('provider-job-logs');
+    await prune.click();
+    const done = page.getByTestId('prune-done');
+    await done.waitFor();
+    const workId = (await done.getAttribute('data-work'))!;
+    expect(await plane.store.work.get(workId)).toMatchObject({ kind: 'provider-job-log-prune', status: 'succeeded' });
+    expect((await dry()).body.matched).toBe(0);
+    // A changed category needs its own dry run before any destructive button appears.
+    await page.getByLabel('Category').selectOption('audit-events');
+    expect(await page.getByTestId('prune-preview').count()).toBe(0);
+    await context.close();
+  });
+
+  it('every main page was scanned by axe-core', () => {
+    expect([...scanned].sort()).toEqual(['audit', 'deployment', 'deployment-failed', 'prune', 'resources', 'servers', 'sign-in', 'tokens', 'work']);
   });
 });

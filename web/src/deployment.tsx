@@ -88,7 +88,7 @@ export function DeploymentPage({ id, navigate }: { id: string; navigate: (hash: 
       <section aria-labelledby="log-title">
         <h2 id="log-title">Provider log</h2>
         {log && log.entries.length > 0 ? (
-          <pre data-testid="provider-log">{log.entries.map((e) => `${e.at.slice(11, 19)} ${e.provider} ${e.level} ${e.message}`).join('\n')}</pre>
+          <pre data-testid="provider-log" tabIndex={0} aria-label="Provider log">{log.entries.map((e) => `${e.at.slice(11, 19)} ${e.provider} ${e.level} ${e.message}`).join('\n')}</pre>
         ) : (
           <p>No provider output for this attempt.</p>
         )}

@@ -23,7 +23,7 @@ export function ErrorView({ error, title = 'Error' }: { error: ShownError; title
       {Object.keys(error.details).length > 0 && (
         <details>
           <summary>Details</summary>
-          <pre data-field="details">{JSON.stringify(error.details, null, 2)}</pre>
+          <pre data-field="details" tabIndex={0} aria-label="Details">{JSON.stringify(error.details, null, 2)}</pre>
         </details>
       )}
       <h4>Remedies</h4>

@@ -4,6 +4,7 @@ import { ApiError, currentSession, signOut } from './api.js';
 import { DeploymentPage } from './deployment.js';
 import { ErrorView } from './error-view.js';
 import { Resources } from './resources.js';
+import { Prune } from './prune.js';
 import { Servers } from './servers.js';
 import { Tokens } from './tokens.js';
 import { Audit, Work } from './work.js';
@@ -11,7 +12,7 @@ import { SignIn } from './sign-in.js';
 import type { ErrorObject, SessionView } from './types.js';
 import './style.css';
 
-const PAGES = { work: Work, audit: Audit, servers: Servers, tokens: Tokens } as const;
+const PAGES = { work: Work, audit: Audit, servers: Servers, tokens: Tokens, prune: Prune } as const;
 
 const routeOf = (hash: string) => {
   const m = hash.match(/^#\/deployments\/([^/]+)$/);
@@ -42,7 +43,7 @@ function App() {
     <>
       <header>
         <nav aria-label="Console">
-          <a href="#/">Resources</a> <a href="#/work">Work</a> <a href="#/audit">Audit</a> <a href="#/servers">Servers</a> <a href="#/tokens">Tokens</a>
+          <a href="#/">Resources</a> <a href="#/work">Work</a> <a href="#/audit">Audit</a> <a href="#/servers">Servers</a> <a href="#/tokens">Tokens</a> <a href="#/prune">Prune</a>
         </nav>
         <span class="who" data-testid="signed-in-as">
           Signed in as {session.tokenId}

@@ -43,6 +43,7 @@ export function Resources() {
       <thead>
         <tr>
           <th scope="col">Name</th>
+          <th scope="col">Server</th>
           {PARTS.map((p) => (
             <th scope="col" key={p.key}>
               {p.label}
@@ -57,6 +58,7 @@ export function Resources() {
           return (
             <tr key={r.id} data-resource={r.name}>
               <th scope="row">{r.name}</th>
+              <td data-part="server">{r.server?.name ?? '—'}</td>
               {PARTS.map((p) => (
                 <td key={p.key} data-part={p.key}>
                   <Part status={r.status} part={p.key} />

@@ -44,7 +44,7 @@ export function Servers() {
               ))}
             </ul>
           )}
-          {capacity[s.id] && <pre data-testid="server-capacity">{JSON.stringify(capacity[s.id], null, 2)}</pre>}
+          {capacity[s.id] && <pre data-testid="server-capacity" tabIndex={0} aria-label="Capacity">{JSON.stringify(capacity[s.id], null, 2)}</pre>}
         </section>
       ))}
     </main>

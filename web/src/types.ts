@@ -14,6 +14,10 @@ import type { serverTest } from '../../src/operations/servers/server-test.js';
 import type { listServers } from '../../src/operations/servers/servers.js';
 import type { issueTokenOp, listTokens } from '../../src/operations/tokens/tokens.js';
 import type { listWork } from '../../src/operations/work/work.js';
+import type { pruneDeployments } from '../../src/operations/deployments/prune.js';
+import type { pruneAuditEvents } from '../../src/operations/audit/prune.js';
+import type { pruneProviderJobLogs } from '../../src/operations/deployments/provider-job-logs-prune.js';
+import type { pruneDomainEvents } from '../../src/operations/audit/domain-events.js';
 
 export type { ErrorObject, Envelope, SessionView };
 export type Out<Op extends { output: z.ZodType }> = z.output<Op['output']>;
@@ -35,3 +39,5 @@ export type TokenList = Out<typeof listTokens>;
 export type IssuedToken = Out<typeof issueTokenOp>;
 export type WorkList = Out<typeof listWork>;
 export type AuditExport = Out<typeof exportGlobalAuditEvents>;
+/** What any history prune answers (dry or destructive). */
+export type PruneResult = Out<typeof pruneDeployments> | Out<typeof pruneAuditEvents> | Out<typeof pruneProviderJobLogs> | Out<typeof pruneDomainEvents>;

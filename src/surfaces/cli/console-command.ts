@@ -36,7 +36,6 @@ export function registerConsole(program: Command, deps: ConsoleCommandDeps): voi
     .description('Print a one-time sign-in link to the web console (valid 10 minutes, once) and open it where a browser exists.')
     .option('--no-open', 'only print the link')
     .option('--json', 'print { url, expiresAt, sessionId } as JSON')
-    .addHelpText('after', '\nExample:\n  berth console --no-open')
     .action(async (opts: { open: boolean; json?: boolean }) => {
       const json = opts.json === true;
       try {

@@ -11,6 +11,8 @@ export interface FieldOption {
   kind: OptionKind;
   required: boolean;
   description: string;
+  /** The values an enum field accepts. */
+  choices?: string[];
 }
 
 interface Def {
@@ -19,6 +21,7 @@ interface Def {
   in?: z.ZodType;
   out?: z.ZodType;
   options?: z.ZodType[];
+  entries?: Record<string, string>;
 }
 
 function defOf(schema: z.ZodType): Def {
@@ -51,18 +54,26 @@ function kindOf(schema: z.ZodType): OptionKind {
   }
 }
 
+function choicesOf(schema: z.ZodType): string[] | undefined {
+  const def = defOf(schema);
+  if (def.type === 'optional' || def.type === 'default' || def.type === 'nullable' || def.type === 'prefault') return choicesOf(def.innerType!);
+  return def.type === 'enum' && def.entries ? Object.values(def.entries) : undefined;
+}
+
 export const kebab = (s: string) => s.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 
 export function fieldOptions(input: z.ZodType): FieldOption[] {
   const shape = (input as unknown as { shape?: Record<string, z.ZodType> }).shape ?? {};
   return Object.entries(shape).map(([field, schema]) => {
     const optional = (schema as unknown as { isOptional(): boolean }).isOptional();
+    const choices = choicesOf(schema);
     return {
       field,
       flag: kebab(field),
       kind: kindOf(schema),
       required: !optional,
       description: (schema as unknown as { description?: string }).description ?? '',
+      ...(choices ? { choices } : {}),
     };
   });
 }

@@ -7,11 +7,11 @@ import type { SourcePacker } from '../../ports/uploads.js';
 import type { ApiClient, CallResult } from '../client/api-client.js';
 import { buildDeployInput, deploySource, type DeployFlags } from './deploy-args.js';
 import { EXIT_CODES } from './exit-codes.js';
-import { followAttempt } from './follow.js';
+import { addFollowOptions, followAttempt, type FollowFlags } from './follow.js';
 import { emit, errorResult, type CliIo } from './output.js';
 
-// `berth up`: create or reuse the resource, deploy, show phase progress, end with the URL or the
-// error. Ctrl-C stops watching, not the deployment (it runs in the control plane).
+// `berth up`: create or reuse the resource, deploy, show phase progress (follow.ts), end with the
+// URL or the error. Ctrl-C stops watching, not the deployment (it runs in the control plane).
 // A compose file Berth cannot run gives the same answer from `berth plan` and `berth up`: the
 // blocked plan (also when the CLI finds the problem while reading the file) and its error's exit
 // status; `berth up` checks the plan first and creates nothing.
@@ -38,13 +38,12 @@ function addDeployFlags(cmd: Command): Command {
 }
 
 export function registerUp(program: Command, deps: UpDeps): void {
-  addDeployFlags(program.command('up'))
+  addFollowOptions(addDeployFlags(program.command('up')))
     .description('Deploy a source to a live URL: detect, plan, execute, verify (and roll back on failure).')
     .option('--preview <type:id>', 'deploy a preview, e.g. pull-request:42')
     .option('--server <name>', 'the server to deploy to, by name or id (default: the server the resource runs on, else this machine)')
     .option('--relink', 'repoint an existing resource (--name) at this source; without it a different source is refused')
-    .option('--no-wait', 'return once the attempt is created')
-    .action(async (source: string | undefined, flags: DeployFlags & { json?: boolean; wait?: boolean }) => {
+    .action(async (source: string | undefined, flags: UpFlags) => {
       deps.io.exit(await up(deps, source, flags));
     });
 
@@ -97,7 +96,9 @@ function isComposeSource(source: string | undefined, flags: DeployFlags): boolea
   }
 }
 
-async function up(deps: UpDeps, source: string | undefined, flags: DeployFlags & { json?: boolean; wait?: boolean }): Promise<number> {
+type UpFlags = DeployFlags & FollowFlags & { json?: boolean; wait?: boolean };
+
+async function up(deps: UpDeps, source: string | undefined, flags: UpFlags): Promise<number> {
   const json = flags.json === true;
   let input: Record<string, unknown>;
   try {
@@ -117,7 +118,7 @@ async function up(deps: UpDeps, source: string | undefined, flags: DeployFlags &
     }
     const created = await client.call(deps.op('deployments.create'), sent.input);
     if (!created.ok || flags.wait === false) return emit(deps.io, json, created);
-    return await followAttempt(deps.io, client, deps.op, json, (created.data as { id: string }).id);
+    return await followAttempt(deps.io, client, deps.op, json, (created.data as { id: string }).id, flags);
   } catch (err) {
     return emit(deps.io, json, errorResult(err));
   }
