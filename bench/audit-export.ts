@@ -2,39 +2,22 @@
 // export of 10,000 rows: rows per second end to end (server-sent events read by a client) and
 // the peak resident memory of the control plane (`berth serve` as its own process, RSS sampled
 // from /proc every 20 ms during the export; VmHWM is printed too but includes startup).
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { openStore, pgliteDataDir } from '../src/adapters/store/open-store.js';
-import { readControlPlaneState } from '../src/surfaces/client/state-file.js';
+import { openStore } from '../src/adapters/store/open-store.js';
+import { BENCH_PG_URL, dropDatabase, freshDatabase, memKb, servePlane, sqlRunner } from './plane-process.js';
+import { figure, type Figure } from './support.js';
 
-const BIN = fileURLToPath(new URL('../bin/berth.js', import.meta.url));
 const SIZES = (process.env.SIZES ?? '10000,1000000').split(',').map(Number);
 const FROM = '2026-01-01T00:00:00.000Z';
 const TO = '2026-02-01T00:00:00.000Z';
 
-const PG_URL = process.env.BERTH_BENCH_DATABASE_URL; // PostgreSQL instead of PGlite when set
-
-/** A fresh database on the PostgreSQL server of BERTH_BENCH_DATABASE_URL. */
-async function freshDatabase(): Promise<string> {
-  const pg = (await import('pg')).default;
-  const name = `berth_bench_${Date.now()}`;
-  const admin = new pg.Client({ connectionString: PG_URL });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const u = new URL(PG_URL!);
-  u.pathname = `/${name}`;
-  return u.toString();
-}
-
 /** Rows straight into the table with generate_series: one statement, no API calls. */
 async function seed(home: string, n: number, databaseUrl?: string): Promise<void> {
   await (await openStore({ home, databaseUrl })).close(); // migrations
-  const db = databaseUrl ? await pgRunner(databaseUrl) : await pgliteRunner(home);
+  const db = await sqlRunner(home, databaseUrl);
   await db.exec(`INSERT INTO audit_events (id, aggregate_type, aggregate_id, type, actor, created_at, payload, redacted_fields, prev_hash, hash)
     SELECT 'aud_bench' || g, 'resource', 'res_' || (g % 1000), 'resource.updated', 'system:bench',
            timestamptz '${FROM}' + g * interval '1 ms',
@@ -44,34 +27,6 @@ async function seed(home: string, n: number, databaseUrl?: string): Promise<void
   await db.exec('ANALYZE audit_events');
   await db.close();
 }
-
-async function pgliteRunner(home: string) {
-  const { PGlite } = await import('@electric-sql/pglite');
-  const db = await PGlite.create(pgliteDataDir(home));
-  return { exec: async (q: string) => void (await db.exec(q)), close: () => db.close() };
-}
-
-async function pgRunner(url: string) {
-  const pg = (await import('pg')).default;
-  const c = new pg.Client({ connectionString: url });
-  await c.connect();
-  return { exec: async (q: string) => void (await c.query(q)), close: () => c.end() };
-}
-
-async function serve(home: string, databaseUrl?: string): Promise<{ child: ChildProcess; url: string; token: string }> {
-  const child = spawn(process.execPath, [BIN, 'serve', '--port', '0'], {
-    env: { ...process.env, BERTH_HOME: home, BERTH_DATABASE_URL: databaseUrl ?? '', BERTH_PROXY_BOOTSTRAP: 'false' },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  for (let i = 0; i < 600; i++) {
-    const s = readControlPlaneState(home);
-    if (s && s.pid === child.pid) return { child, url: s.url, token: s.token };
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error('berth serve did not start');
-}
-
-const memKb = (pid: number, field: 'VmRSS' | 'VmHWM') => Number(readFileSync(`/proc/${pid}/status`, 'utf8').match(new RegExp(`${field}:\\s+(\\d+)`))?.[1] ?? 0);
 
 /** Reads the SSE stream to its end; returns the row count the closing envelope reports. */
 function exportAll(url: string, token: string, n: number): Promise<{ rows: number; bytes: number }> {
@@ -96,34 +51,46 @@ function exportAll(url: string, token: string, n: number): Promise<{ rows: numbe
   });
 }
 
-const mb = (kb: number) => `${(kb / 1024).toFixed(0)} MB`;
-const results: string[] = [];
-for (const n of SIZES) {
-  const home = mkdtempSync(join(tmpdir(), 'berth-bench-audit-'));
-  const databaseUrl = PG_URL ? await freshDatabase() : undefined;
-  const t0 = Date.now();
-  await seed(home, n, databaseUrl);
-  const seeded = Date.now() - t0;
-  const plane = await serve(home, databaseUrl);
-  const pid = plane.child.pid!;
-  await new Promise((r) => setTimeout(r, 500));
-  const idle = memKb(pid, 'VmRSS');
-  let peak = idle;
-  const sampler = setInterval(() => (peak = Math.max(peak, memKb(pid, 'VmRSS'))), 20);
-  const start = process.hrtime.bigint();
-  const out = await exportAll(plane.url, plane.token, n);
-  const secs = Number(process.hrtime.bigint() - start) / 1e9;
-  clearInterval(sampler);
-  peak = Math.max(peak, memKb(pid, 'VmRSS'));
-  const hwm = memKb(pid, 'VmHWM');
-  plane.child.kill('SIGTERM');
-  await new Promise((r) => plane.child.once('exit', r));
-  rmSync(home, { recursive: true, force: true });
-  if (out.rows !== n) throw new Error(`exported ${out.rows} rows, expected ${n}`);
-  results.push(
-    `  ${String(n).padStart(9)} rows  ${secs.toFixed(2).padStart(7)} s  ${Math.round(n / secs).toLocaleString('en-US').padStart(8)} rows/s  ${(out.bytes / 1048576).toFixed(0).padStart(5)} MB sent  RSS idle ${mb(idle)}, peak during export ${mb(peak)} (+${mb(peak - idle)}), VmHWM ${mb(hwm)}  (seeded in ${(seeded / 1000).toFixed(1)} s)`,
-  );
-  console.log(results.at(-1));
+export async function measure(): Promise<Figure[]> {
+  const mb = (kb: number) => `${(kb / 1024).toFixed(0)} MB`;
+  const results: string[] = [];
+  const measured: { n: number; rowsPerSecond: number; peakMb: number }[] = [];
+  for (const n of SIZES) {
+    const home = mkdtempSync(join(tmpdir(), 'berth-bench-audit-'));
+    const databaseUrl = BENCH_PG_URL ? await freshDatabase() : undefined;
+    const t0 = Date.now();
+    await seed(home, n, databaseUrl);
+    const seeded = Date.now() - t0;
+    const plane = await servePlane(home, databaseUrl);
+    const pid = plane.child.pid!;
+    await new Promise((r) => setTimeout(r, 500));
+    const idle = memKb(pid, 'VmRSS');
+    let peak = idle;
+    const sampler = setInterval(() => (peak = Math.max(peak, memKb(pid, 'VmRSS'))), 20);
+    const start = process.hrtime.bigint();
+    const out = await exportAll(plane.url, plane.token, n);
+    const secs = Number(process.hrtime.bigint() - start) / 1e9;
+    clearInterval(sampler);
+    peak = Math.max(peak, memKb(pid, 'VmRSS'));
+    const hwm = memKb(pid, 'VmHWM');
+    await plane.stop();
+    rmSync(home, { recursive: true, force: true });
+    if (databaseUrl) await dropDatabase(databaseUrl);
+    if (out.rows !== n) throw new Error(`exported ${out.rows} rows, expected ${n}`);
+    measured.push({ n, rowsPerSecond: n / secs, peakMb: peak / 1024 });
+    results.push(
+      `  ${String(n).padStart(9)} rows  ${secs.toFixed(2).padStart(7)} s  ${Math.round(n / secs).toLocaleString('en-US').padStart(8)} rows/s  ${(out.bytes / 1048576).toFixed(0).padStart(5)} MB sent  RSS idle ${mb(idle)}, peak during export ${mb(peak)} (+${mb(peak - idle)}), VmHWM ${mb(hwm)}  (seeded in ${(seeded / 1000).toFixed(1)} s)`,
+    );
+    console.log(results.at(-1));
+  }
+  console.log(`\naudit-event export-global --follow (SSE), ${BENCH_PG_URL ? 'PostgreSQL' : 'PGlite'} store, control plane as its own process:`);
+  for (const r of results) console.log(r);
+  const largest = measured.at(-1)!;
+  const smallest = measured[0]!;
+  const store = BENCH_PG_URL ? 'PostgreSQL' : 'PGlite';
+  const baseline = measured.length > 1 ? { name: `the same export of ${smallest.n.toLocaleString('en-US')} rows`, value: smallest.rowsPerSecond } : undefined;
+  return [
+    figure({ name: `audit-event export-global, ${largest.n.toLocaleString('en-US')} rows (${store})`, value: largest.rowsPerSecond, unit: 'rows/s', runs: 1, ...(baseline ? { baseline } : {}), goal: { atLeast: BENCH_PG_URL ? 50_000 : 25_000 } }),
+    figure({ name: `control plane peak RSS during that export (${store})`, value: largest.peakMb, unit: 'MB', runs: 1, goal: { atMost: 200 } }),
+  ];
 }
-console.log(`\naudit-event export-global --follow (SSE), ${PG_URL ? 'PostgreSQL' : 'PGlite'} store, control plane as its own process:`);
-for (const r of results) console.log(r);

@@ -6,19 +6,28 @@ import { existsSync, mkdtempSync, readFileSync, renameSync, rmSync } from 'node:
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 const PGLITE_TEMPLATE = new URL('../dist/adapters/store/pglite-template.tar.gz', import.meta.url).pathname;
-import { fmt, median } from './support.js';
+import { readStartProgress } from '../src/surfaces/client/start-progress.js';
+import { figure, median, rssOf, type Figure } from './support.js';
 
 const RUNS = Number(process.env.RUNS ?? 5);
 const BIN = new URL('../bin/berth.js', import.meta.url).pathname;
-if (!existsSync(PGLITE_TEMPLATE)) throw new Error('no template: run npm run build first');
+
+/** BENCH_TRACE=1 prints each start's stages (serve-progress.json), in ms after spawn. */
+const TRACE = process.env.BENCH_TRACE === '1';
 
 /** ms from spawn to GET /api/health 200, and the process's peak RSS (VmHWM) in MB. */
-async function firstStart(): Promise<{ ms: number; rssMb: number }> {
+async function firstStart(label: string): Promise<{ ms: number; rssMb: number }> {
   const home = mkdtempSync(join(tmpdir(), 'berth-first-'));
   const t0 = performance.now();
+  const spawnedAt = Date.now();
   const child = spawn(process.execPath, [BIN, 'serve', '--port', '0'], { env: { ...process.env, BERTH_HOME: home, BERTH_PROXY_BOOTSTRAP: 'false' }, stdio: 'ignore' });
+  const stages = new Map<string, number>();
   try {
     for (;;) {
+      if (TRACE) {
+        const p = readStartProgress(home);
+        if (p && !stages.has(p.stage)) stages.set(p.stage, Date.parse(p.at) - spawnedAt);
+      }
       const stateFile = join(home, 'control-plane.json');
       if (existsSync(stateFile)) {
         const { url } = JSON.parse(readFileSync(stateFile, 'utf8')) as { url: string };
@@ -26,11 +35,11 @@ async function firstStart(): Promise<{ ms: number; rssMb: number }> {
         if (ok) break;
       }
       if (child.exitCode !== null) throw new Error('berth serve exited');
-      await new Promise((r) => setTimeout(r, 10));
+      await new Promise((r) => setTimeout(r, TRACE ? 1 : 10));
     }
     const ms = performance.now() - t0;
-    const hwm = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))?.[1];
-    return { ms, rssMb: Number(hwm ?? 0) / 1024 };
+    if (TRACE) console.log(`${label}: ${[...stages].map(([s, t]) => `${s} +${t}`).join(', ')}, 200 +${Math.round(ms)} ms`);
+    return { ms, rssMb: rssOf(child.pid!).peakMb };
   } finally {
     child.kill('SIGTERM');
     await new Promise((r) => child.once('exit', r));
@@ -38,20 +47,28 @@ async function firstStart(): Promise<{ ms: number; rssMb: number }> {
   }
 }
 
-const withTemplate: { ms: number; rssMb: number }[] = [];
-const withInitdb: { ms: number; rssMb: number }[] = [];
-const aside = `${PGLITE_TEMPLATE}.aside`;
-for (let i = 0; i < RUNS; i++) {
-  withTemplate.push(await firstStart());
-  renameSync(PGLITE_TEMPLATE, aside);
-  try {
-    withInitdb.push(await firstStart());
-  } finally {
-    renameSync(aside, PGLITE_TEMPLATE);
+export async function measure(): Promise<Figure[]> {
+  if (!existsSync(PGLITE_TEMPLATE)) throw new Error('no template: run npm run build first');
+  const withTemplate: { ms: number; rssMb: number }[] = [];
+  const withInitdb: { ms: number; rssMb: number }[] = [];
+  const aside = `${PGLITE_TEMPLATE}.aside`;
+  // The template is moved aside for the baseline: an interrupted run puts it back.
+  const restore = () => existsSync(aside) && renameSync(aside, PGLITE_TEMPLATE);
+  process.once('exit', restore);
+  for (const sig of ['SIGINT', 'SIGTERM'] as const) process.once(sig, () => (restore(), process.exit(130)));
+  for (let i = 0; i < RUNS; i++) {
+    withTemplate.push(await firstStart('template'));
+    renameSync(PGLITE_TEMPLATE, aside);
+    try {
+      withInitdb.push(await firstStart('initdb'));
+    } finally {
+      renameSync(aside, PGLITE_TEMPLATE);
+    }
   }
+  const ms = (xs: { ms: number }[]) => median(xs.map((x) => x.ms));
+  const mb = (xs: { rssMb: number }[]) => median(xs.map((x) => x.rssMb));
+  return [
+    figure({ name: 'first berth serve on an empty BERTH_HOME to the API\'s first 200', value: ms(withTemplate), unit: 'ms', runs: RUNS, baseline: { name: 'the same start running initdb', value: ms(withInitdb) }, goal: { atMost: 2000 } }),
+    figure({ name: 'peak RSS of that first start', value: mb(withTemplate), unit: 'MB', runs: RUNS, baseline: { name: 'the same start running initdb', value: mb(withInitdb) } }),
+  ];
 }
-const t = median(withTemplate.map((x) => x.ms));
-const b = median(withInitdb.map((x) => x.ms));
-console.log(`first berth serve on a fresh home to the API's first 200, median of ${RUNS} runs`);
-console.log(`  initdb at start (no template)     ${fmt(b)}  (baseline), peak RSS ${median(withInitdb.map((x) => x.rssMb)).toFixed(0)} MB`);
-console.log(`  pre-initialised data directory    ${fmt(t)}  ${(t / b).toFixed(2)}x baseline, peak RSS ${median(withTemplate.map((x) => x.rssMb)).toFixed(0)} MB`);

@@ -1,21 +1,13 @@
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { appDir, nodeApp } from '../support/apps.js';
-import { startTestControlPlane, type TestControlPlane } from '../support/control-plane.js';
+import { planesOfSuite } from '../support/control-plane.js';
 import { api, deploy, waitTerminal } from '../support/deploy.js';
 import { uid } from '../support/docker.js';
 
 // Guards around execute: one active attempt per resource, disk preflight, step deadlines, and a
 // proxy that cannot run. Each ends with its catalogued code before anything is left running.
 describe('execute guards', () => {
-  const planes: TestControlPlane[] = [];
-  const plane = async (env: NodeJS.ProcessEnv = {}) => {
-    const p = await startTestControlPlane(env);
-    planes.push(p);
-    return p;
-  };
-  afterAll(async () => {
-    for (const p of planes) await p.close();
-  });
+  const plane = planesOfSuite();
 
   it('a second attempt of a resource while one is active is deployment_in_progress', async () => {
     const p = await plane();

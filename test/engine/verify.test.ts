@@ -33,6 +33,18 @@ describe('verify decisions', () => {
     });
   });
 
+  it('the listening ports are looked at once an interval, and once more when nothing answered: a policy shorter than its interval is still listener_port_mismatch', async () => {
+    const prober = fakeProber(() => ({ kind: 'error', code: 'ECONNREFUSED' }));
+    let looks = 0;
+    const engine = fakeEngine({}, { listeningPorts: async () => (looks++, [8081]) });
+    await expect(verifyHealth({ engine, prober, containerId: 'c1', service: 'web', port: 80, health: { path: '/', timeoutSeconds: 1, intervalMs: 5_000 }, journal, signal })).rejects.toMatchObject({
+      code: 'listener_port_mismatch',
+      details: { internalPort: 80, listeningPorts: [8081] },
+    });
+    // Dozens of refused probes in that second; one look at the ports, after the last.
+    expect(looks).toBe(1);
+  });
+
   it('an expected status other than 2xx is honoured', async () => {
     const prober = fakeProber(() => ({ kind: 'response', status: 401 }));
     await expect(verifyHealth({ engine: fakeEngine(), prober, containerId: 'c1', service: 'web', port: 80, health: { ...health, expectStatus: 401 }, journal, signal })).resolves.toBeUndefined();

@@ -1,4 +1,5 @@
-import Docker from 'dockerode';
+import type Docker from 'dockerode';
+import { Dockerode } from './dockerode.js';
 
 /** The variables the docker CLI reads to find its engine; docker-modem reads the same ones. */
 export const DOCKER_ENV_KEYS = ['DOCKER_HOST', 'DOCKER_TLS_VERIFY', 'DOCKER_CERT_PATH', 'DOCKER_PATH_PREFIX', 'DOCKER_CLIENT_TIMEOUT', 'SSH_AUTH_SOCK'] as const;
@@ -25,7 +26,7 @@ export function dockerClient(env: DockerEnv = {}): Docker {
       else delete process.env[k];
     }
     // No DOCKER_HOST: the system socket, as before (docker-modem would prefer ~/.docker/run).
-    return env.DOCKER_HOST ? new Docker() : new Docker({ socketPath: '/var/run/docker.sock' });
+    return env.DOCKER_HOST ? new Dockerode() : new Dockerode({ socketPath: '/var/run/docker.sock' });
   } finally {
     for (const [k, v] of saved) {
       if (v !== undefined) process.env[k] = v;

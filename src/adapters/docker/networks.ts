@@ -8,11 +8,6 @@ import { engineCall } from './errors.js';
  */
 const POOL_PREFIX = '10.213';
 
-async function usedSubnets(docker: Docker): Promise<Set<string>> {
-  const nets = await engineCall('ensureNetwork', () => docker.listNetworks());
-  return new Set(nets.flatMap((n) => (n.IPAM?.Config ?? []).map((c) => c.Subnet ?? '')));
-}
-
 /**
  * Creates the bridge network once. Looked up by exact name (inspect by name also matches id
  * prefixes); a concurrent creation (409) means it exists; a subnet taken meanwhile is retried.
@@ -21,9 +16,10 @@ async function usedSubnets(docker: Docker): Promise<Set<string>> {
  */
 export async function ensureNetwork(docker: Docker, name: string, labels: Record<string, string>, hostRoutes: () => Promise<string[]> = async () => []): Promise<void> {
   for (let attempt = 0; attempt < 5; attempt++) {
-    const existing = await engineCall('ensureNetwork', () => docker.listNetworks({ filters: { name: [name] } }));
-    if (existing.some((n) => n.Name === name)) return;
-    const used = await usedSubnets(docker);
+    // One listing answers both questions: does it exist, and which subnets are taken.
+    const nets = await engineCall('ensureNetwork', () => docker.listNetworks());
+    if (nets.some((n) => n.Name === name)) return;
+    const used = new Set(nets.flatMap((n) => (n.IPAM?.Config ?? []).map((c) => c.Subnet ?? '')));
     const routed = await hostRoutes().catch(() => []);
     const free = Array.from({ length: 256 }, (_, i) => `${POOL_PREFIX}.${(i + attempt * 37) % 256}.0/24`).find((s) => !used.has(s) && !routed.some((r) => overlaps(r, s)));
     const created = await engineCall(

@@ -3,7 +3,7 @@ import { BerthError } from '../../core/errors/berth-error.js';
 import { sleep } from '../../core/time/delay.js';
 import type { PullRequest } from '../../ports/container-engine.js';
 import { dockerError, isUnreachable, refusalOf, safeReason } from './errors.js';
-import { followJsonStream, StreamAborted } from './json-stream.js';
+import { followJsonStream, StreamAborted, type ProgressMessage } from './json-stream.js';
 import { imageIdOf } from './images.js';
 
 export const DEFAULT_PULL_ATTEMPTS = 3;
@@ -12,7 +12,10 @@ export const DEFAULT_PULL_BASE_DELAY_MS = 500;
 /** An attempt failed: the engine refused the pull, or the registry error came in-stream. */
 class AttemptFailed extends Error {}
 
-async function attemptPull(docker: Docker, image: string, signal?: AbortSignal): Promise<void> {
+/** A status line worth a log line: not the repeated byte counts of a layer in progress. */
+const statusLine = (m: ProgressMessage): string | undefined => (m.status && !m.progress ? `${m.id ? `${m.id}: ` : ''}${m.status}` : undefined);
+
+async function attemptPull(docker: Docker, image: string, signal?: AbortSignal, onLog?: (line: string) => void): Promise<void> {
   let stream: NodeJS.ReadableStream;
   try {
     stream = await docker.pull(image, { abortSignal: signal });
@@ -22,7 +25,15 @@ async function attemptPull(docker: Docker, image: string, signal?: AbortSignal):
     throw new AttemptFailed(refusalOf(err).reason);
   }
   let inStreamError: string | undefined;
-  await followJsonStream(stream, (m) => (inStreamError = m.error ?? inStreamError), signal);
+  await followJsonStream(
+    stream,
+    (m) => {
+      inStreamError = m.error ?? inStreamError;
+      const line = onLog && statusLine(m);
+      if (line) onLog(line);
+    },
+    signal,
+  );
   if (inStreamError) throw new AttemptFailed(safeReason(inStreamError));
 }
 
@@ -38,7 +49,7 @@ export async function pullImage(docker: Docker, req: PullRequest, baseDelayMs = 
   };
   for (let attempt = 1; ; attempt++) {
     try {
-      await attemptPull(docker, req.image, req.signal);
+      await attemptPull(docker, req.image, req.signal, req.onLog);
       const imageId = await imageIdOf(docker, req.image, 'pull');
       if (imageId) return { imageId };
       throw new AttemptFailed('image missing after pull');

@@ -1,11 +1,30 @@
 import { request, type Agent } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { BerthError } from '../../core/errors/berth-error.js';
-import type { HttpProber, ProbeAnswer } from '../../ports/http-prober.js';
+import { request as httpsRequest } from 'node:https';
+import type { TLSSocket } from 'node:tls';
+import type { HttpProber, HttpsProber, ProbeAnswer, TlsProbeAnswer } from '../../ports/http-prober.js';
 import { ForwardedSocketAgent } from '../docker/ssh-agent.js';
 
 /** GET without following redirects and without keep-alive (each probe is its own connection). */
-export const httpProber: HttpProber = { get: (url, opts) => probe(false, url, opts) };
+export const httpProber: HttpProber & HttpsProber = {
+  get: (url, opts) => probe(false, url, opts),
+  getTls: (p) =>
+    new Promise<TlsProbeAnswer>((resolve) => {
+      const req = httpsRequest(
+        { host: p.address, port: p.port, servername: p.servername, path: p.path, method: 'GET', agent: false, timeout: p.timeoutMs, headers: { host: p.servername }, ...(p.ca ? { ca: p.ca } : {}) },
+        (res) => {
+          const peer = (res.socket as TLSSocket).getPeerCertificate();
+          res.resume();
+          res.on('end', () => resolve({ kind: 'response', status: res.statusCode ?? 0, certificateId: `crt_${String(peer.serialNumber ?? '').toLowerCase()}`, notAfter: new Date(peer.valid_to).toISOString(), ...(res.headers.location ? { location: res.headers.location } : {}) }));
+          res.on('error', (err: NodeJS.ErrnoException) => resolve({ kind: 'error', code: err.code ?? 'response-error' }));
+        },
+      );
+      req.on('timeout', () => req.destroy(Object.assign(new Error('timeout'), { code: 'ETIMEDOUT' })));
+      req.on('error', (err: NodeJS.ErrnoException) => resolve({ kind: 'error', code: err.code ?? err.name }));
+      req.end();
+    }),
+};
 
 /**
  * The same probe from a server's side: each connection is a stream the server opens to the

@@ -21,7 +21,10 @@ export function migrationFiles(): { name: string; sql: string }[] {
 export async function migrate(db: ScriptRunner): Promise<string[]> {
   await db.exec('CREATE TABLE IF NOT EXISTS berth_migrations (name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())');
   const applied: string[] = [];
-  for (const m of migrationFiles()) {
+  // One read settles the usual start, every migration applied: only those missing from it are
+  // taken under the lock (and checked again there, another control plane may apply them first).
+  const done = new Set((await db.query<{ name: string }>('SELECT name FROM berth_migrations')).map((r) => r.name));
+  for (const m of migrationFiles().filter((f) => !done.has(f.name))) {
     const escaped = m.name.replace(/'/g, "''");
     await db.exec('BEGIN');
     try {

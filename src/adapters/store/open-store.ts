@@ -1,16 +1,15 @@
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { BerthError } from '../../core/errors/berth-error.js';
 import type { Store, StoreRepos } from '../../ports/store.js';
 import type { Db } from './db.js';
-import { acquireLock, type HeldLock } from './lockfile.js';
+import { pgliteDataDir, takeEmbeddedStart } from './embedded-start.js';
 import { migrate, type ScriptRunner } from './migrate.js';
-import { templateFor } from './pglite-template.js';
+import { pgliteWasm } from './pglite-wasm.js';
 import { auditRepo } from './repos/audit.js';
 import { environmentsRepo, projectsRepo } from './repos/projects.js';
 import { resourcesRepo } from './repos/resources.js';
 import { serversRepo } from './repos/servers.js';
 import { tokensRepo } from './repos/tokens.js';
+import { domainsRepo } from './repos/domains.js';
 import { consoleSessionsRepo } from './repos/console-sessions.js';
 import { deploymentsRepo } from './repos/deployments.js';
 import { journalRepo } from './repos/journal.js';
@@ -28,11 +27,19 @@ export interface StoreOptions {
   home: string;
   /** When set, PostgreSQL is used instead of the embedded store. */
   databaseUrl?: string;
+  /** Told each stage of opening as it begins (a starting control plane reports its progress). */
+  onStage?: (stage: 'store-unpack' | 'store-open' | 'store-migrate') => void;
 }
 
-export function pgliteDataDir(home: string): string {
-  return join(home, 'pgdata');
-}
+/**
+ * PGlite's memory, sized for one embedded control plane with one connection (its WASM memory
+ * never shrinks, so every buffer reserved here stays resident). PostgreSQL's default 128 MB of
+ * shared buffers alone cost about 150 MB of RSS at open; the store's working set is a few MB, and
+ * reads that miss come from the OS page cache.
+ */
+const PGLITE_MEMORY = ['shared_buffers=8MB', 'wal_buffers=256kB', 'max_connections=4', 'work_mem=2MB', 'maintenance_work_mem=16MB', 'temp_buffers=2MB'].flatMap((kv) => ['-c', kv]);
+
+export { pgliteDataDir };
 
 function repos(db: Db): StoreRepos {
   return {
@@ -41,6 +48,7 @@ function repos(db: Db): StoreRepos {
     resources: resourcesRepo(db),
     servers: serversRepo(db),
     tokens: tokensRepo(db),
+    domains: domainsRepo(db),
     consoleSessions: consoleSessionsRepo(db),
     audit: auditRepo(db),
     deployments: deploymentsRepo(db),
@@ -76,24 +84,30 @@ function makeStore(backend: Store['backend'], db: Db, close: () => Promise<void>
 }
 
 export async function openStore(opts: StoreOptions): Promise<Store> {
-  return opts.databaseUrl ? openPostgres(opts.databaseUrl) : openPglite(opts.home);
+  const onStage = opts.onStage ?? (() => undefined);
+  return opts.databaseUrl ? openPostgres(opts.databaseUrl, onStage) : openPglite(opts.home, onStage);
 }
 
-async function openPglite(home: string): Promise<Store> {
-  mkdirSync(home, { recursive: true, mode: 0o700 });
+async function openPglite(home: string, onStage: NonNullable<StoreOptions['onStage']>): Promise<Store> {
   const dataDir = pgliteDataDir(home);
-  const lock: HeldLock = acquireLock(`${dataDir}.lock`);
+  const { lock, unpacked } = takeEmbeddedStart(home);
   try {
-    const { PGlite } = await import('@electric-sql/pglite');
-    const { drizzle } = await import('drizzle-orm/pglite');
-    const template = templateFor(dataDir);
-    const client = await PGlite.create(dataDir, template ? { loadDataDir: template } : {});
+    onStage('store-unpack');
+    // PGlite's code loads and its WASM compiles while the template unpacks (on a worker thread;
+    // V8 compiles on its own threads).
+    const loading = Promise.all([import('@electric-sql/pglite'), import('drizzle-orm/pglite'), pgliteWasm()]);
+    loading.catch(() => undefined); // awaited below, after the unpack; not unhandled if that throws first
+    await unpacked;
+    const [{ PGlite }, { drizzle }, pgliteWasmModule] = await loading;
+    onStage('store-open');
+    const client = await PGlite.create(dataDir, { pgliteWasmModule, startParams: [...PGlite.defaultStartParams, ...PGLITE_MEMORY] });
     const runner: ScriptRunner = {
       exec: async (s) => {
         await client.exec(s);
       },
       query: async <T>(s: string) => (await client.query<T>(s)).rows,
     };
+    onStage('store-migrate');
     await migrate(runner);
     const db = drizzle(client) as unknown as Db;
     return makeStore('pglite', db, async () => {
@@ -107,7 +121,7 @@ async function openPglite(home: string): Promise<Store> {
   }
 }
 
-async function openPostgres(url: string): Promise<Store> {
+async function openPostgres(url: string, onStage: NonNullable<StoreOptions['onStage']>): Promise<Store> {
   const pg = (await import('pg')).default;
   const { drizzle } = await import('drizzle-orm/node-postgres');
   const pool = new pg.Pool({ connectionString: url, max: 10 });
@@ -115,8 +129,10 @@ async function openPostgres(url: string): Promise<Store> {
   // query opens a new one; unhandled, this event would end the process.
   pool.on('error', () => undefined);
   try {
+    onStage('store-open');
     const client = await pool.connect();
     try {
+      onStage('store-migrate');
       await migrate({
         exec: async (s) => {
           await client.query(s);

@@ -193,3 +193,14 @@ export const resourceSecrets = pgTable('resource_secrets', {
   createdAt: ts('created_at').notNull(),
   updatedAt: ts('updated_at').notNull(),
 }, (t) => [primaryKey({ columns: [t.resourceId, t.name] })]);
+
+export const domains = pgTable('domains', {
+  id: text('id').primaryKey(),
+  resourceId: text('resource_id').notNull(),
+  name: text('name').notNull(),
+  tls: text('tls').notNull(),
+  redirectTo: text('redirect_to'),
+  origin: text('origin').notNull(),
+  certSeen: jsonb('cert_seen'),
+  createdAt: ts('created_at').notNull(),
+});

@@ -1,9 +1,11 @@
 import { logMask } from '../../core/diagnostics/log-mask.js';
+import type { Artifact, RuntimeRecord } from '../../core/deployments/deployment.js';
 import type { Actor } from '../../core/model/records.js';
 import { holdTargetLock } from '../servers/target-lock.js';
 import type { Attempt, RunnerDeps } from './attempt.js';
 import { CancelRequested, withDeadline } from './deadline.js';
 import { produceArtifact, startServices } from './execute.js';
+import { attemptRuntime, openNetworks } from './open-networks.js';
 import { ProviderJobLog } from './provider-job-log.js';
 import { reuseArtifact } from './reuse-artifact.js';
 
@@ -20,25 +22,36 @@ export async function executePhase(deps: RunnerDeps, a: Attempt): Promise<void> 
   const waitFrom = Date.now();
   a.lease = await holdTargetLock({ store, target: ctx.target, server: ctx.server, correlationId: a.id, signal: a.signal, actor: SYSTEM, onLost: a.abort, log: deps.log, deploymentId: a.id });
   if (a.lease.held) await a.journal.event('step', 'execute', { step: 'server-lock', waitedMs: Date.now() - waitFrom, recoveredStale: a.lease.held.recovered !== null });
-  // The proxy must be up before anything starts: a missing proxy fails fast, nothing to undo.
-  await withDeadline('proxy', settings.deadlines.route, a.signal, () => ctx.target.proxy.ensureRunning());
   const d = a.d;
-  const mask = logMask({ secretNames: d.snapshot.secretNames });
-  const providerJob = (kind: 'pull' | 'install' | 'build', service: string) =>
-    new ProviderJobLog(store, { provider: ctx.target.provider, jobId: `${a.id}:${kind}:${service}`, deploymentId: a.id, resourceId: d.resourceId }, mask, deps.log);
-  // Opened once: a node install reads build.secrets from them, the containers their environment.
-  const secrets = await deps.secrets.resolve(d.resourceId, d.snapshot.secretNames);
-  const exec = { deployment: d, resourceName: ctx.resourceName, plan, target: ctx.target, journal: a.journal, settings, signal: a.signal, providerJob, secrets };
-  const reused = d.snapshot.rollback;
-  const artifact = reused ? await reuseArtifact({ intent: reused, target: ctx.target, journal: a.journal }) : await produceArtifact(exec);
+  const onStarted = async (r: RuntimeRecord) => {
+    a.runtime = r; // known to the failure path as soon as anything exists
+    await store.deployments.update(a.id, { runtime: r });
+  };
+  // Named in the record before any exists, then created beside the proxy check and the artifact.
+  const runtime = attemptRuntime(d, plan);
+  await onStarted(runtime);
+  const opening = openNetworks(ctx.target.engine, d, runtime);
+  opening.catch(() => undefined); // awaited below, on either path
+  let artifact: Artifact;
+  let secrets: Record<string, string>;
+  let exec;
+  try {
+    // The proxy must be up before any container starts: a missing proxy fails fast.
+    await withDeadline('proxy', settings.deadlines.route, a.signal, () => ctx.target.proxy.ensureRunning());
+    const mask = logMask({ secretNames: d.snapshot.secretNames });
+    const providerJob = (kind: 'pull' | 'install' | 'build', service: string) =>
+      new ProviderJobLog(store, { provider: ctx.target.provider, jobId: `${a.id}:${kind}:${service}`, deploymentId: a.id, resourceId: d.resourceId }, mask, deps.log);
+    // Opened once: a node install reads build.secrets from them, the containers their environment.
+    secrets = await deps.secrets.resolve(d.resourceId, d.snapshot.secretNames);
+    exec = { deployment: d, resourceName: ctx.resourceName, plan, target: ctx.target, journal: a.journal, settings, signal: a.signal, providerJob, secrets };
+    const reused = d.snapshot.rollback;
+    artifact = reused ? await reuseArtifact({ intent: reused, target: ctx.target, journal: a.journal }) : await produceArtifact(exec);
+  } catch (err) {
+    // Settled before the failure path runs: it then removes every network the record names.
+    await opening.catch(() => undefined);
+    throw err;
+  }
   await store.deployments.update(a.id, { artifact });
-  a.runtime = await startServices({
-    ...exec,
-    artifact,
-    env: secrets,
-    onStarted: async (r) => {
-      a.runtime = r; // known to the failure path as soon as anything exists
-      await store.deployments.update(a.id, { runtime: r });
-    },
-  });
+  await opening;
+  a.runtime = await startServices({ ...exec, artifact, env: secrets, runtime, onStarted });
 }

@@ -1,12 +1,14 @@
 import { BerthError } from '../../core/errors/berth-error.js';
 import type { Artifact, Deployment, RuntimeRecord } from '../../core/deployments/deployment.js';
 import type { Plan, ServicePlan } from '../../core/plan/plan.js';
+import { ramp } from '../../core/time/delay.js';
 import type { ContainerEngine, RunRequest } from '../../ports/container-engine.js';
 import type { TargetRuntime } from '../../ports/deploy-runtime.js';
 import { sleep, withDeadline } from './deadline.js';
 import { baseImagesNeeded } from './base-image-needs.js';
 import type { AttemptJournal } from './journal.js';
-import { containerName, imageTag, networkName, ownershipLabels, volumeName } from './labels.js';
+import { containerName, imageTag, ownershipLabels, volumeName } from './labels.js';
+import { attemptNetworks } from './open-networks.js';
 import type { ProviderJobLog } from './provider-job-log.js';
 import { buildNodeService } from './node-build.js';
 import type { EngineSettings } from './settings.js';
@@ -69,6 +71,7 @@ export async function produceArtifact(x: ExecuteInput): Promise<Artifact> {
                 log.line(`attempt ${attempt} failed: ${reason}`, 'warn', { attempt, nextRetryAt });
                 void x.journal.event('step', 'execute', { step: 'pull-retry', image: ref, attempt, nextRetryAt, reason });
               },
+              onLog: (line) => log.line(line),
             }),
           );
           log.line(`pulled ${pulled.imageId}`);
@@ -257,6 +260,7 @@ export async function awaitDependency(
   const started = Date.now();
   const waited = () => Math.round((Date.now() - started) / 1000);
   const healthy = x.condition === 'service_healthy';
+  const pauses = ramp(x.pollMs);
   const fail = (reason: string, extra: Record<string, unknown>) =>
     healthy
       ? new BerthError('dependency_unhealthy', `Service ${x.service} waits for ${x.dependency} to be healthy (${reason}).`, { service: x.service, dependency: x.dependency, reason, waitedSeconds: waited(), ...extra })
@@ -276,22 +280,15 @@ export async function awaitDependency(
       throw fail('exited', { exitCode: state.exitCode });
     }
     if (Date.now() - started >= x.timeoutSeconds * 1000) throw fail('timeout', healthy ? { health: state.health } : { exitCode: null });
-    await sleep(x.pollMs, x.signal);
+    await sleep(pauses.next().value, x.signal);
   }
 }
 
-/** Starts the new version beside the old one, on networks of its own. */
-export async function startServices(x: ExecuteInput & { artifact: Artifact; env: Record<string, string>; onStarted: (r: RuntimeRecord) => Promise<void> }): Promise<RuntimeRecord> {
+/** Starts the new version beside the old one, on the networks of its own that `runtime` opened (open-networks.ts). */
+export async function startServices(x: ExecuteInput & { artifact: Artifact; env: Record<string, string>; runtime: RuntimeRecord; onStarted: (r: RuntimeRecord) => Promise<void> }): Promise<RuntimeRecord> {
   const { engine } = x.target;
-  const netNames = new Map<string, string>();
-  const declared = x.plan.networks.length > 0 ? x.plan.networks : ['default'];
-  for (const n of new Set([...declared, 'default'])) {
-    const name = networkName(x.deployment.id, n);
-    await engine.ensureNetwork(name, ownershipLabels(x.deployment));
-    netNames.set(n, name);
-  }
-  const runtime: RuntimeRecord = { network: netNames.get('default')!, networks: [...netNames.values()], containers: [] };
-  await x.onStarted(runtime);
+  const netNames = attemptNetworks(x.deployment, x.plan);
+  const runtime = x.runtime;
   const oneShot = oneShotServices(x.plan);
   for (const service of startOrder(x.plan.services)) {
     for (const [dependency, condition] of Object.entries(service.dependsOnCondition ?? {})) {

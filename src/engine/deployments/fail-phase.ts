@@ -4,6 +4,7 @@ import { sourcesOf } from '../../core/deployments/status.js';
 import type { Attempt, RunnerDeps } from './attempt.js';
 import { CancelRequested } from './deadline.js';
 import { teardownRuntime } from './teardown.js';
+import { resourceRoute } from '../domains/domain-route.js';
 
 /**
  * Ends an attempt that threw before it succeeded: the old version keeps (or gets back) the
@@ -20,7 +21,7 @@ export async function failAttempt(deps: RunnerDeps, a: Attempt, err: unknown): P
   const previousUpstream = ctx?.previous?.runtime?.routedUpstream;
   if (ctx && a.switched && previousUpstream) {
     try {
-      await ctx.target.proxy.applyRoute({ id: ctx.route, hosts: [ctx.host], upstream: previousUpstream });
+      await ctx.target.proxy.applyRoute(await resourceRoute(deps.store, { id: ctx.route, host: ctx.host, upstream: previousUpstream, resourceId: d.resourceId, preview: d.preview }, ctx.target.proxy));
       restored = true;
     } catch (e) {
       rollbackError = new BerthError('rollback_failed', 'The previous version could not be given the route back.', { reason: toBerthError(e, d.id).code }, 'rollback');
@@ -30,8 +31,10 @@ export async function failAttempt(deps: RunnerDeps, a: Attempt, err: unknown): P
   }
   if (ctx && a.runtime) {
     const down = await teardownRuntime(ctx.target.engine, a.runtime, 0);
+    // A step of rollback only when containers had started: an attempt that failed with only its
+    // networks open (they open beside the artifact) has no version of its own to take down.
     // Best effort: a store refusing this event must not keep the attempt from its terminal status.
-    await a.journal.event('step', 'rollback', { step: 'remove-new-containers', containers: down.removed, ...(down.failed.length ? { failed: down.failed } : {}) }).catch(() => undefined);
+    if (a.runtime.containers.length > 0 || down.failed.length > 0) await a.journal.event('step', 'rollback', { step: 'remove-new-containers', containers: down.removed, ...(down.failed.length ? { failed: down.failed } : {}) }).catch(() => undefined);
   }
   const servedByPrevious = Boolean(ctx?.previous) && (restored || !a.switched);
   const status = canceled ? 'canceled' : rollbackError ? 'failed' : servedByPrevious && d.currentPhase === 'verify' ? 'rolled-back' : 'failed';

@@ -3,7 +3,11 @@ import { isTerminal } from '../../core/deployments/status.js';
 import { LABELS } from '../../ports/container-engine.js';
 import type { Targets } from '../../ports/deploy-runtime.js';
 import type { Store } from '../../ports/store.js';
+import type { Actor } from '../../core/model/records.js';
+import { withTargetLock } from '../servers/target-lock.js';
 import { teardownRuntime } from './teardown.js';
+
+const SWEEPER: Actor = { kind: 'system', id: 'reconciler' };
 
 /**
  * Removes what ended attempts left on their engines: the containers and networks of a retired
@@ -14,13 +18,18 @@ export async function sweepRetiredLeftovers(store: Store, targets: Targets, log:
   const swept: string[] = [];
   for (const server of await store.servers.list()) {
     try {
-      const engine = targets.forServer(server).engine;
+      const target = targets.forServer(server);
+      const engine = target.engine;
       const attempts = new Set((await engine.listContainers({ [LABELS.managed]: 'true' })).map((c) => c.labels[LABELS.deployment]).filter((id): id is string => Boolean(id)));
       for (const id of attempts) {
         const d = await store.deployments.get(id);
         if (!d || !isTerminal(d.status) || !d.runtime?.retiredAt) continue;
-        const present = await engine.listContainers({ [LABELS.deployment]: id });
-        await teardownRuntime(engine, { ...d.runtime, containers: present.map((c) => ({ id: c.id, name: c.id, service: c.labels[LABELS.service] ?? '', ip: c.ip ?? '' })) }, 0);
+        const runtime = d.runtime;
+        // Under the server's lock, as every change to a server's containers.
+        await withTargetLock({ store, target, server, correlationId: `sweep:${id}`, actor: SWEEPER, log, deploymentId: id }, async () => {
+          const present = await engine.listContainers({ [LABELS.deployment]: id });
+          await teardownRuntime(engine, { ...runtime, containers: present.map((c) => ({ id: c.id, name: c.id, service: c.labels[LABELS.service] ?? '', ip: c.ip ?? '' })) }, 0);
+        });
         swept.push(id);
       }
     } catch (err) {

@@ -7,10 +7,14 @@ import type { ErrorObject } from '../../core/errors/types.js';
 import { LABELS } from '../../ports/container-engine.js';
 import type { Targets } from '../../ports/deploy-runtime.js';
 import type { Store } from '../../ports/store.js';
+import type { Actor } from '../../core/model/records.js';
+import { withTargetLock } from '../servers/target-lock.js';
 import { AttemptJournal } from './journal.js';
 import { teardown } from './teardown.js';
 
 export type ContainerAccount = { id: string; action: 'removed' | 'kept-serving' | 'remove-failed' };
+
+const RECONCILER: Actor = { kind: 'system', id: 'reconciler' };
 
 /**
  * Accounts for the containers of an attempt no runner owns any more: the one the proxy still
@@ -28,18 +32,24 @@ export async function accountContainers(store: Store, targets: Targets, d: Deplo
     if (err instanceof BerthError && err.code === 'server_unsupported') return [];
     throw err;
   }
-  const routed = d.runtime?.routedUpstream;
-  const observed = routed ? await target.proxy.getRoute(routeId(d.resourceId, d.preview)).catch(() => undefined) : undefined;
-  const listed = await target.engine.listContainers({ [LABELS.deployment]: d.id });
-  const kept = listed.filter((c) => observed && c.ip && observed.upstream.startsWith(`${c.ip}:`)).map((c) => c.id);
-  const down = await teardown(target.engine, {
-    containers: listed.map((c) => c.id).filter((id) => !kept.includes(id)),
-    // Networks go with the last container: a kept-serving one still needs them.
-    networks: kept.length > 0 ? [] : (d.runtime?.networks ?? []),
-    stopTimeoutSeconds: 0,
+  // Nothing of the attempt on its engine: nothing to change, so no lock to wait for.
+  if ((await target.engine.listContainers({ [LABELS.deployment]: d.id })).length === 0 && !d.runtime?.networks?.length) return [];
+  // A server's containers change only under its lock, the dead attempt's cleanup included.
+  const down = await withTargetLock({ store, target, server, correlationId: `reconcile:${d.id}`, actor: RECONCILER, log: () => undefined, deploymentId: d.id }, async () => {
+    const routed = d.runtime?.routedUpstream;
+    const observed = routed ? await target.proxy.getRoute(routeId(d.resourceId, d.preview)).catch(() => undefined) : undefined;
+    const listed = await target.engine.listContainers({ [LABELS.deployment]: d.id });
+    const kept = listed.filter((c) => observed && c.ip && observed.upstream.startsWith(`${c.ip}:`)).map((c) => c.id);
+    const removed = await teardown(target.engine, {
+      containers: listed.map((c) => c.id).filter((id) => !kept.includes(id)),
+      // Networks go with the last container: a kept-serving one still needs them.
+      networks: kept.length > 0 ? [] : (d.runtime?.networks ?? []),
+      stopTimeoutSeconds: 0,
+    });
+    return { kept, ...removed };
   });
   return [
-    ...kept.map((id) => ({ id, action: 'kept-serving' as const })),
+    ...down.kept.map((id) => ({ id, action: 'kept-serving' as const })),
     ...down.removed.map((id) => ({ id, action: 'removed' as const })),
     ...down.failed.map((f) => ({ id: f.id, action: 'remove-failed' as const })),
   ];

@@ -39,15 +39,16 @@ export async function planPhase(deps: RunnerDeps, a: Attempt): Promise<void> {
       signal: a.signal,
       detected: async (source) => {
         a.source = source; // disposed by the runner whatever happens next
-        await store.deployments.update(a.id, { sourceSummary: source.summary });
-        await a.journal.event('phase', 'detect', { source: source.summary });
+        // What was read and the next phase in one write: the row moves on as the journal says.
         a.d = { ...a.d, currentPhase: 'plan' };
-        await store.deployments.update(a.id, { currentPhase: 'plan' });
+        await store.deployments.update(a.id, { sourceSummary: source.summary, currentPhase: 'plan' });
+        await a.journal.event('phase', 'detect', { source: source.summary });
       },
     },
     { source: snapshot.source, runtime: snapshot.runtime, build: snapshot.build, network: snapshot.network, health: snapshot.health, composeDocument: snapshot.composeDocument },
   );
   a.plan = plan;
   await a.journal.transition(['planning'], { status: 'planned', currentPhase: 'plan', plan });
-  await a.journal.event('phase', 'plan', { planner: plan.planner, supportTier: plan.supportTier, artifactKind: plan.artifactKind, internalPort: plan.internalPort });
+  // The evidence names what was detected (files, scripts, settings), for the progress line.
+  await a.journal.event('phase', 'plan', { planner: plan.planner, supportTier: plan.supportTier, artifactKind: plan.artifactKind, internalPort: plan.internalPort, evidence: plan.evidence.slice(0, 4).map((e) => e.detail) });
 }

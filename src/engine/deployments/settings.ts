@@ -19,6 +19,10 @@ export interface EngineSettings {
    * an image). Absent: installs trust only their image's own store (BERTH_BUILD_HOST_TRUST=0).
    */
   hostTrust?: HostTrust;
+  /** How long verify waits for a domain's certificate (cert_failed past failures, a warning while pending). */
+  certRetrySeconds: number;
+  /** PEM roots the HTTPS check of a domain trusts (a private ACME CA's root); absent: the platform's store. */
+  acmeTrust?: string;
   /** Step deadlines in seconds. */
   deadlines: { source: number; plan: number; build: number; pull: number; start: number; verify: number; route: number };
 }
@@ -37,5 +41,6 @@ export const DEFAULT_ENGINE_SETTINGS: Omit<EngineSettings, 'workRoot' | 'baseDom
   pollMs: 250,
   drainMs: 2_000,
   minFreeBytes: 1024 * 1024 * 1024,
+  certRetrySeconds: 120,
   deadlines: { source: 300, plan: 60, build: 1800, pull: 600, start: 120, verify: 600, route: 30 },
 };

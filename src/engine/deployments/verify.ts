@@ -3,7 +3,9 @@ import type { RuntimeRecord } from '../../core/deployments/deployment.js';
 import type { HealthCheckPlan, Plan, RestartPolicy, ServicePlan } from '../../core/plan/plan.js';
 import type { ContainerEngine, ContainerState } from '../../ports/container-engine.js';
 import type { HttpProber } from '../../ports/http-prober.js';
+import { ramp } from '../../core/time/delay.js';
 import { sleep } from './deadline.js';
+import type { HealthEvidence } from './health-evidence.js';
 import type { AttemptJournal } from './journal.js';
 import type { EngineSettings } from './settings.js';
 
@@ -14,6 +16,8 @@ import type { EngineSettings } from './settings.js';
 export const VERIFY_RESTART_BUDGET = 3;
 /** How long the app may listen on other ports only, before that counts as a port mismatch. */
 const MISMATCH_GRACE_MS = 3_000;
+/** The pause after the first refused health probe; each next one doubles, up to the policy's interval. */
+const FIRST_PROBE_PAUSE_MS = 10;
 
 /** Services that others wait on to finish (`service_completed_successfully`): exit 0 is their success. */
 export function oneShotServices(plan: Plan): Set<string> {
@@ -103,14 +107,15 @@ async function assertAlive(engine: ContainerEngine, id: string, service: string,
 }
 
 /**
- * Every service must be up: `healthy` when Docker runs a healthcheck for it, else `running` for
- * N consecutive polls (5 by default). A one-shot service passes by exiting 0. A restart within
+ * Every service must be up: `healthy` when Docker runs a healthcheck for it, else `running` with
+ * its health path answered (the routed service, `evidence`), else `running` for N consecutive
+ * polls (5 by default). A one-shot service passes by exiting 0. A restart within
  * the budget is journaled and starts the count again.
  */
 export const verifyRunning = (engine: ContainerEngine, runtime: RuntimeRecord, s: EngineSettings, signal: AbortSignal, opts: RunningOpts = {}): Promise<void> =>
   inVerify(() => runningStreak(engine, runtime, s, signal, opts));
 
-type RunningOpts = { plan?: Plan; journal?: AttemptJournal };
+type RunningOpts = { plan?: Plan; journal?: AttemptJournal; evidence?: HealthEvidence };
 
 async function runningStreak(engine: ContainerEngine, runtime: RuntimeRecord, s: EngineSettings, signal: AbortSignal, opts: RunningOpts): Promise<void> {
   const oneShot = opts.plan ? oneShotServices(opts.plan) : new Set<string>();
@@ -131,9 +136,12 @@ async function runningStreak(engine: ContainerEngine, runtime: RuntimeRecord, s:
       }
       const healthy = look.kind === 'up' && look.state.health === 'healthy';
       if (healthy) await opts.journal?.event('health', 'verify', { service: c.service, source: 'docker', health: 'healthy' });
-      streak.set(c.id, healthy ? s.runningPolls : look.kind === 'up' ? streak.get(c.id)! + 1 : 0);
+      const answered = look.kind === 'up' && look.state.health === null && opts.evidence?.holds(c.id, look.state.restartCount) === true;
+      streak.set(c.id, healthy || answered ? s.runningPolls : look.kind === 'up' ? streak.get(c.id)! + 1 : 0);
     }
-    await sleep(s.pollMs, signal);
+    if ([...streak.values()].every((n) => n >= s.runningPolls)) return;
+    // Woken by the health path's answer: the routed service needs no streak once it answered.
+    await (opts.evidence ? opts.evidence.pause(s.pollMs, signal) : sleep(s.pollMs, signal));
   }
 }
 
@@ -152,6 +160,8 @@ interface HealthInput {
   health: HealthCheckPlan;
   journal: AttemptJournal;
   signal: AbortSignal;
+  /** Where the answer is recorded for the running check. */
+  evidence?: HealthEvidence;
 }
 
 async function healthPolicy(x: HealthInput): Promise<void> {
@@ -159,10 +169,16 @@ async function healthPolicy(x: HealthInput): Promise<void> {
   let mismatchSince: number | null = null;
   let last: { status?: number; error?: string } = {};
   let ports: number[] | undefined;
+  // The ports are looked at once an interval, not after every refused probe: a look costs more
+  // than a probe, and an app that just started has not bound its port yet.
+  let portsSeenAt = Date.now();
+  // The first probes follow the start closely: most apps bind within tens of milliseconds.
+  const pauses = ramp(x.health.intervalMs, FIRST_PROBE_PAUSE_MS);
   while (Date.now() < deadline) {
     const look = await liveness(x.engine, x.containerId, x.service);
-    const ip = look.kind === 'done' ? null : look.state.ip;
-    if (ip) {
+    const state = look.kind === 'done' ? null : look.state;
+    const ip = state?.ip;
+    if (state && ip) {
       const answer = await x.prober.get(`http://${ip}:${x.port}${x.health.path}`, { timeoutMs: Math.min(5_000, x.health.timeoutSeconds * 1000) });
       if (answer.kind === 'response') {
         last = { status: answer.status };
@@ -171,12 +187,16 @@ async function healthPolicy(x: HealthInput): Promise<void> {
         }
         const ok = x.health.expectStatus ? answer.status === x.health.expectStatus : answer.status >= 200 && answer.status < 300;
         if (ok) {
+          x.evidence?.record(x.containerId, state.restartCount);
           await x.journal.event('health', 'verify', { service: x.service, path: x.health.path, status: answer.status });
           return;
         }
       } else {
         last = { error: answer.code };
-        ports = await x.engine.listeningPorts(x.containerId);
+        if (Date.now() - portsSeenAt >= x.health.intervalMs) {
+          ports = await x.engine.listeningPorts(x.containerId);
+          portsSeenAt = Date.now();
+        }
         if (ports && ports.length > 0 && !ports.includes(x.port)) {
           mismatchSince ??= Date.now();
           if (Date.now() - mismatchSince >= MISMATCH_GRACE_MS) {
@@ -185,13 +205,15 @@ async function healthPolicy(x: HealthInput): Promise<void> {
         } else mismatchSince = null;
       }
     }
-    await sleep(x.health.intervalMs, x.signal);
+    await sleep(pauses.next().value, x.signal);
   }
   // A process that died while we waited is a crash, not a slow health path.
   await assertAlive(x.engine, x.containerId, x.service, true);
   if (last.status !== undefined) {
     throw new BerthError('health_check_failed', 'The health path did not answer with success.', { path: x.health.path, status: last.status });
   }
+  // Nothing answered: what the app listens on now says whether it is the port or the app.
+  ports = await x.engine.listeningPorts(x.containerId);
   if (ports && ports.length > 0 && !ports.includes(x.port)) {
     throw new BerthError('listener_port_mismatch', 'Nothing listens on the internal port.', { internalPort: x.port, listeningPorts: ports });
   }
@@ -216,6 +238,7 @@ export function routedContainer(plan: Plan, runtime: RuntimeRecord): { id: strin
 export async function verifyAccess(x: { prober: HttpProber; edgeHost: string; host: string; httpPort: number; url: string; health: HealthCheckPlan; signal: AbortSignal }): Promise<void> {
   const deadline = Date.now() + Math.max(5, Math.min(30, x.health.timeoutSeconds)) * 1000;
   let last: { status?: number; reason?: string } = {};
+  const pauses = ramp(200);
   while (Date.now() < deadline) {
     const answer = await x.prober.get(`http://${x.edgeHost.includes(':') ? `[${x.edgeHost}]` : x.edgeHost}:${x.httpPort}${x.health.path}`, { timeoutMs: 5_000, host: x.host });
     if (answer.kind === 'response') {
@@ -223,7 +246,7 @@ export async function verifyAccess(x: { prober: HttpProber; edgeHost: string; ho
       const ok = x.health.expectStatus ? answer.status === x.health.expectStatus : answer.status >= 200 && answer.status < 400;
       if (ok) return;
     } else last = { reason: answer.code };
-    await sleep(200, x.signal);
+    await sleep(pauses.next().value, x.signal);
   }
   throw new BerthError('access_url_unreachable', 'The access URL did not answer through the proxy.', { url: x.url, status: last.status ?? null, reason: last.reason ?? null });
 }

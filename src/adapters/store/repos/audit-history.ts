@@ -21,6 +21,28 @@ export const toAuditRecord = (r: Row): AuditRecord => ({
   hash: r.hash,
 });
 
+/**
+ * A page's columns as text: the drivers' timestamptz and jsonb parsers cost more than the query
+ * itself on a long export, and the row is handed out as ISO text and plain JSON anyway.
+ */
+const PAGE_COLUMNS = {
+  seq: auditEvents.seq,
+  id: auditEvents.id,
+  aggregateType: auditEvents.aggregateType,
+  aggregateId: auditEvents.aggregateId,
+  type: auditEvents.type,
+  actor: auditEvents.actor,
+  createdAt: sql<string>`to_char(${auditEvents.createdAt} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`,
+  payload: sql<string>`${auditEvents.payload}::text`,
+  redactedFields: sql<string>`${auditEvents.redactedFields}::text`,
+  prevHash: auditEvents.prevHash,
+  hash: auditEvents.hash,
+};
+type PageRow = { [K in keyof typeof PAGE_COLUMNS]: K extends 'createdAt' | 'payload' | 'redactedFields' | 'seq' ? string : Row[K] };
+
+// seq arrives as text from the raw read (bigint), like the JSON columns.
+const fromPageRow = (r: PageRow): AuditRecord => ({ ...r, seq: Number(r.seq), payload: JSON.parse(r.payload) as unknown, redactedFields: JSON.parse(r.redactedFields) as string[] });
+
 const rowsOf = <T>(result: unknown): T[] => (result as { rows: T[] }).rows;
 
 /** An active hold matches the row's aggregate (SQL fragment over alias `a`). */
@@ -52,8 +74,11 @@ export function auditHistoryRepo(db: Db): AuditHistoryRepo {
       if (filter.aggregateId !== undefined) conds.push(eq(auditEvents.aggregateId, filter.aggregateId));
       if (filter.from !== undefined) conds.push(gte(auditEvents.createdAt, filter.from));
       if (filter.to !== undefined) conds.push(lt(auditEvents.createdAt, filter.to));
-      const rows = await db.select().from(auditEvents).where(and(...conds)).orderBy(asc(auditEvents.seq)).limit(limit);
-      return rows.map(toAuditRecord);
+      // Raw rows, not drizzle's select: mapping each field of each row through the query
+      // builder was a tenth of a long export's CPU time (measured with --cpu-prof).
+      const columns = sql.join(Object.entries(PAGE_COLUMNS).map(([alias, column]) => sql`${column} AS ${sql.identifier(alias)}`), sql`, `);
+      const rows = rowsOf<PageRow>(await db.execute(sql`SELECT ${columns} FROM ${auditEvents} WHERE ${and(...conds)} ORDER BY ${auditEvents.seq} ASC LIMIT ${limit}`));
+      return rows.map(fromPageRow);
     },
     async gaps() {
       const rows = await db.select().from(auditPruneGaps).orderBy(asc(auditPruneGaps.fromSeq));

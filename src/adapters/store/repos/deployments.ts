@@ -46,6 +46,13 @@ function toRow(d: Partial<Deployment>): Partial<Row> {
   return row;
 }
 
+/** One resource's production attempts (`null`) or one preview's. */
+const previewKey = (preview: { type: string; id: string } | null): SQL =>
+  preview ? and(eq(deployments.previewType, preview.type), eq(deployments.previewId, preview.id))! : isNull(deployments.previewType);
+
+/** Succeeded with a runtime that was never retired (the serving rule's facts, as stored). */
+const LIVE = sql`${deployments.status} = 'succeeded' AND jsonb_typeof(${deployments.runtime}) = 'object' AND ${deployments.runtime}->>'retiredAt' IS NULL`;
+
 export function deploymentsRepo(db: Db): DeploymentsRepo {
   return {
     async create(d) {
@@ -73,14 +80,23 @@ export function deploymentsRepo(db: Db): DeploymentsRepo {
       if (filter.resourceId) conds.push(eq(deployments.resourceId, filter.resourceId));
       if (filter.status) conds.push(inArray(deployments.status, [...filter.status]));
       if (!filter.includeArchived) conds.push(isNull(deployments.archivedAt));
-      if (filter.preview === null) conds.push(isNull(deployments.previewType));
-      else if (filter.preview) conds.push(and(eq(deployments.previewType, filter.preview.type), eq(deployments.previewId, filter.preview.id))!);
+      if (filter.preview !== undefined) conds.push(previewKey(filter.preview));
       const rows = await db
         .select()
         .from(deployments)
         .where(and(...conds))
         .orderBy(desc(deployments.createdAt), desc(deployments.id))
         .limit(filter.limit ?? 100);
+      return rows.map(toDeployment);
+    },
+    async live(resourceId, preview) {
+      // The predicate is spelled as the partial index deployments_live spells it (0009), in
+      // literals, so the planner can use that index.
+      const rows = await db
+        .select()
+        .from(deployments)
+        .where(and(eq(deployments.resourceId, resourceId), previewKey(preview), LIVE))
+        .orderBy(desc(deployments.createdAt), desc(deployments.id));
       return rows.map(toDeployment);
     },
     async stale(cutoff) {
@@ -132,7 +148,7 @@ export function deploymentsRepo(db: Db): DeploymentsRepo {
       return out;
     },
     async lastChangeAt(resourceId, preview) {
-      const key = preview ? and(eq(deployments.previewType, preview.type), eq(deployments.previewId, preview.id))! : isNull(deployments.previewType);
+      const key = previewKey(preview);
       const [created] = await db.select({ at: max(deployments.createdAt) }).from(deployments).where(and(eq(deployments.resourceId, resourceId), key));
       const [status] = await db
         .select({ at: max(deploymentEvents.at) })

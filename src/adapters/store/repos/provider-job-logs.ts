@@ -1,4 +1,4 @@
-import { and, count, desc, eq, lt, type SQL } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gt, lt, type SQL } from 'drizzle-orm';
 import { redact } from '../../../core/redaction/redact.js';
 import type { ProviderJobLogsRepo, StoredProviderJobLog } from '../../../ports/governance-store.js';
 import { isoRequired, type Db } from '../db.js';
@@ -26,18 +26,18 @@ export function providerJobLogsRepo(db: Db): ProviderJobLogsRepo {
       const where = eq(providerJobLogs.deploymentId, deploymentId);
       const [row] = await db.select({ n: count() }).from(providerJobLogs).where(where);
       const newest = await db.select().from(providerJobLogs).where(where).orderBy(desc(providerJobLogs.seq)).limit(limit);
-      const entries = newest.reverse().map((r) => ({
-        seq: r.seq,
-        provider: r.provider,
-        jobId: r.jobId,
-        deploymentId: r.deploymentId,
-        resourceId: r.resourceId,
-        at: isoRequired(r.at),
-        level: r.level as StoredProviderJobLog['level'],
-        message: r.message,
-        data: r.data as Record<string, unknown>,
-      }));
-      return { entries, total: Number(row?.n ?? 0) };
+      return { entries: newest.reverse().map(stored), total: Number(row?.n ?? 0) };
+    },
+    async after(deploymentId, cursor, limit) {
+      const rows = await db.select().from(providerJobLogs).where(and(eq(providerJobLogs.deploymentId, deploymentId), gt(providerJobLogs.seq, cursor))).orderBy(asc(providerJobLogs.seq)).limit(limit);
+      return rows.map(stored);
+    },
+    async trimJob(deploymentId, jobId, keep) {
+      const job = and(eq(providerJobLogs.deploymentId, deploymentId), eq(providerJobLogs.jobId, jobId));
+      const [oldestKept] = await db.select({ seq: providerJobLogs.seq }).from(providerJobLogs).where(job).orderBy(desc(providerJobLogs.seq)).offset(keep - 1).limit(1);
+      if (!oldestKept) return 0;
+      const deleted = await db.delete(providerJobLogs).where(and(job, lt(providerJobLogs.seq, oldestKept.seq))).returning({ seq: providerJobLogs.seq });
+      return deleted.length;
     },
     async prune(before, { provider, dryRun }) {
       const conds: SQL[] = [lt(providerJobLogs.at, before)];
@@ -49,5 +49,19 @@ export function providerJobLogsRepo(db: Db): ProviderJobLogsRepo {
       const deleted = await db.delete(providerJobLogs).where(where).returning({ seq: providerJobLogs.seq });
       return { matched, deleted: deleted.length };
     },
+  };
+}
+
+function stored(r: typeof providerJobLogs.$inferSelect): StoredProviderJobLog {
+  return {
+    seq: r.seq,
+    provider: r.provider,
+    jobId: r.jobId,
+    deploymentId: r.deploymentId,
+    resourceId: r.resourceId,
+    at: isoRequired(r.at),
+    level: r.level as StoredProviderJobLog['level'],
+    message: r.message,
+    data: r.data as Record<string, unknown>,
   };
 }
