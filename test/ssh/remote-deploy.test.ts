@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appDir, nodeApp, webApiServices } from '../support/apps.js';
 import { startTestControlPlane, type TestControlPlane } from '../support/control-plane.js';
@@ -166,6 +167,43 @@ describe.skipIf(testbedMissing)('deploying to an SSH server (testbed node 3)', (
         expect(existsSync(s.stateRoot)).toBe(false);
       });
     }
+  });
+  it('status reads answer promptly while an attempt builds and starts on the server', { timeout: 240_000 }, async () => {
+    // Every Engine API request to the server goes through the SSH agent; none may hold the
+    // control plane's only thread (this process's) for long, or every other request waits.
+    const loop = monitorEventLoopDelay({ resolution: 10 });
+    // Health answers only after a few seconds: verify keeps asking the server's engine meanwhile.
+    const app = appDir({
+      'package.json': JSON.stringify({ name: 'late', scripts: { start: 'node server.js' } }),
+      'server.js': "setTimeout(() => require('http').createServer((q, s) => s.end('reads-ok')).listen(process.env.PORT), 4000);\n",
+    });
+    const created = await api<DeploymentStatus>(plane, 'POST', '/api/deployments', { name: 'remote-reads', source: { kind: 'folder', location: app }, health, server: 'vps' });
+    loop.enable();
+    const latencies: number[] = [];
+    let last: DeploymentStatus | undefined;
+    while (!last || !['succeeded', 'failed'].includes(last.status)) {
+      const t0 = performance.now();
+      last = (await api<DeploymentStatus>(plane, 'GET', `/api/deployments/${created.body.id}`)).body;
+      latencies.push(performance.now() - t0);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    loop.disable();
+    console.log('remote status reads:', latencies.length, 'max ms', Math.round(Math.max(...latencies)), 'event loop max ms', Math.round(loop.max / 1e6));
+    expect(last.status).toBe('succeeded');
+    // Each request to the server's engine, one after another, costs a round trip: no waiting
+    // on delayed ACKs (Nagle's algorithm on the SSH connection cost 44 ms a request).
+    const engine = plane.targets.forServer((await plane.store.servers.get(server.id))!).engine;
+    const [containerId] = await nodeContainersOf(node, last.id);
+    const costs: number[] = [];
+    for (let i = 0; i < 15; i++) {
+      const t0 = performance.now();
+      expect((await engine.inspect(containerId!))?.status).toBe('running');
+      costs.push(performance.now() - t0);
+    }
+    console.log('remote engine inspect ms:', costs.map(Math.round).join(' '));
+    expect(Math.max(...latencies)).toBeLessThan(2_000);
+    expect(loop.max / 1e6).toBeLessThan(1_000);
+    expect(costs.sort((a, b) => a - b)[7]).toBeLessThan(30);
   });
 });
 

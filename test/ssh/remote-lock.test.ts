@@ -16,7 +16,8 @@ import { connectSftp } from '../adapters/remote-state/testbed.js';
 // deploy to one server at once: one waits, and no switch interleaves. A wait past the bound is
 // infra_error / remote-state-lock with its five details. A control plane killed -9 while it
 // holds the lock leaves it stale: the next deploy recovers it only after the stale window, and
-// the interrupted attempt ends `interrupted` with nothing of it left on the server.
+// the interrupted attempt ends `interrupted` with nothing of it left on the server, its cleanup
+// too taken under the lock.
 
 const health = { path: '/', timeoutSeconds: 60, intervalMs: 100 };
 const at = (iso: string) => Date.parse(iso);
@@ -140,9 +141,21 @@ describe.skipIf(testbedMissing)('the server lock between control planes (testbed
     const audit = await api<{ items: { type: string }[] }>(other, 'GET', `/api/audit-events?aggregate=${s.id}`);
     expect(audit.body.items.map((e) => e.type)).toContain('remote-state.lock-recovered');
 
-    // The killed home comes back: its attempt ends interrupted and its container is gone from the server.
+    // The killed home comes back while another control plane holds the lock: its cleanup of the
+    // dead attempt waits for the lock, as every change to the server's containers does.
+    const conn = await connectSftp(node);
+    cleanups.push(async () => conn.close());
+    const holder = await new SftpStateRoot({ sftp: conn.sftp, host: node.host, port: node.port, stateRoot, owner: 'other-plane:held', ownerHost: 'elsewhere' }).acquire('dep_holding');
     const again = await startServeProcess(env, store.home);
     cleanups.push(async () => again.child.kill('SIGTERM'));
+    const heldUntil = Date.now() + 4_000;
+    while (Date.now() < heldUntil) {
+      expect((await call<DeploymentStatus>(again.client, 'GET', `/api/deployments/${stuck.id}`)).status).toBe('verifying');
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    expect((await nodeContainersOf(node, stuck.id)).length).toBe(1);
+    await holder.release();
+    // Then its attempt ends interrupted and its container is gone from the server.
     let ended: DeploymentStatus | undefined;
     for (let i = 0; i < 300 && ended?.status !== 'interrupted'; i++) {
       ended = await call<DeploymentStatus>(again.client, 'GET', `/api/deployments/${stuck.id}`);

@@ -136,31 +136,50 @@ export class SftpStateRoot implements RemoteStateRoot {
     const verdict = cap && capacityVerdict(cap);
     if (verdict) throw this.failure(verdict, `statvfs ${this.stateRoot}: ${cap.freeBytes} bytes and ${cap.freeInodes} inodes free${cap.readOnly ? ', mounted read-only' : ''}`);
 
-    const root = await this.guard('stat state root', () => this.files.stat(this.stateRoot));
-    if (!root) await this.guard('create state root', () => this.files.mkdir(this.stateRoot));
-    else if (!root.isDirectory()) throw this.failure('incompatible-layout', `${this.stateRoot} exists and is not a directory`);
+    await this.ensureDirectory(this.stateRoot, 'state root');
 
-    const marker = await this.guard('read layout marker', () => this.files.read(this.path(LAYOUT_MARKER)));
+    const readMarker = () => this.guard('read layout marker', () => this.files.read(this.path(LAYOUT_MARKER)));
+    let marker = await readMarker();
+    if (!marker) {
+      // The marker is written before the directories, so directories without one are another
+      // layout, unless another control plane preparing the same root wrote its marker meanwhile.
+      const entries = await this.guard('list state root', () => this.files.readdir(this.stateRoot));
+      const foreign = entries.filter((e) => (LAYOUT_DIRS as readonly string[]).includes(e));
+      if (foreign.length > 0) {
+        marker = await readMarker();
+        if (!marker) throw this.failure('incompatible-layout', `${this.stateRoot} holds ${foreign.join(', ')} without a ${LAYOUT_MARKER}: an older or foreign layout`);
+      } else {
+        await this.guard('write layout marker', () => this.writeReplacing(this.path(LAYOUT_MARKER), layoutMarker(this.now())));
+      }
+    }
     if (marker) {
       const judged = judgeMarker(marker.toString('utf8'));
       if (judged.kind === 'incompatible') throw this.failure('incompatible-layout', `${LAYOUT_MARKER} has layout version ${JSON.stringify(judged.found)}; this Berth reads version ${LAYOUT_VERSION}`);
-    } else {
-      // The marker is written before the directories, so directories without one are another layout.
-      const entries = await this.guard('list state root', () => this.files.readdir(this.stateRoot));
-      const foreign = entries.filter((e) => (LAYOUT_DIRS as readonly string[]).includes(e));
-      if (foreign.length > 0) throw this.failure('incompatible-layout', `${this.stateRoot} holds ${foreign.join(', ')} without a ${LAYOUT_MARKER}: an older or foreign layout`);
-      await this.guard('write layout marker', () => this.writeReplacing(this.path(LAYOUT_MARKER), layoutMarker(this.now())));
     }
-    for (const dir of LAYOUT_DIRS) {
-      const at = this.path(dir);
-      const s = await this.guard(`stat ${dir}`, () => this.files.stat(at));
-      if (!s) await this.guard(`create ${dir}`, () => this.files.mkdir(at));
-      else if (!s.isDirectory()) throw this.failure('incompatible-layout', `${at} exists and is not a directory`);
-    }
+    for (const dir of LAYOUT_DIRS) await this.ensureDirectory(this.path(dir), dir);
     // An existing layout may have become unwritable (ownership changed, remounted).
     const probe = this.path(`locks/.probe-${token()}`);
     await this.guard('write probe in locks', () => this.files.write(probe, 'ok\n', 'wx'));
     await this.guard('remove probe in locks', () => this.files.unlink(probe));
+  }
+
+  /**
+   * The directory exists afterwards, made here or by another control plane preparing the same
+   * root at the same moment (SFTP reports that lost race only as a generic failure).
+   */
+  private async ensureDirectory(at: string, what: string): Promise<void> {
+    const found = await this.guard(`stat ${what}`, () => this.files.stat(at));
+    if (!found) {
+      try {
+        await this.files.mkdir(at);
+        return;
+      } catch (err) {
+        const now = await this.files.stat(at).catch(() => null);
+        if (!now) throw await this.classify(err, `create ${what}`);
+        if (now.isDirectory()) return;
+      }
+    } else if (found.isDirectory()) return;
+    throw this.failure('incompatible-layout', `${at} exists and is not a directory`);
   }
 
   /** Temporary file, then rename over the target: readers see the old or the new bytes, never a part. */

@@ -94,6 +94,16 @@ describe('SFTP state root: layout', () => {
     expect(readdirSync(dir).sort()).toEqual(['backups', 'journal', 'layout.json', 'locks', 'state']);
   });
 
+  it('control planes preparing one fresh root at the same moment all succeed, with one layout', async () => {
+    for (let round = 0; round < 5; round++) {
+      const dir = join(ownedDir(`race-${round}`), 'berth');
+      const roots = await Promise.all(['cp-a', 'cp-b', 'cp-c', 'cp-d'].map((o) => root(dir, o)));
+      const results = await Promise.allSettled(roots.map((r) => r.prepare()));
+      expect(results.map((r) => (r.status === 'rejected' ? (r.reason as BerthError).details?.reason : 'ok'))).toEqual(['ok', 'ok', 'ok', 'ok']);
+      expect(readdirSync(dir).sort()).toEqual(['backups', 'journal', 'layout.json', 'locks', 'state']);
+    }
+  });
+
   it('an unknown layout version is incompatible-layout, and so are layout directories without a marker', async () => {
     const dir = ownedDir('old-version');
     writeFileSync(join(dir, 'layout.json'), JSON.stringify({ format: 'berth-state-root', version: 99 }));
