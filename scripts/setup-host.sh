@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# Prepares a Debian 12 machine for Berth: system packages (Chromium drives the console tests), the
+# Prepares a Debian 12 machine for Berth: system packages (Chromium drives the console tests; zsh,
+# fish and tmux check the completion scripts), the
 # Docker engine, Caddy, the npm dependencies and the build. Idempotent; run as root (or with sudo).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 need=()
-for pair in curl:curl dockerd:docker.io caddy:caddy busybox:busybox-static git:git psql:postgresql sshd:openssh-server docker-registry:docker-registry ip:iproute2 mmdebstrap:mmdebstrap chromium:chromium; do
+for pair in curl:curl dockerd:docker.io caddy:caddy busybox:busybox-static git:git psql:postgresql sshd:openssh-server docker-registry:docker-registry ip:iproute2 mmdebstrap:mmdebstrap chromium:chromium zsh:zsh fish:fish tmux:tmux; do
   bin=${pair%%:*}; pkg=${pair##*:}
   command -v "$bin" >/dev/null 2>&1 || [ -x "/usr/sbin/$bin" ] || need+=("$pkg")
 done

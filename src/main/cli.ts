@@ -1,11 +1,12 @@
 import { CommanderError } from 'commander';
-import { packSource } from '../adapters/sources/pack.js';
-import { OPERATIONS } from '../operations/catalogue.js';
-import { connect } from '../surfaces/client/connect.js';
-import { buildProgram, emit, errorResult, type CliIo } from '../surfaces/cli/program.js';
-import { registerUp } from '../surfaces/cli/up.js';
-import { SERVE_STOPPING_HELP } from './serve-help.js';
+import { COMMAND_MANIFEST } from '../surfaces/cli/command-manifest.js';
+import { bindingsOf, programFromManifest, type RunCommand } from '../surfaces/cli/manifest.js';
+import type { CliIo } from '../surfaces/cli/output.js';
 import { VERSION } from './version.js';
+
+// The binary. Its commands come from the command manifest, so help and completion load no
+// catalogue; a command loads only what it runs: an operation call the client, a command written
+// in code (`up`, `serve`, `mcp`, `console`) the full program (src/main/cli-program.ts).
 
 const io: CliIo = {
   out: (t) => process.stdout.write(t + '\n'),
@@ -15,40 +16,34 @@ const io: CliIo = {
   },
 };
 
-const program = buildProgram({ operations: OPERATIONS, connect: () => connect(), io, version: VERSION });
+const SERVE = COMMAND_MANIFEST.commands.find((c) => c.name === 'serve');
 
-registerUp(program, { io, connect: () => connect(), op: (name) => OPERATIONS.find((o) => o.name === name)!, packSource: (source) => packSource(source) });
-
-program
-  .command('serve')
-  .description('Run the control plane: HTTP API, workers, console (owns the state store).')
-  .option('--listen <host[:port]>', 'address to listen on (default 127.0.0.1:7420)')
-  .option('--port <port>', 'port to listen on (0 picks a free one)')
-  .option('--json', 'print errors as JSON')
-  .option('--stop-proxy', 'also stop the edge proxy when the control plane stops (default: it keeps serving)')
-  .addHelpText('after', SERVE_STOPPING_HELP)
-  .action(async (opts: { listen?: string; port?: string; json?: boolean; stopProxy?: boolean }) => {
-    const { runServe } = await import('./serve-command.js');
-    const code = await runServe(opts);
-    if (code !== 0) {
-      process.exitCode = code;
-    }
-  });
-
-program
-  .command('mcp')
-  .description('Serve the Berth operations as MCP tools over stdio (a client of the control plane).')
-  .action(async () => {
-    const { createMcpServer, serveMcpOverStdio } = await import('../surfaces/mcp/server.js');
-    await serveMcpOverStdio(createMcpServer(OPERATIONS, () => connect(), VERSION));
-  });
+const run: RunCommand = async (node, positionals, opts) => {
+  if (node.run.kind === 'operation') {
+    const [{ runOperation }, { connect }] = await Promise.all([import('../surfaces/cli/run-operation.js'), import('../surfaces/client/connect.js')]);
+    const bindings = bindingsOf(COMMAND_MANIFEST);
+    const operation = (name: string) => bindings.get(name)!;
+    io.exit(await runOperation({ io, connect: () => connect(), operation }, node.run.op, node.run.op, positionals as string[], opts));
+  } else if (node.run.kind === 'completion') {
+    const { completionScript } = await import('../surfaces/cli/completion.js');
+    io.out(completionScript(positionals[0] as 'bash', COMMAND_MANIFEST));
+  } else if (node === SERVE) {
+    // The control plane loads its own code: the full program (every command) would only parse again.
+    const { serveCommand } = await import('./serve-command.js');
+    await serveCommand(opts);
+  } else {
+    const [{ fullProgram }, { connect }] = await Promise.all([import('./cli-program.js'), import('../surfaces/client/connect.js')]);
+    await fullProgram({ io, connect: () => connect(), version: VERSION }).parseAsync(process.argv);
+  }
+};
 
 try {
-  await program.parseAsync(process.argv);
+  await programFromManifest(COMMAND_MANIFEST, io, VERSION, run, process.argv.slice(2)).parseAsync(process.argv);
 } catch (err) {
   if (err instanceof CommanderError) {
     process.exitCode = err.exitCode === 0 ? 0 : 2;
   } else {
+    const { emit, errorResult } = await import('../surfaces/cli/output.js');
     process.exitCode = emit(io, process.argv.includes('--json'), errorResult(err));
   }
 }

@@ -1,5 +1,6 @@
 import { serve } from '@hono/node-server';
 import { readFileSync, writeFileSync } from 'node:fs';
+import { createServer as createHttpsServer } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -10,6 +11,7 @@ import { edgePorts } from '../core/compose/checks.js';
 import { createSourceReader, createUploadStore } from '../adapters/sources/index.js';
 import { DeploymentRunner } from '../engine/deployments/runner.js';
 import { startReconciler } from '../engine/deployments/reconciler.js';
+import { startCertificateObserver } from '../engine/domains/observe-certificates.js';
 import { DEFAULT_ENGINE_SETTINGS } from '../engine/deployments/settings.js';
 import { hostname } from 'node:os';
 import { createTargets, workRootOf, type LocalTargets } from './targets.js';
@@ -33,11 +35,15 @@ import { createHttpApp } from '../surfaces/http/app.js';
 import { continuesWhenRead } from '../surfaces/http/upload-route.js';
 import { answerClientError } from '../surfaces/http/client-errors.js';
 import { removeControlPlaneState, writeControlPlaneState } from '../surfaces/client/state-file.js';
+import type { StartStage } from '../surfaces/client/start-progress.js';
 import type { ServeSettings } from './settings.js';
+import { serveTransport } from './serve-transport.js';
 import { VERSION } from './version.js';
 
 export interface ControlPlane {
   url: string;
+  /** How the API is served (doctor shows the same). */
+  transport: OperationContext['settings']['transport'];
   /** The local operator token, for the CLI on this machine. */
   token: string;
   store: Store;
@@ -67,11 +73,19 @@ export interface StartOptions {
   writeStateFile?: boolean;
   /** Sees every error an operation answers, with the operation's name. */
   observeError?: (operation: string, code: string) => void;
+  /** Told each start stage as it begins (`berth serve` reports them to a waiting CLI). */
+  progress?: (stage: StartStage) => void;
+  /** Told once the API answers, just before the state file names it (the start's progress ends). */
+  listening?: () => void;
 }
 
 export async function startControlPlane(settings: ServeSettings, opts: StartOptions = {}): Promise<ControlPlane> {
-  const store = await openStore({ home: settings.home, databaseUrl: settings.databaseUrl });
+  // Before the store opens: a refused transport leaves nothing behind.
+  const transport = serveTransport(settings);
+  const progress = opts.progress ?? (() => undefined);
+  const store = await openStore({ home: settings.home, databaseUrl: settings.databaseUrl, onStage: progress });
   try {
+    progress('services');
     const localServer = await store.transaction((tx) => ensureLocalServer(tx, SYSTEM, new Date()));
     const token = await localToken(store, settings.home);
     const log = (msg: string, err?: unknown) => console.error(`[berth] ${msg}`, err ?? '');
@@ -95,15 +109,7 @@ export async function startControlPlane(settings: ServeSettings, opts: StartOpti
       log,
       settings: { ...DEFAULT_ENGINE_SETTINGS, ...settings.engine, workRoot, baseDomain: settings.baseDomain },
     });
-    // Proxy bootstrap: in the background, so a missing Caddy never blocks the API (doctor reports it).
-    if (settings.proxyBootstrap) {
-      void trackWork(store.work, { kind: 'proxy-bootstrap', serverId: localServer.id }, () => targets.local.proxy.ensureRunning()).catch((err) => log('proxy bootstrap failed', err));
-    }
-    // Uploads are swept by age on every upload and read; this catches the ones nobody asks for again.
-    const sweepUploads = () => void uploads.sweep(new Date()).catch((err) => log('upload sweep failed', err));
-    sweepUploads();
-    const uploadSweep = setInterval(sweepUploads, Math.max(60_000, settings.uploads.ttlSeconds * 250)).unref();
-    const stopReconciler = startReconciler({ store, targets, runner, staleAfterSeconds: settings.engine.staleAfterSeconds, log }, settings.engine.reconcileEveryMs);
+    const transportName = transport.tls ? 'https' : transport.insecure ? 'insecure-http' : 'http';
     const context = (actor: Actor): OperationContext => ({
       store,
       actor,
@@ -113,14 +119,25 @@ export async function startControlPlane(settings: ServeSettings, opts: StartOpti
       secrets,
       remoteState,
       ssh,
-      settings: { home: settings.home, version: VERSION, listen: `${settings.host}:${settings.port}`, baseDomain: settings.baseDomain, httpPort: settings.httpPort },
+      settings: {
+        home: settings.home,
+        version: VERSION,
+        listen: `${settings.host}:${settings.port}`,
+        transport: transportName,
+        ...(transport.publicUrl ? { publicUrl: transport.publicUrl } : {}),
+        baseDomain: settings.baseDomain,
+        httpPort: settings.httpPort,
+        https: Boolean(settings.edgeTls),
+      },
     });
     const logError = (correlationId: string, err: unknown) => console.error(`[berth] internal error ${correlationId}:`, err);
     const observeError = opts.observeError;
     const dispatcher = createDispatcher({ context, logError, ...(observeError ? { observeError: (op, error) => observeError(op.name, error.code) } : {}) });
     const app = createHttpApp({ operations: OPERATIONS, dispatcher, version: VERSION, bodyLimitBytes: settings.maxBodyBytes, logError, consoleSessions: createConsoleSessions(store) });
+    progress('listening');
     const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
-      const s = serve({ fetch: app.fetch, hostname: settings.host, port: settings.port }, () => resolve(s));
+      const listen = { fetch: app.fetch, hostname: settings.host, port: settings.port };
+      const s = transport.tls ? serve({ ...listen, createServer: createHttpsServer, serverOptions: transport.tls }, () => resolve(s)) : serve(listen, () => resolve(s));
       s.on('clientError', answerClientError);
       s.once('error', reject);
     });
@@ -130,11 +147,26 @@ export async function startControlPlane(settings: ServeSettings, opts: StartOpti
       server.emit('request', req, res);
     });
     const { port } = server.address() as AddressInfo;
-    const url = `http://${settings.host.includes(':') ? `[${settings.host}]` : settings.host}:${port}`;
+    const url = `${transport.tls ? 'https' : 'http'}://${settings.host.includes(':') ? `[${settings.host}]` : settings.host}:${port}`;
+    opts.listening?.();
     if (opts.writeStateFile !== false) writeControlPlaneState(settings.home, { pid: process.pid, url, token, startedAt: new Date().toISOString(), version: VERSION });
+    // The background work starts once the API answers: its store calls and Docker requests would
+    // otherwise queue ahead of the start on the one store connection and the CPU.
+    // Proxy bootstrap: in the background, so a missing Caddy never blocks the API (doctor reports it).
+    if (settings.proxyBootstrap) {
+      void trackWork(store.work, { kind: 'proxy-bootstrap', serverId: localServer.id }, () => targets.local.proxy.ensureRunning()).catch((err) => log('proxy bootstrap failed', err));
+    }
+    // Uploads are swept by age on every upload and read; this catches the ones nobody asks for again.
+    const sweepUploads = () => void uploads.sweep(new Date()).catch((err) => log('upload sweep failed', err));
+    sweepUploads();
+    const uploadSweep = setInterval(sweepUploads, Math.max(60_000, settings.uploads.ttlSeconds * 250)).unref();
+    const stopReconciler = startReconciler({ store, targets, runner, staleAfterSeconds: settings.engine.staleAfterSeconds, log }, settings.engine.reconcileEveryMs);
+    // Caddy renews certificates by itself; this is what records renewals (and later failures).
+    const stopCertObserver = startCertificateObserver({ store, targets, log }, settings.engine.certObserveMs);
     let closed = false;
     return {
       url,
+      transport: transportName,
       token,
       store,
       targets,
@@ -144,6 +176,7 @@ export async function startControlPlane(settings: ServeSettings, opts: StartOpti
         closed = true;
         stopReconciler();
         clearInterval(uploadSweep);
+        await stopCertObserver();
         if (opts.writeStateFile !== false) removeControlPlaneState(settings.home, process.pid);
         await new Promise<void>((r) => server.close(() => r()));
         // Let running attempts finish their current work before the store goes away; any still

@@ -1,5 +1,5 @@
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CATALOGUE, ERROR_CODES } from '../core/errors/catalogue.js';
 import { knowledgeFor } from '../core/errors/berth-error.js';
@@ -9,9 +9,11 @@ import { OPERATIONS } from '../operations/catalogue.js';
 import { COMMON_ERRORS, destructiveGuardOf, type Operation } from '../operations/operation.js';
 import { berthConfigJsonSchema } from '../core/config/berth-config.js';
 import { berthYmlDoc } from './berth-yml-doc.js';
+import { cliDoc } from './cli-doc.js';
+import { commandManifest, commandManifestSource, MANIFEST_FILE } from './cli-manifest.js';
 
-// docs/errors/<code>.md, docs/operations.md and docs/berth-yml.md are generated from the
-// catalogues and the berth.yml schema; `--check`
+// docs/errors/<code>.md, docs/operations.md, docs/berth-yml.md, docs/cli.md and the CLI's command manifest are
+// generated from the catalogues, the CLI program and the berth.yml schema; `--check`
 // fails (exit 1) when the committed files differ, so docs cannot drift from the code.
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -67,6 +69,10 @@ export function expectedDocs(): Map<string, string> {
   files.set('docs/operations.md', operationsDoc());
   // Editors validate berth.yml against this (yaml-language-server: $schema=...).
   files.set('docs/berth-yml.md', berthYmlDoc());
+  // The CLI builds its commands from this manifest without loading the catalogue.
+  const manifest = commandManifest();
+  files.set(MANIFEST_FILE, commandManifestSource(manifest));
+  files.set('docs/cli.md', cliDoc(manifest));
   files.set('schemas/berth.schema.json', JSON.stringify({ $id: 'https://berth.dev/schemas/berth.schema.json', title: 'berth.yml', ...berthConfigJsonSchema() }, null, 2) + '\n');
   return files;
 }
@@ -94,7 +100,10 @@ export function syncDocs(root: string, check: boolean): string[] {
     }
     if (current === content) continue;
     if (check) stale.push(rel);
-    else writeFileSync(join(root, rel), content);
+    else {
+      mkdirSync(dirname(join(root, rel)), { recursive: true });
+      writeFileSync(join(root, rel), content);
+    }
   }
   return stale;
 }

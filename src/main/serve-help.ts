@@ -7,3 +7,13 @@ Stopping (SIGINT/SIGTERM): the control plane lets running attempts finish their 
 running, so every deployed site keeps answering while the control plane is stopped or
 restarted, and the next control plane adopts it. Containers keep running too.
 To stop the proxy as well: start with --stop-proxy, or run \`berth proxy stop\`.`;
+
+/** What `berth serve --help` says about exposing the API: TLS beyond loopback, or a refusal. */
+export const SERVE_TRANSPORT_HELP = `
+Exposing the API: on loopback (127.0.0.0/8, ::1, localhost) it is plain HTTP. Anywhere else,
+bearer tokens would cross the network, so the control plane needs --tls-cert and --tls-key
+(HTTPS), and refuses plain HTTP (listen_insecure) unless --insecure-http is given; doctor then
+warns. Clients set BERTH_URL=https://... and, for a private CA, BERTH_CA_CERT=<ca.pem>.
+--public-url is recorded (doctor shows it; with --tls-cert the certificate must name its host);
+Berth does not route it through its own edge proxy.
+`;

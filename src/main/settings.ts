@@ -1,9 +1,12 @@
+import { readFileSync } from 'node:fs';
 import { dockerEnvOf, type DockerEnv } from '../adapters/docker/engine.js';
 import { DEFAULT_UPLOAD_MAX_BYTES, DEFAULT_UPLOAD_TTL_MS } from '../adapters/sources/index.js';
-import { readFileSync } from 'node:fs';
+import { readCertificates, SYSTEM_CA_BUNDLE, uniqueCertificates } from '../platform/ca-bundle.js';
 import { DEFAULT_ENGINE_SETTINGS, type EngineSettings, type HostTrust } from '../engine/deployments/settings.js';
+import { DEFAULT_CERT_OBSERVE_MS } from '../engine/domains/observe-certificates.js';
 import { LOCK_DEFAULTS } from '../core/remote-state/lock.js';
 import { berthHome } from '../surfaces/client/state-file.js';
+import type { EdgeTls } from '../ports/edge-proxy.js';
 
 const num = (v: string | undefined, fallback: number) => (v !== undefined && v !== '' && Number.isFinite(Number(v)) ? Number(v) : fallback);
 
@@ -15,12 +18,30 @@ export interface ServeSettings {
   secretKey?: string;
   host: string;
   port: number;
+  /**
+   * HTTPS for the API (--tls-cert/--tls-key, BERTH_TLS_CERT/BERTH_TLS_KEY: PEM files). Without it,
+   * the control plane serves plain HTTP, which beyond loopback it refuses (`listen_insecure`)
+   * unless insecureHttp (--insecure-http, BERTH_INSECURE_HTTP=1) says so on purpose.
+   */
+  tls: { certFile?: string; keyFile?: string };
+  insecureHttp: boolean;
+  /** --public-url, BERTH_PUBLIC_URL: the https URL clients reach this control plane at (recorded, shown by doctor). */
+  publicUrl?: string;
   baseDomain: string;
   /** DOCKER_HOST, DOCKER_TLS_VERIFY, DOCKER_CERT_PATH...: read by dockerode; the local socket when unset. */
   dockerEnv: DockerEnv;
   /** Public HTTP port of the edge proxy (generated URLs use it). */
   httpPort: number;
   caddyBin: string;
+  /**
+   * The edge's HTTPS listener and ACME settings; absent when HTTPS is off. BERTH_HTTPS_LISTEN
+   * (`:443` by default when the edge serves port 80, off otherwise; `off` turns it off),
+   * BERTH_ACME_CA (Let's Encrypt's directory by default), BERTH_ACME_EMAIL, BERTH_ACME_CA_ROOT (a
+   * private CA's root PEM, trusted for the ACME directory only), BERTH_ACME_CHALLENGES
+   * (`http-01,tls-alpn-01` by default), BERTH_CERT_RENEWAL_RATIO (the fraction of a certificate's
+   * lifetime left when the edge renews it; Caddy's 1/3 when unset).
+   */
+  edgeTls?: EdgeTls;
   /** Uploaded sources (remote clients): the largest archive accepted, and how long one is kept. */
   uploads: { maxBytes: number; ttlSeconds: number };
   /** Start the proxy pair when the control plane starts (a deploy starts it anyway). */
@@ -34,6 +55,12 @@ export interface ServeSettings {
     drainMs: number;
     minFreeBytes: number;
     pollMs: number;
+    /** BERTH_CERT_RETRY_SECONDS: how long verify waits for a domain's certificate. */
+    certRetrySeconds: number;
+    /** BERTH_CERT_OBSERVE_MS: how often the control plane reads every TLS domain's readiness (renewals). */
+    certObserveMs: number;
+    /** The contents of BERTH_ACME_CA_ROOT, which the HTTPS check of a domain trusts. */
+    acmeTrust?: string;
     deadlines: EngineSettings['deadlines'];
     /** Handed to dependency installs; absent when BERTH_BUILD_HOST_TRUST=0. */
     hostTrust?: HostTrust;
@@ -48,7 +75,19 @@ export interface ServeSettings {
   imageRegistry?: { registry: string; digests: Record<number, string>; cacheDir?: string };
 }
 
-export function serveSettings(env: NodeJS.ProcessEnv, flags: { listen?: string; port?: string } = {}): ServeSettings {
+/** The `berth serve` flags that override settings from the environment. */
+export interface ServeSettingFlags {
+  listen?: string;
+  port?: string;
+  tlsCert?: string;
+  tlsKey?: string;
+  insecureHttp?: boolean;
+  publicUrl?: string;
+}
+
+const flag = (v: string | undefined) => (v === '1' || v === 'true' ? true : undefined);
+
+export function serveSettings(env: NodeJS.ProcessEnv, flags: ServeSettingFlags = {}): ServeSettings {
   const listen = flags.listen ?? env.BERTH_LISTEN ?? '127.0.0.1';
   const [host, portFromListen] = listen.includes(':') ? [listen.slice(0, listen.lastIndexOf(':')), listen.slice(listen.lastIndexOf(':') + 1)] : [listen, undefined];
   return {
@@ -57,10 +96,14 @@ export function serveSettings(env: NodeJS.ProcessEnv, flags: { listen?: string; 
     secretKey: env.BERTH_SECRET_KEY || undefined,
     host: host || '127.0.0.1',
     port: Number(flags.port ?? portFromListen ?? env.BERTH_PORT ?? 7420),
+    tls: { certFile: flags.tlsCert ?? (env.BERTH_TLS_CERT || undefined), keyFile: flags.tlsKey ?? (env.BERTH_TLS_KEY || undefined) },
+    insecureHttp: flags.insecureHttp ?? flag(env.BERTH_INSECURE_HTTP) ?? false,
+    ...((flags.publicUrl ?? env.BERTH_PUBLIC_URL) ? { publicUrl: flags.publicUrl ?? env.BERTH_PUBLIC_URL } : {}),
     baseDomain: env.BERTH_BASE_DOMAIN ?? 'localhost',
     dockerEnv: dockerEnvOf(env),
     httpPort: num(env.BERTH_HTTP_PORT, 80),
     caddyBin: env.BERTH_CADDY_BIN ?? 'caddy',
+    ...optional('edgeTls', edgeTlsOf(env, num(env.BERTH_HTTP_PORT, 80))),
     proxyBootstrap: env.BERTH_PROXY_BOOTSTRAP !== 'false',
     uploads: { maxBytes: num(env.BERTH_UPLOAD_MAX_BYTES, DEFAULT_UPLOAD_MAX_BYTES), ttlSeconds: num(env.BERTH_UPLOAD_TTL_SECONDS, DEFAULT_UPLOAD_TTL_MS / 1000) },
     maxBodyBytes: num(env.BERTH_MAX_BODY_BYTES, 1024 * 1024),
@@ -71,11 +114,47 @@ export function serveSettings(env: NodeJS.ProcessEnv, flags: { listen?: string; 
       drainMs: num(env.BERTH_DRAIN_MS, DEFAULT_ENGINE_SETTINGS.drainMs),
       minFreeBytes: num(env.BERTH_MIN_FREE_BYTES, DEFAULT_ENGINE_SETTINGS.minFreeBytes),
       pollMs: num(env.BERTH_POLL_MS, DEFAULT_ENGINE_SETTINGS.pollMs),
+      certRetrySeconds: num(env.BERTH_CERT_RETRY_SECONDS, DEFAULT_ENGINE_SETTINGS.certRetrySeconds),
+      certObserveMs: num(env.BERTH_CERT_OBSERVE_MS, DEFAULT_CERT_OBSERVE_MS),
+      ...optional('acmeTrust', env.BERTH_ACME_CA_ROOT ? readOptional(env.BERTH_ACME_CA_ROOT) : undefined),
       deadlines: { ...DEFAULT_ENGINE_SETTINGS.deadlines, ...stepDeadlines(env.BERTH_STEP_DEADLINES) },
       ...(env.BERTH_BUILD_HOST_TRUST === '0' || env.BERTH_BUILD_HOST_TRUST === 'false' ? {} : { hostTrust: hostTrustOf(env) }),
     },
     remoteLock: { waitSeconds: num(env.BERTH_REMOTE_LOCK_WAIT_SECONDS, 600), staleAfterSeconds: num(env.BERTH_REMOTE_LOCK_STALE_SECONDS, LOCK_DEFAULTS.staleAfterSeconds) },
     ...(env.BERTH_IMAGE_REGISTRY ? { imageRegistry: imageRegistryOf(env, env.BERTH_IMAGE_REGISTRY) } : {}),
+  };
+}
+
+function readOptional(path: string): string | undefined {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return undefined; // an unreadable root trusts nothing more; the HTTPS check then refuses the chain
+  }
+}
+
+const optional = <K extends string, V>(key: K, value: V | undefined) => (value === undefined ? {} : ({ [key]: value } as Record<K, V>));
+
+export const LETS_ENCRYPT_DIRECTORY = 'https://acme-v02.api.letsencrypt.org/directory';
+const CHALLENGES = ['http-01', 'tls-alpn-01'] as const;
+
+/** The edge's HTTPS settings, or undefined when HTTPS is off (see ServeSettings.edgeTls). */
+function edgeTlsOf(env: NodeJS.ProcessEnv, httpPort: number): EdgeTls | undefined {
+  const listen = env.BERTH_HTTPS_LISTEN ?? (httpPort === 80 ? ':443' : 'off');
+  if (listen === 'off' || listen === '') return undefined;
+  const port = Number(listen.slice(listen.lastIndexOf(':') + 1));
+  const asked = (env.BERTH_ACME_CHALLENGES ?? CHALLENGES.join(',')).split(',').map((c) => c.trim());
+  const challenges = CHALLENGES.filter((c) => asked.includes(c));
+  const ratio = num(env.BERTH_CERT_RENEWAL_RATIO, 0);
+  return {
+    listen: listen.includes(':') ? listen : `:${listen}`,
+    port: Number.isInteger(port) && port > 0 ? port : 443,
+    ca: env.BERTH_ACME_CA || LETS_ENCRYPT_DIRECTORY,
+    ...(env.BERTH_ACME_EMAIL ? { email: env.BERTH_ACME_EMAIL } : {}),
+    ...(env.BERTH_ACME_CA_ROOT ? { caRoot: env.BERTH_ACME_CA_ROOT } : {}),
+    challenges: challenges.length ? [...challenges] : [...CHALLENGES],
+    // Outside (0, 1) it is ignored: Caddy's own window applies.
+    ...(ratio > 0 && ratio < 1 ? { renewalRatio: ratio } : {}),
   };
 }
 
@@ -100,25 +179,14 @@ function stepDeadlines(raw: string | undefined): Partial<EngineSettings['deadlin
   }
 }
 
-/** Debian's system store; NODE_EXTRA_CA_CERTS adds to it, as it does for the host's own node. */
-export const SYSTEM_CA_BUNDLE = '/etc/ssl/certs/ca-certificates.crt';
 const PROXY_VARS = ['HTTP_PROXY', 'HTTPS_PROXY', 'NO_PROXY'];
 
 /**
  * What this host trusts, for dependency installs: its system CA store plus NODE_EXTRA_CA_CERTS
- * (each certificate once), and its proxy variables (either case; upper case wins).
+ * (which adds to it, as it does for the host's own node; each certificate once), and its proxy variables (either case; upper case wins).
  */
 export function hostTrustOf(env: NodeJS.ProcessEnv, systemBundle = SYSTEM_CA_BUNDLE): HostTrust {
-  const read = (path: string | undefined) => {
-    if (!path) return '';
-    try {
-      return readFileSync(path, 'utf8');
-    } catch {
-      return ''; // an unreadable bundle trusts nothing more, like node ignoring a bad NODE_EXTRA_CA_CERTS
-    }
-  };
-  const certs = [read(systemBundle), read(env.NODE_EXTRA_CA_CERTS)].flatMap((text) => text.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? []);
-  const unique = [...new Map(certs.map((c) => [c.replace(/\s+/g, ''), c])).values()];
+  const unique = uniqueCertificates([...readCertificates(systemBundle), ...readCertificates(env.NODE_EXTRA_CA_CERTS)]);
   const proxy: Record<string, string> = {};
   for (const name of PROXY_VARS) {
     const value = env[name] || env[name.toLowerCase()];

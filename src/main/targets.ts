@@ -29,9 +29,10 @@ export function createTargets(settings: ServeSettings, reach?: SshReach): LocalT
     home: settings.home,
     httpPort: settings.httpPort,
     caddyBin: settings.caddyBin,
+    ...(settings.edgeTls ? { tls: settings.edgeTls } : {}),
   });
   const source: BaseImageSource = settings.imageRegistry ? { registry: { ...settings.imageRegistry, cacheDir: settings.imageRegistry.cacheDir ?? rootfsCacheDir() } } : {};
-  const runtime: TargetRuntime = { provider: 'local-docker', engine, proxy, prober: httpProber, edgeHost: '127.0.0.1', prepareBaseImages: basePreparer(engine, source) };
+  const runtime: TargetRuntime = { provider: 'local-docker', engine, proxy, prober: httpProber, httpsProber: httpProber, edgeHost: '127.0.0.1', prepareBaseImages: basePreparer(engine, source) };
   // One runtime per server record as it is now: a re-pinned key or a new port makes a new one.
   const remote = new Map<string, TargetRuntime>();
   return {

@@ -36,6 +36,7 @@ import { stopProxy } from './proxy/stop.js';
 import { doctor } from './system/doctor.js';
 import { health } from './system/health.js';
 import { issueTokenOp, listTokens, revokeToken } from './tokens/tokens.js';
+import { addDomain, listDomains, removeDomain } from './domains/domains.js';
 import { issueSignInLink } from './sessions/sessions.js';
 import { watchWork } from './work/watch.js';
 import { listWork, showWork } from './work/work.js';
@@ -64,6 +65,9 @@ export const OPERATIONS: readonly Operation[] = [
   listServers,
   showServer,
   issueTokenOp,
+  addDomain,
+  listDomains,
+  removeDomain,
   listTokens,
   revokeToken,
   issueSignInLink,

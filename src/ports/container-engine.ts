@@ -72,6 +72,8 @@ export interface PullRequest {
   image: string;
   maxAttempts?: number;
   onAttempt?: (attempt: number, nextRetryAt: string | null, reason: string) => void;
+  /** The engine's status lines (layers pulled, digest), without the byte-count updates. */
+  onLog?: (line: string) => void;
   signal?: AbortSignal;
 }
 

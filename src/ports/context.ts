@@ -45,6 +45,12 @@ export interface ControlPlaneSettings {
   home: string;
   version: string;
   listen: string;
+  /** How the API is served: https, plain http on loopback, or plain http beyond it (--insecure-http). */
+  transport: 'https' | 'http' | 'insecure-http';
+  /** Where clients reach the API, as `berth serve --public-url` recorded it. */
+  publicUrl?: string;
   baseDomain: string;
   httpPort: number;
+  /** Whether the edge has its HTTPS listener (domains with tls: auto need it). */
+  https: boolean;
 }

@@ -2,7 +2,7 @@ import type { Server } from '../core/model/records.js';
 import type { BaseImageName } from '../core/plan/base-images.js';
 import type { ContainerEngine } from './container-engine.js';
 import type { EdgeProxy } from './edge-proxy.js';
-import type { HttpProber } from './http-prober.js';
+import type { HttpProber, HttpsProber } from './http-prober.js';
 import type { HeldLock } from './remote-state.js';
 
 /** The engine and proxy of a deployment target. */
@@ -16,6 +16,8 @@ export interface TargetRuntime {
    * own host does (over SSH for a server), never assuming the control plane can route to it.
    */
   prober: HttpProber;
+  /** HTTPS checks of custom domains against the target's edge (absent: not checked there). */
+  httpsProber?: HttpsProber;
   /** Where the target's edge answers clients (access URLs are checked there, as a user would). */
   edgeHost: string;
   /** The base domain of generated URLs on this target, when the target sets one. */

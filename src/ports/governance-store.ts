@@ -73,6 +73,10 @@ export interface ProviderJobLogsRepo {
   append(entries: readonly ProviderJobLogEntry[]): Promise<void>;
   /** The newest `limit` lines of one attempt's provider jobs, oldest first. */
   forDeployment(deploymentId: string, limit: number): Promise<{ entries: StoredProviderJobLog[]; total: number }>;
+  /** One attempt's lines after `cursor` (a seq), oldest first: following a job while it runs. */
+  after(deploymentId: string, cursor: number, limit: number): Promise<StoredProviderJobLog[]>;
+  /** Deletes a job's oldest lines beyond its newest `keep`; returns how many went. */
+  trimJob(deploymentId: string, jobId: string, keep: number): Promise<number>;
   prune(before: string, opts: { provider?: string; dryRun: boolean }): Promise<{ matched: number; deleted: number }>;
 }
 

@@ -1,3 +1,4 @@
+import type { CertificateObservation, DomainRecord } from '../core/domains/domain.js';
 import type { Deployment, JournalEvent } from '../core/deployments/deployment.js';
 import type { DeploymentStatus } from '../core/deployments/status.js';
 import type { Actor, AuditEventSummary, Environment, Project, Resource, Server, Token } from '../core/model/records.js';
@@ -99,6 +100,12 @@ export interface DeploymentsRepo {
   /** Moves status only when the row is still in one of `from` (compare-and-set); returns success. */
   transition(id: string, from: readonly DeploymentStatus[], changes: Partial<Deployment> & { status: DeploymentStatus }): Promise<boolean>;
   list(filter: { resourceId?: string; status?: readonly DeploymentStatus[]; includeArchived?: boolean; preview?: { type: string; id: string } | null; limit?: number }): Promise<Deployment[]>;
+  /**
+   * Live attempts of a resource and preview key (succeeded, runtime never retired; archived
+   * included), newest first: read from an index of live attempts, so the cost does not grow with
+   * the resource's history.
+   */
+  live(resourceId: string, preview: { type: string; id: string } | null): Promise<Deployment[]>;
   /** Active attempts whose heartbeat is older than the cutoff (or never beat and were created before it). */
   stale(cutoff: string): Promise<Deployment[]>;
   heartbeat(id: string, at: string): Promise<void>;
@@ -128,7 +135,21 @@ export interface JournalRepo {
   countFor(deploymentIds: readonly string[]): Promise<number>;
 }
 
+export interface DomainsRepo {
+  /** Inserts; false when the name is already taken (by any resource). */
+  insert(d: DomainRecord): Promise<boolean>;
+  getByName(name: string): Promise<DomainRecord | undefined>;
+  list(filter?: { resourceId?: string }): Promise<DomainRecord[]>;
+  remove(id: string): Promise<void>;
+  /**
+   * Compare-and-set of the last observation: true when `seen` replaced `expected` (compared as
+   * JSON), so only one observer writes the change's audit event.
+   */
+  setCertSeen(id: string, expected: CertificateObservation | null, seen: CertificateObservation): Promise<boolean>;
+}
+
 export interface StoreRepos extends GovernanceRepos {
+  domains: DomainsRepo;
   projects: ProjectsRepo;
   environments: EnvironmentsRepo;
   resources: ResourcesRepo;

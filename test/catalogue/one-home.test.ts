@@ -28,8 +28,9 @@ describe('one home per rule', () => {
 
   it('sleep: core/time/delay.ts is the only pause', () => {
     // Timers that are not pauses: a step's deadline, the log stream's wait for a line or a
-    // heartbeat (whichever comes first), and shutdown's bound on the runner.
-    expect(where(/setTimeout\(/)).toEqual(['src/core/time/delay.ts', 'src/engine/deployments/deadline.ts', 'src/main/control-plane.ts', 'src/operations/resources/log-stream.ts']);
+    // heartbeat (whichever comes first), shutdown's bound on the runner, and the provider log's
+    // batch (a line waits at most that long to be written).
+    expect(where(/setTimeout\(/)).toEqual(['src/core/time/delay.ts', 'src/engine/deployments/deadline.ts', 'src/engine/deployments/provider-job-log.ts', 'src/main/control-plane.ts', 'src/operations/resources/log-stream.ts']);
     expect(where(/(const|function) (sleep|delay)\b/)).toEqual(['src/core/time/delay.ts']);
   });
 
@@ -44,5 +45,12 @@ describe('one home per rule', () => {
   it('detect and plan: engine/deployments/detect-plan.ts is the only caller of the reader and the planner', () => {
     expect(where(/\.materialize\(/).filter((p) => !p.startsWith('src/adapters/'))).toEqual(['src/engine/deployments/detect-plan.ts']);
     expect(where(/planner\.plan\(/)).toEqual(['src/engine/deployments/detect-plan.ts']);
+  });
+
+  it('control plane TLS: core/net/loopback.ts says what is loopback, platform/ca-bundle.ts reads PEM, nothing turns verification off', () => {
+    expect(where(/function isLoopbackHost\b/)).toEqual(['src/core/net/loopback.ts']);
+    expect(where(/isLoopbackHost\(/).filter((p) => p !== 'src/core/net/loopback.ts')).toEqual(['src/main/serve-transport.ts']);
+    expect(where(/BEGIN CERTIFICATE/)).toEqual(['src/platform/ca-bundle.ts']);
+    expect(where(/rejectUnauthorized|NODE_TLS_REJECT_UNAUTHORIZED/)).toEqual([]);
   });
 });

@@ -45,7 +45,13 @@ describe('berth resource logs', () => {
   });
 
   it('returns the tail per service with secret values masked', async () => {
-    const { status, body } = await api<Logs>(plane, 'GET', `/api/resources/${resourceId}/logs?tail=500`);
+    // The deploy ends at the first health answer: the app's first tick may be a moment later.
+    let read = await api<Logs>(plane, 'GET', `/api/resources/${resourceId}/logs?tail=500`);
+    for (let i = 0; i < 50 && !read.body.services?.[0]?.lines.some((l) => l.startsWith('tick ')); i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      read = await api<Logs>(plane, 'GET', `/api/resources/${resourceId}/logs?tail=500`);
+    }
+    const { status, body } = read;
     expect(status).toBe(200);
     expect(body.deploymentId).toMatch(/^dep_/);
     expect(body.services.map((s) => [s.service, s.state])).toEqual([['web', 'running']]);

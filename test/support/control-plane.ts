@@ -1,3 +1,4 @@
+import { afterAll } from 'vitest';
 import { startControlPlane, type ControlPlane } from '../../src/main/control-plane.js';
 import { serveSettings } from '../../src/main/settings.js';
 import { ApiClient } from '../../src/surfaces/client/api-client.js';
@@ -46,4 +47,20 @@ export async function startTestControlPlane(env: NodeJS.ProcessEnv = {}): Promis
     await removeRuntimeOf(resources.map((r) => r.id));
   };
   return { ...plane, close, settings, client: new ApiClient({ url: plane.url, token: plane.token }), cliEnv, httpPort };
+}
+
+/**
+ * Control planes for one describe block: each call starts one, and every one started is closed
+ * after the block's tests. Call it inside the describe, not in a test.
+ */
+export function planesOfSuite(): (env?: NodeJS.ProcessEnv) => Promise<TestControlPlane> {
+  const planes: TestControlPlane[] = [];
+  afterAll(async () => {
+    for (const p of planes) await p.close();
+  });
+  return async (env = {}) => {
+    const p = await startTestControlPlane(env);
+    planes.push(p);
+    return p;
+  };
 }

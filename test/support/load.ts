@@ -1,4 +1,5 @@
 import { Agent, request } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 
 export interface LoadReport {
   ok: number;
@@ -10,14 +11,16 @@ export interface LoadReport {
 /**
  * Constant HTTP/1.1 keep-alive load against a generated URL through the edge proxy, the way
  * real clients hold pooled connections. Any connection error or 5xx is a failed request.
+ * With `tls`, the load is HTTPS to `host` (its server name) validated against `tls.ca` only.
  */
-export function startLoad(port: number, host: string, concurrency = 4, address = '127.0.0.1'): { stop(): Promise<LoadReport> } {
-  const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
+export function startLoad(port: number, host: string, concurrency = 4, address = '127.0.0.1', tls?: { ca: string }): { stop(): Promise<LoadReport> } {
+  const agent = tls ? new HttpsAgent({ keepAlive: true, maxSockets: concurrency, ca: tls.ca, servername: host }) : new Agent({ keepAlive: true, maxSockets: concurrency });
+  const send = tls ? httpsRequest : request;
   const report: LoadReport = { ok: 0, failed: 0, failures: [], bodies: new Map() };
   let running = true;
   const one = () =>
     new Promise<void>((resolve) => {
-      const req = request({ host: address, port, path: '/', headers: { host }, agent }, (res) => {
+      const req = send({ host: address, port, path: '/', headers: { host }, agent }, (res) => {
         let body = '';
         res.on('data', (d: Buffer) => (body += d.toString()));
         res.on('end', () => {

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { berthConfigJsonSchema, parseBerthConfig } from '../../src/core/config/berth-config.js';
 import { berthYmlDoc, FULL_EXAMPLE, SECTION_EXAMPLES } from '../../src/main/berth-yml-doc.js';
 import { syncDocs } from '../../src/main/generate-docs.js';
+import { MANIFEST_FILE } from '../../src/main/cli-manifest.js';
 import { ROOT, TEST_ROOT } from '../support/paths.js';
 
 // docs/berth-yml.md is generated from berth.yml's schema; `generate-docs --check` (in `npm test`)
@@ -43,6 +44,8 @@ describe('docs/berth-yml.md', () => {
     try {
       cpSync(join(ROOT, 'docs'), join(root, 'docs'), { recursive: true });
       cpSync(join(ROOT, 'schemas'), join(root, 'schemas'), { recursive: true });
+      // The command manifest is generated with the docs too.
+      cpSync(join(ROOT, MANIFEST_FILE), join(root, MANIFEST_FILE), { recursive: true });
       expect(syncDocs(root, true)).toEqual([]);
       writeFileSync(join(root, 'docs/berth-yml.md'), berthYmlDoc().replace('| `build.hostTrust` | boolean | `true` |', '| `build.hostTrust` | boolean | `false` |'));
       expect(syncDocs(root, true)).toEqual(['docs/berth-yml.md']);

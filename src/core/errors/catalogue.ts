@@ -6,6 +6,8 @@ import type { CodeSpec } from './types.js';
 
 const diagnose = { title: 'Run the health checks of this installation', command: 'berth doctor', safeByDefault: true };
 const fixInput = (title: string) => ({ title, safeByDefault: true });
+/** `berth serve` refused what it was started with, before opening anything. */
+const startupInput = { category: 'validation', phase: 'startup', retryable: false, responsibility: 'user', actionability: 'fix-input' } as const;
 const providerLog = { title: "Read the install's full output", command: 'berth deployment provider-log <deploymentId>', safeByDefault: true };
 /** A failed install the user fixes in the app (its packages, lockfile or credentials). */
 const userFixKnowledge = (category: CodeSpec['category'], title: string) =>
@@ -143,6 +145,7 @@ export const CATALOGUE = {
   project_not_found: notFound('project'),
   environment_not_found: notFound('environment'),
   resource_not_found: notFound('resource'),
+  domain_not_found: { ...notFound('domain'), summary: 'No resource has the domain given.', detailKeys: ['domain'] },
   server_not_found: notFound('server'),
   token_not_found: notFound('token'),
   name_conflict: {
@@ -224,10 +227,67 @@ export const CATALOGUE = {
     responsibility: 'operator',
     actionability: 'run-diagnostic',
     summary: 'The CLI could not reach the control plane at BERTH_URL, or could not start a local `berth serve`.',
-    detailKeys: ['url', 'reason', 'logFile'],
+    detailKeys: ['url', 'reason', 'logFile', 'stage'],
     remedies: [
       { title: 'Check BERTH_URL, or unset it to use the local control plane', safeByDefault: true },
       { title: 'Read the local control plane log (details.logFile)', safeByDefault: true },
+    ],
+  },
+  control_plane_tls_untrusted: {
+    category: 'integrity',
+    phase: 'context-resolution',
+    retryable: false,
+    responsibility: 'operator',
+    actionability: 'manual-review',
+    summary:
+      'The control plane at BERTH_URL presented a certificate this CLI does not trust (no trusted CA signed it, it names another host, or it is expired); nothing was sent to it. The CLI never falls back to plain HTTP or skips the check.',
+    detailKeys: ['url', 'reason', 'tlsCode', 'caFile'],
+    remedies: [
+      { title: 'Set BERTH_CA_CERT to the PEM file of the CA that signed the control plane certificate', safeByDefault: true },
+      { title: 'Use the host name the certificate names in BERTH_URL (its subject alternative names)', safeByDefault: true },
+      { title: 'If the certificate changed unexpectedly, find out why before trusting it', safeByDefault: true },
+    ],
+    byReason: {
+      expired: { remedies: [{ title: 'Renew the certificate of the control plane (berth serve --tls-cert/--tls-key) and restart it', safeByDefault: true }] },
+    },
+  },
+  listen_insecure: {
+    ...startupInput,
+    summary:
+      'The control plane would listen beyond loopback over plain HTTP, sending bearer tokens in clear. It needs TLS there (--tls-cert and --tls-key), or --insecure-http when something else in front of it encrypts the traffic.',
+    detailKeys: ['field', 'host', 'port'],
+    remedies: [
+      fixInput('Serve HTTPS: berth serve --listen <host:port> --tls-cert <cert.pem> --tls-key <key.pem>'),
+      fixInput('Listen on loopback (127.0.0.1) and put a TLS terminator in front of it'),
+      { title: 'Accept plain HTTP on purpose (a trusted network, or TLS ended in front): add --insecure-http', safeByDefault: false },
+    ],
+  },
+  tls_material_invalid: {
+    ...startupInput,
+    summary:
+      'A certificate or key for the control plane cannot be used: only one of the pair was given, a file is unreadable or holds no PEM, the key does not match the certificate, or the certificate does not name the public URL host.',
+    detailKeys: ['field', 'reason', 'file'],
+    remedies: [fixInput('Fix the file named by details.field (details.reason says what is wrong)')],
+    byPhase: {
+      'context-resolution': {
+        responsibility: 'user',
+        actionability: 'fix-input',
+        remedies: [fixInput('Point BERTH_CA_CERT at a readable PEM file with the CA certificate of the control plane')],
+      },
+    },
+  },
+  service_unit_not_written: {
+    category: 'conflict',
+    phase: 'command-validation',
+    retryable: false,
+    responsibility: 'operator',
+    actionability: 'fix-input',
+    summary: '`berth service install` did not write the systemd unit: a different unit is already there, or the unit directory cannot be written.',
+    detailKeys: ['unitPath', 'reason'],
+    remedies: [
+      { title: 'Compare with the unit it would write', command: 'berth service install --dry-run', safeByDefault: true },
+      { title: 'Replace the existing unit', command: 'berth service install --force', safeByDefault: false },
+      fixInput('Run it as a user who may write the unit directory (root for /etc/systemd/system), or name another with --unit-dir'),
     ],
   },
   docker_error: {
@@ -402,6 +462,33 @@ export const CATALOGUE = {
     summary: 'The proxy route could not be applied or observed.',
     detailKeys: ['routeId', 'reason'],
     remedies: [diagnose],
+  },
+  domain_invalid: {
+    category: 'validation', phase: 'command-validation', retryable: false, responsibility: 'user', actionability: 'fix-input',
+    summary: 'A domain name is not one Berth can route: not a DNS name, a wildcard, an IP address or a name of the generated base domain.',
+    detailKeys: ['field', 'domain', 'reason'],
+    remedies: [fixInput('Give a fully qualified name such as app.example.com (an internationalised name is stored as punycode)')],
+  },
+  domain_conflict: {
+    category: 'conflict', phase: 'command-validation', retryable: false, responsibility: 'user', actionability: 'fix-input',
+    summary: 'The domain is already routed to another resource; a domain belongs to one resource.',
+    detailKeys: ['domain', 'resourceId', 'ownerResourceId'],
+    remedies: [fixInput('Remove it from the resource that owns it first'), { title: "List the domains and the resources owning them", command: 'berth domain list', safeByDefault: true }],
+  },
+  cert_failed: {
+    category: 'provider', phase: 'verify', retryable: true, responsibility: 'provider', actionability: 'wait-retry',
+    summary: 'The ACME CA did not issue a certificate for the domain within the retry budget; the HTTP route keeps serving.',
+    detailKeys: ['domain', 'ca', 'reason', 'error'],
+    remedies: [
+      fixInput('Check that the DNS records of the domain point at this server and that ports 80 and 443 reach it (docs/domains.md)'),
+      { title: 'Retry the deployment once the CA answers', command: 'berth deployment retry <deploymentId>', safeByDefault: true },
+    ],
+  },
+  certificate_invalid: {
+    category: 'infra', phase: 'verify', retryable: true, responsibility: 'operator', actionability: 'run-diagnostic',
+    summary: 'The HTTPS URL of a domain answers with a certificate the configured CA does not vouch for, or for another name.',
+    detailKeys: ['domain', 'url', 'reason'],
+    remedies: [diagnose, { title: 'Check the certificate readiness of the resource', command: 'berth resource show <resourceId>', safeByDefault: true }],
   },
   access_url_unreachable: {
     category: 'infra', phase: 'verify', retryable: true, responsibility: 'operator', actionability: 'run-diagnostic',

@@ -18,6 +18,8 @@ export const ID_PREFIXES = {
   event: 'evt',
   upload: 'upl',
   session: 'ses',
+  domain: 'dom',
+  certificate: 'crt',
 } as const;
 export type IdKind = keyof typeof ID_PREFIXES;
 

@@ -107,12 +107,24 @@ const DNS_LABEL_RULE = 'allowed: lowercase letters a-z, digits 0-9 and dashes (-
 export const accessProfile = z.strictObject({
   /** Generated URL host label; defaults to the resource name. */
   hostLabel: z.string().regex(DNS_LABEL, DNS_LABEL_RULE).optional(),
-  domains: z.array(z.string().min(1).max(253)).max(20).optional(),
+  domains: z
+    .array(
+      z.union([
+        z.string().min(1).max(253),
+        z.strictObject({
+          domain: z.string().min(1).max(253),
+          tls: z.enum(['auto', 'internal', 'off']).default('auto'),
+          redirectFrom: z.array(z.string().min(1).max(253)).max(10).optional(),
+        }),
+      ]),
+    )
+    .max(20)
+    .optional(),
 });
 export type AccessProfile = z.infer<typeof accessProfile>;
 describeFields(accessProfile, {
   hostLabel: 'Label of the generated access URL host; defaults to the resource name.',
-  domains: 'Custom domain names of the resource. They are stored with it; routing them is not implemented yet.',
+  domains: 'Custom domains of the resource, routed beside its generated URL: a name, or { domain, tls (auto, internal or off), redirectFrom: [names] }. tls auto (the default) gets a certificate by ACME; internal is refused (domain_invalid); off serves HTTP only. A domain owned by another resource is domain_conflict. See docs/domains.md.',
 });
 
 export const resourceName = z.string().regex(DNS_LABEL, DNS_LABEL_RULE);

@@ -18,37 +18,40 @@ export interface Redacted<T> {
 
 /** Returns a deep copy with secret fields replaced, and the dotted paths that were replaced. */
 export function redact<T>(input: T, path: string[] = [], found: string[] = []): Redacted<T> {
-  const value = walk(input, path, found) as T;
+  const value = walk(input, path.join('.'), found) as T;
   return { value, redactedFields: found };
 }
 
-function walk(input: unknown, path: string[], found: string[]): unknown {
-  if (Array.isArray(input)) return input.map((item, i) => walk(item, [...path, String(i)], found));
+// Paths travel as dotted strings: an export redacts every row again on the way out, and an array
+// per key visited was most of that cost.
+const under = (path: string, key: string) => (path === '' ? key : `${path}.${key}`);
+
+function walk(input: unknown, path: string, found: string[]): unknown {
+  if (Array.isArray(input)) return input.map((item, i) => walk(item, under(path, String(i)), found));
   if (input === null || typeof input !== 'object') return input;
   const out: Record<string, unknown> = {};
   for (const [key, val] of Object.entries(input as Record<string, unknown>)) {
-    const here = [...path, key];
     if (SECRET_CONTAINER.test(key) && val !== null && typeof val === 'object') {
-      out[key] = maskLeaves(val, here, found);
+      out[key] = maskLeaves(val, under(path, key), found);
     } else if (isSecretKey(key) && val !== null && val !== undefined && val !== '') {
       out[key] = REDACTED;
-      found.push(here.join('.'));
+      found.push(under(path, key));
     } else {
-      out[key] = walk(val, here, found);
+      out[key] = walk(val, under(path, key), found);
     }
   }
   return out;
 }
 
 /** Inside an environment map, every value is secret; the names stay visible. */
-function maskLeaves(input: unknown, path: string[], found: string[]): unknown {
-  if (Array.isArray(input)) return input.map((item, i) => maskLeaves(item, [...path, String(i)], found));
+function maskLeaves(input: unknown, path: string, found: string[]): unknown {
+  if (Array.isArray(input)) return input.map((item, i) => maskLeaves(item, under(path, String(i)), found));
   if (input !== null && typeof input === 'object') {
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(input as Record<string, unknown>)) out[k] = maskLeaves(v, [...path, k], found);
+    for (const [k, v] of Object.entries(input as Record<string, unknown>)) out[k] = maskLeaves(v, under(path, k), found);
     return out;
   }
-  found.push(path.join('.'));
+  found.push(path);
   return REDACTED;
 }
 

@@ -17,3 +17,16 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
     signal?.addEventListener('abort', onAbort, { once: true });
   });
 }
+
+/**
+ * The pauses of a poll that should notice a change soon after it happens: the first wait is
+ * `firstMs`, each next one doubles, up to `maxMs` (the poll's own interval). A fixed interval
+ * would make every answer wait up to a whole interval after it became true.
+ */
+export function* ramp(maxMs: number, firstMs = 25): Generator<number, never> {
+  let ms = Math.min(firstMs, maxMs);
+  for (;;) {
+    yield ms;
+    ms = Math.min(ms * 2, maxMs);
+  }
+}

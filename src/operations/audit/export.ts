@@ -55,16 +55,25 @@ export async function* exportPages(ctx: OperationContext, input: GlobalInput, si
   const limit = input.limit ?? 100;
   let cursor = input.after ?? 0;
   let count = 0;
+  const read = (after: number, want: number) => {
+    const page = ctx.store.auditHistory.page(window, after, want).then((rows) => ({ rows, want }));
+    page.catch(() => undefined); // a read still in flight when the reader goes away must not go unhandled
+    return page;
+  };
+  let next = read(cursor, Math.min(PAGE, limit));
   while (!signal.aborted) {
-    const want = Math.min(PAGE, limit - count);
-    const rows = await ctx.store.auditHistory.page(window, cursor, want);
+    const { rows, want } = await next;
     if (rows.length > 0) {
       cursor = rows.at(-1)!.seq;
       count += rows.length;
-      yield { kind: 'rows', cursor, rows: rows.map(safeAuditRow) };
     }
+    const more = count < limit && rows.length === want;
+    // The next page is read while this one is redacted, serialised and written: at most two
+    // pages are held, and a slow reader still holds the export back (the write is awaited).
+    if (more) next = read(cursor, Math.min(PAGE, limit - count));
+    if (rows.length > 0) yield { kind: 'rows', cursor, rows: rows.map(safeAuditRow) };
     if (count >= limit) return yield { kind: 'closed', cursor, count, reason: 'limit' };
-    if (rows.length < want) return yield { kind: 'closed', cursor, count, reason: 'window-end' };
+    if (!more) return yield { kind: 'closed', cursor, count, reason: 'window-end' };
   }
 }
 

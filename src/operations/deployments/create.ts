@@ -7,7 +7,9 @@ import { putResourceSecret } from '../resources/secrets.js';
 import { deployInput } from './deploy-input.js';
 import { deployServer } from './deploy-server.js';
 import { upsertResource } from './resolve-target.js';
+import { syncProfileDomains } from '../domains/domains.js';
 import { createAttempt } from './start-attempt.js';
+import { ensureLocalServer } from '../servers/servers.js';
 import { deploymentOut, deploymentView } from './status-view.js';
 
 export const createDeployment = defineOperation({
@@ -16,7 +18,7 @@ export const createDeployment = defineOperation({
   summary: 'Create or reuse a resource from a source and profiles, and deploy it (what `berth up` calls).',
   input: deployInput,
   output: deploymentOut,
-  errors: ['resource_not_found', 'environment_not_found', 'deployment_in_progress', 'resource_source_changed', 'server_not_found', 'resource_server_changed'],
+  errors: ['resource_not_found', 'environment_not_found', 'deployment_in_progress', 'resource_source_changed', 'server_not_found', 'resource_server_changed', 'domain_invalid', 'domain_conflict'],
   destructive: false,
   http: { method: 'POST', path: '/api/deployments' },
   cli: { words: ['deployment', 'create'] },
@@ -26,9 +28,12 @@ export const createDeployment = defineOperation({
       // Before the snapshot, which copies the secret names: the attempt mounts these files.
       for (const [name, value] of Object.entries(input.composeSecrets ?? {})) resource = await putResourceSecret(tx, { actor: ctx.actor, now: ctx.now() }, resource, name, ctx.secrets.seal(value));
       if (!resource.source) throw validationError([{ code: 'invalid_input', path: 'source', message: 'The resource has no source: pass one.' }]);
-      const server = await deployServer(tx, resource, input.server);
+      // Resolved once here: the attempt runs where the resource runs, else on the local server.
+      const server = (await deployServer(tx, resource, input.server)) ?? (await ensureLocalServer(tx, ctx.actor, ctx.now()));
+      if (!input.preview) await syncProfileDomains(tx, ctx, resource.id, resource.access);
       return createAttempt(tx, ctx.actor, ctx.now(), {
         resource,
+        server,
         trigger: input.preview ? 'preview' : 'deploy',
         preview: input.preview ?? null,
         snapshot: {
@@ -39,7 +44,6 @@ export const createDeployment = defineOperation({
           health: resource.health,
           access: resource.access,
           composeDocument: input.composeDocument,
-          ...(server ? { target: { serverId: server.id, serverName: server.name } } : {}),
         },
       });
     });

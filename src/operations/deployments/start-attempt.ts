@@ -4,7 +4,7 @@ import { fail } from '../../core/errors/berth-error.js';
 import type { Deployment, DeploymentSnapshot, DeploymentTrigger } from '../../core/deployments/deployment.js';
 import { ACTIVE_STATUSES } from '../../core/deployments/status.js';
 import { newId } from '../../core/ids/ids.js';
-import type { Actor, Resource } from '../../core/model/records.js';
+import type { Actor, Resource, Server } from '../../core/model/records.js';
 import type { StoreRepos } from '../../ports/store.js';
 import { ensureLocalServer } from '../servers/servers.js';
 
@@ -22,6 +22,8 @@ export async function createAttempt(
     trigger: DeploymentTrigger;
     /** target defaults to the server the resource runs on (else the local server), secretNames to the resource's (a retry passes the old snapshot's). */
     snapshot: Omit<DeploymentSnapshot, 'target' | 'secretNames'> & Partial<Pick<DeploymentSnapshot, 'target' | 'secretNames'>>;
+    /** The server the caller already resolved in this transaction (it wins over snapshot.target): not read again. */
+    server?: Server;
     preview?: { type: string; id: string } | null;
     sourceDeploymentId?: string | null;
   },
@@ -29,9 +31,11 @@ export async function createAttempt(
   const preview = x.preview ?? null;
   const active = await tx.deployments.list({ resourceId: x.resource.id, status: ACTIVE_STATUSES, includeArchived: true, preview, limit: 1 });
   if (active[0]) fail('deployment_in_progress', 'Another attempt of this resource is active.', { activeDeploymentId: active[0].id });
-  const server = x.snapshot.target
-    ? ((await tx.servers.get(x.snapshot.target.serverId)) ?? fail('server_not_found', 'No server has this id.', { id: x.snapshot.target.serverId }))
-    : ((await currentServer(tx, x.resource)) ?? (await ensureLocalServer(tx, actor, now)));
+  const server =
+    x.server ??
+    (x.snapshot.target
+      ? ((await tx.servers.get(x.snapshot.target.serverId)) ?? fail('server_not_found', 'No server has this id.', { id: x.snapshot.target.serverId }))
+      : ((await currentServer(tx, x.resource)) ?? (await ensureLocalServer(tx, actor, now))));
   const snapshot: DeploymentSnapshot = { ...x.snapshot, secretNames: x.snapshot.secretNames ?? x.resource.secretNames, target: { serverId: server.id, serverName: server.name } };
   const deployment: Deployment = {
     id: newId('deployment', now.getTime()),

@@ -9,6 +9,7 @@ import { resourceOut } from '../records.js';
 import { resolveEnvironment } from './placement.js';
 import { assertNameFree, insertAudited } from '../audited-insert.js';
 import { resourceStatus, resourceStatusOut } from './status.js';
+import { currentServer } from '../deployments/deploy-server.js';
 
 const profiles = {
   source: sourceProfile.optional(),
@@ -98,13 +99,18 @@ export const showResource = defineOperation({
   kind: 'query',
   summary: 'Show one resource, its profiles and its readiness: resource, deployment, runtime, proxy, access URL, certificate.',
   input: z.strictObject({ id: recordId }),
-  output: resourceOut.extend({ status: resourceStatusOut }),
+  output: resourceOut.extend({
+    /** The server the resource runs on (its latest attempt's); null before its first attempt. */
+    server: z.object({ id: z.string(), name: z.string() }).nullable(),
+    status: resourceStatusOut,
+  }),
   errors: ['resource_not_found'],
   destructive: false,
   http: { method: 'GET', path: '/api/resources/{id}' },
   cli: { words: ['resource', 'show'], positionals: ['id'] },
   handler: async ({ id }, ctx) => {
     const resource = (await ctx.store.resources.get(id)) ?? fail('resource_not_found', 'No resource has this id.', { id });
-    return { ...resource, status: await resourceStatus(ctx, resource) };
+    const server = await currentServer(ctx.store, resource);
+    return { ...resource, server: server ? { id: server.id, name: server.name } : null, status: await resourceStatus(ctx, resource) };
   },
 });

@@ -4,6 +4,7 @@ import type { Deployment } from '../../core/deployments/deployment.js';
 import type { Resource } from '../../core/model/records.js';
 import type { OperationContext } from '../../ports/context.js';
 import { servingDeployment } from '../../engine/deployments/serving.js';
+import { CERTIFICATE_STATES, wantsCertificate, type CertificateState } from '../../core/domains/domain.js';
 
 // Resource, deployment, runtime, proxy, access URL and certificate readiness are separate
 // fields, each observed rather than assumed. Reading changes nothing.
@@ -16,7 +17,7 @@ export const resourceStatusOut = z.object({
   runtime: part(['not-deployed', 'running', 'degraded', 'stopped', 'unknown']),
   proxy: part(['not-configured', 'ready', 'drifted', 'missing', 'unavailable']),
   accessUrl: part(['not-deployed', 'ready', 'unreachable']),
-  certificate: part(['not-applicable']),
+  certificate: part(['not-applicable', ...CERTIFICATE_STATES]),
 });
 export type ResourceStatus = z.infer<typeof resourceStatusOut>;
 
@@ -33,8 +34,27 @@ export async function resourceStatus(ctx: OperationContext, resource: Resource):
     runtime: await runtimePart(serving, target),
     proxy: await proxyPart(resource, serving, target),
     accessUrl: await accessPart(ctx, serving),
-    certificate: { state: 'not-applicable', detail: { reason: 'generated URLs are served over HTTP' } },
+    certificate: await certificatePart(ctx, resource, target),
   };
+}
+
+// The least ready domain speaks for the resource; each domain's own readiness is in the detail.
+const RANK: CertificateState[] = ['failed', 'pending', 'renewing', 'issued'];
+
+async function certificatePart(ctx: OperationContext, resource: Resource, target: Target | undefined): Promise<ResourceStatus['certificate']> {
+  const domains = (await ctx.store.domains.list({ resourceId: resource.id })).filter(wantsCertificate);
+  if (!domains.length) return { state: 'not-applicable', detail: { reason: 'no domain with TLS: generated URLs are served over HTTP' } };
+  const observe = target?.proxy.certificate?.bind(target.proxy);
+  if (!observe) return { state: 'pending', detail: { reason: target ? 'this target has no HTTPS listener' : 'not deployed', domains: domains.map((d) => ({ domain: d.name, state: 'pending' })) } };
+  const seen = await Promise.all(
+    domains.map(async (d) => {
+      const o = await observe(d.name);
+      return { domain: d.name, state: o.state, certificateId: o.certificateId ?? null, notAfter: o.notAfter ?? null, issuer: o.issuer ?? null, ...(o.reason ? { reason: o.reason, error: o.error ?? null } : {}) };
+    }),
+  );
+  const state = RANK.find((r) => seen.some((d) => d.state === r)) ?? 'pending';
+  const first = seen.find((d) => d.state === state)!;
+  return { state, detail: { domains: seen, notAfter: first.notAfter, ...(first.reason ? { reason: first.reason } : {}) } };
 }
 
 type Target = ReturnType<OperationContext['deploy']['targets']['forServer']>;

@@ -1,12 +1,14 @@
 import { z } from 'zod';
 import { errorObject } from '../../core/errors/berth-error.js';
 import type { ErrorCode } from '../../core/errors/catalogue.js';
+import type { ControlPlaneSettings } from '../../ports/context.js';
 import type { ProbeResult } from '../../ports/diagnostics.js';
 import { defineOperation } from '../operation.js';
 
 const check = z.object({
   name: z.string(),
-  status: z.enum(['ok', 'failing']),
+  /** `warn`: works, but should not stay this way (its error says why); only `failing` makes ok false. */
+  status: z.enum(['ok', 'warn', 'failing']),
   detail: z.record(z.string(), z.unknown()),
   error: z.record(z.string(), z.unknown()).optional(),
 });
@@ -15,6 +17,16 @@ function toCheck(name: string, probe: ProbeResult, code: ErrorCode): z.infer<typ
   if (probe.ok) return { name, status: 'ok', detail: probe.detail };
   const error = errorObject(code, `${name} check failed.`, { ...probe.detail, reason: probe.reason ?? 'unknown' });
   return { name, status: 'failing', detail: probe.detail, error: { ...error } };
+}
+
+/** The control plane answers (this runs in it); it warns when it serves bearer tokens in clear beyond loopback. */
+function controlPlaneCheck(settings: ControlPlaneSettings): z.infer<typeof check> {
+  const { listen, transport, publicUrl, version } = settings;
+  const detail = { pid: process.pid, listen, transport, ...(publicUrl ? { publicUrl } : {}), version };
+  if (transport !== 'insecure-http') return { name: 'control-plane', status: 'ok', detail };
+  const port = Number(listen.slice(listen.lastIndexOf(':') + 1));
+  const error = errorObject('listen_insecure', 'The control plane serves its API beyond loopback over plain HTTP (--insecure-http).', { field: 'listen', host: listen.slice(0, listen.lastIndexOf(':')), port });
+  return { name: 'control-plane', status: 'warn', detail, error: { ...error } };
 }
 
 async function guarded(probe: () => Promise<ProbeResult>): Promise<ProbeResult> {
@@ -41,7 +53,7 @@ export const doctor = defineOperation({
       return { ok: true, detail: { backend: ctx.store.backend } };
     });
     const checks = [
-      toCheck('control-plane', { ok: true, detail: { pid: process.pid, listen: ctx.settings.listen, version: ctx.settings.version } }, 'control_plane_unreachable'),
+      controlPlaneCheck(ctx.settings),
       toCheck('state-store', { ...store, detail: { backend: ctx.store.backend } }, 'state_store_unavailable'),
       toCheck('docker', await guarded(() => ctx.diagnostics.docker()), 'docker_error'),
       toCheck('proxy', await guarded(() => ctx.diagnostics.proxy()), 'proxy_unavailable'),
@@ -49,6 +61,6 @@ export const doctor = defineOperation({
       // process, or the orphaned edge of a deleted Berth home that nothing would ever stop.
       toCheck('edge-port', await guarded(() => ctx.diagnostics.edgePort()), 'proxy_unavailable'),
     ];
-    return { ok: checks.every((c) => c.status === 'ok'), checks };
+    return { ok: checks.every((c) => c.status !== 'failing'), checks };
   },
 });

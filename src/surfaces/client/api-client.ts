@@ -8,15 +8,18 @@ import { requestFor } from './request.js';
 import { createReadStream } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import type { PackedSource } from '../../ports/uploads.js';
-import { createUpload } from '../../operations/uploads/create.js';
 import { decodeSse } from './sse.js';
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, RequestOptions } from 'node:http';
+import type { ClientTrust } from './tls-trust.js';
+import { transportError } from './transport-error.js';
 
 export interface Connection {
   url: string;
   token: string;
   /** True when BERTH_URL names the control plane: it cannot read this machine's files, so sources are uploaded. */
   remote?: boolean;
+  /** The CAs an https control plane is verified against (system store plus BERTH_CA_CERT); node's defaults without it. */
+  trust?: ClientTrust;
 }
 
 export type CallResult = { ok: true; data: unknown } | { ok: false; error: ErrorObject };
@@ -50,10 +53,11 @@ export class ApiClient {
    * Streams a packed source to the upload operation with its sha256 and size. The control plane
    * may answer (a refusal) before the whole body is sent: the answer wins over the broken pipe.
    */
-  upload(packed: PackedSource): Promise<CallResult> {
+  async upload(packed: PackedSource): Promise<CallResult> {
+    // Loaded here: its schemas are not needed by a client that only calls operations.
+    const { createUpload } = await import('../../operations/uploads/create.js');
     const url = new URL(createUpload.http.path, this.connection.url);
     url.search = new URLSearchParams({ kind: packed.meta.kind, sha256: packed.sha256, ...(packed.meta.composeFile ? { composeFile: packed.meta.composeFile } : {}) }).toString();
-    const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
     const headers = {
       authorization: `Bearer ${this.connection.token}`,
       'content-type': packed.meta.format === 'zip' ? 'application/zip' : 'application/x-tar',
@@ -64,7 +68,7 @@ export class ApiClient {
     return new Promise((resolve, reject) => {
       let answered = false;
       // A fresh connection: the control plane closes one whose body it refused, so it must not be pooled.
-      const req = send(url, { method: createUpload.http.method, headers, agent: false }, (res) => {
+      const req = this.send(url, { method: createUpload.http.method, headers, agent: false }, (res) => {
         answered = true;
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
@@ -79,7 +83,7 @@ export class ApiClient {
         });
       });
       const unreachable = (err: NodeJS.ErrnoException) => {
-        if (!answered) reject(new BerthError('control_plane_unreachable', 'The control plane could not be reached.', { url: this.connection.url, reason: err.code ?? err.name }));
+        if (!answered) reject(this.transportError(err));
       };
       req.on('error', unreachable);
       req.on('continue', () => {
@@ -103,44 +107,37 @@ export class ApiClient {
     return { ok: false, error };
   }
 
-  private open(method: string, path: string, body: string | undefined, headers: Record<string, string>, signal?: AbortSignal): Promise<IncomingMessage> {
+  private open(method: string, path: string, body: string | undefined, headers: Record<string, string>, signal?: AbortSignal, retryStale = true): Promise<IncomingMessage> {
     const url = new URL(path, this.connection.url);
-    const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
     return new Promise((resolve, reject) => {
-      const req = send(url, { method, signal, headers: { authorization: `Bearer ${this.connection.token}`, ...headers } }, resolve);
-      req.on('error', (err: NodeJS.ErrnoException) =>
-        reject(new BerthError('control_plane_unreachable', 'The control plane could not be reached.', { url: this.connection.url, reason: err.code ?? err.name })),
-      );
+      const contentHeaders = body !== undefined ? { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)) } : {};
+      const req = this.send(url, { method, signal, headers: { authorization: `Bearer ${this.connection.token}`, ...contentHeaders, ...headers } }, resolve);
+      req.on('error', (err: NodeJS.ErrnoException) => {
+        // The server closed a pooled keep-alive socket just as this request went out on it (its
+        // idle timer fired first), so it never read the request: once more on a fresh socket.
+        if (retryStale && req.reusedSocket && err.code === 'ECONNRESET') resolve(this.open(method, path, body, headers, signal, false));
+        else reject(this.transportError(err));
+      });
       if (body !== undefined) req.write(body);
       req.end();
     });
   }
 
-  raw(method: string, path: string, body?: string): Promise<{ status: number; body: string }> {
-    const url = new URL(path, this.connection.url);
-    const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
-    return new Promise((resolve, reject) => {
-      const req = send(
-        url,
-        {
-          method,
-          headers: {
-            authorization: `Bearer ${this.connection.token}`,
-            ...(body !== undefined ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } : {}),
-          },
-        },
-        (res) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
-          res.on('error', reject);
-        },
-      );
-      req.on('error', (err: NodeJS.ErrnoException) =>
-        reject(new BerthError('control_plane_unreachable', 'The control plane could not be reached.', { url: this.connection.url, reason: err.code ?? err.name })),
-      );
-      if (body !== undefined) req.write(body);
-      req.end();
-    });
+  async raw(method: string, path: string, body?: string): Promise<{ status: number; body: string }> {
+    const res = await this.open(method, path, body, {});
+    const chunks: Buffer[] = [];
+    for await (const c of res) chunks.push(c as Buffer);
+    return { status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') };
+  }
+
+  /** One request to the control plane: https verified against the connection's trust, never downgraded. */
+  private send(url: URL, options: RequestOptions, onResponse: (res: IncomingMessage) => void) {
+    if (url.protocol !== 'https:') return httpRequest(url, options, onResponse);
+    const trust = this.connection.trust;
+    return httpsRequest(url, { ...options, ...(trust ? { secureContext: trust.secureContext() } : {}) }, onResponse);
+  }
+
+  private transportError(err: NodeJS.ErrnoException): BerthError {
+    return transportError(this.connection.url, this.connection.trust, err);
   }
 }

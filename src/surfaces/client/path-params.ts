@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import type { z } from 'zod';
 import { issuesFromZod, validationError, type ValidationIssue } from '../../core/errors/validation.js';
 import type { Operation } from '../../operations/operation.js';
 
@@ -15,8 +15,9 @@ export function pathParamIssues(op: Pick<Operation, 'http'> & Partial<Pick<Opera
   for (const name of names) {
     const value = input[name];
     const schema = shape[name];
-    const result = schema ? z.strictObject({ [name]: schema }).safeParse({ [name]: value }, { reportInput: true }) : undefined;
-    if (result && !result.success) issues.push(...issuesFromZod(result.error));
+    // The field's own schema, its issues placed under the field (no zod import: the CLI loads it only with the catalogue).
+    const result = schema?.safeParse(value, { reportInput: true });
+    if (result && !result.success) issues.push(...issuesFromZod({ issues: result.error.issues.map((i) => ({ ...i, path: [name, ...i.path] })) } as z.ZodError));
     else if (typeof value !== 'string' || value === '') issues.push({ code: 'invalid_input', path: name, message: 'Expected a non-empty string.' });
     else if (DOT_SEGMENT.test(value)) issues.push({ code: 'invalid_input', path: name, message: 'A path id cannot be "." or "..".' });
   }

@@ -1,7 +1,8 @@
 export { processAlive } from '../../platform/process-alive.js';
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { readJsonFile, writeJsonFile } from './json-file.js';
 
 // Where the local control plane says how to reach it: pid, url and token, readable only by the
 // user (like a docker context). The token here is the client's credential; the store keeps a hash.
@@ -23,19 +24,12 @@ export function stateFilePath(home: string): string {
 }
 
 export function readControlPlaneState(home: string): ControlPlaneState | undefined {
-  try {
-    const parsed = JSON.parse(readFileSync(stateFilePath(home), 'utf8')) as ControlPlaneState;
-    return typeof parsed.pid === 'number' && typeof parsed.url === 'string' ? parsed : undefined;
-  } catch {
-    return undefined;
-  }
+  return readJsonFile<ControlPlaneState>(stateFilePath(home), (s) => typeof s.pid === 'number' && typeof s.url === 'string');
 }
 
 export function writeControlPlaneState(home: string, state: ControlPlaneState): void {
   mkdirSync(home, { recursive: true, mode: 0o700 });
-  const tmp = `${stateFilePath(home)}.${process.pid}.tmp`;
-  writeFileSync(tmp, JSON.stringify(state, null, 2), { mode: 0o600 });
-  renameSync(tmp, stateFilePath(home));
+  writeJsonFile(stateFilePath(home), state, 2);
 }
 
 export function removeControlPlaneState(home: string, pid: number): void {

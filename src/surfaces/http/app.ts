@@ -71,7 +71,9 @@ export function createHttpApp(opts: HttpAppOptions): Hono {
       let next = result.first;
       while (!next.done) {
         const envelope = next.value as { kind: string; cursor: number };
-        await sse.writeSSE({ id: String(envelope.cursor), event: envelope.kind, data: JSON.stringify(envelope) });
+        // One data line: JSON.stringify never leaves a raw line break, so the frame is written
+        // as it is (writeSSE would scan every envelope for line breaks to split).
+        await sse.write(`id: ${envelope.cursor}\nevent: ${envelope.kind}\ndata: ${JSON.stringify(envelope)}\n\n`);
         next = await result.envelopes.next();
       }
       abort.abort();
