@@ -12,12 +12,15 @@ import { servingDeployment } from '../deployments/serving.js';
 
 const CERT_HELD = ['issued', 'renewing'];
 
+/** Whether the domain's plain HTTP redirects to HTTPS: a certificate was last seen held. */
+export const redirectsToHttps = (d: DomainRecord): boolean => wantsCertificate(d) && CERT_HELD.includes(d.certSeen?.state ?? '');
+
 export function domainRoute(base: { id: string; host: string; upstream: string }, domains: DomainRecord[], proxy: EdgeProxy): RouteSpec {
   const tls = proxy.tls?.();
   const hosts = [base.host, ...domains.map((d) => d.name)];
   if (!tls) return { id: base.id, hosts, upstream: base.upstream };
   const tlsHosts = domains.filter(wantsCertificate).map((d) => d.name);
-  const httpsOnly = domains.filter((d) => wantsCertificate(d) && CERT_HELD.includes(d.certSeen?.state ?? '')).map((d) => d.name);
+  const httpsOnly = domains.filter(redirectsToHttps).map((d) => d.name);
   const redirects = Object.fromEntries(domains.filter((d) => d.redirectTo).map((d) => [d.name, d.redirectTo!]));
   return {
     id: base.id,
@@ -38,7 +41,8 @@ export async function resourceRoute(store: Store, base: { id: string; host: stri
 
 /**
  * Gives the serving version of a resource its route with the domains stored now (after a domain
- * was added or removed); false when nothing serves the resource (its next deploy routes them).
+ * was added or removed, or its certificate came or went); false when nothing serves the resource
+ * (its next deploy routes them).
  */
 export async function rerouteServing(store: Store, targets: Targets, resourceId: string): Promise<boolean> {
   const serving = await servingDeployment(store, { resourceId, preview: null });

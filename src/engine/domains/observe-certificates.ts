@@ -6,13 +6,16 @@ import type { EdgeProxy } from '../../ports/edge-proxy.js';
 import type { Store } from '../../ports/store.js';
 import { servingDeployment } from '../deployments/serving.js';
 import { recordCertificate, recordCertificateWork } from './record-certificate.js';
+import { redirectsToHttps, rerouteServing } from './domain-route.js';
 
 // The background half of certificate readiness. A deploy's verify observes a domain's
 // certificate once; Caddy then renews it on its own (and a renewal can fail), which nobody
 // would see. Each pass reads every TLS domain's readiness from the edge serving its resource,
 // with the same reader verify and `resource show` use, and hands it to recordCertificate, which
 // writes a change once, whoever observes it first. A change worth an audit event is also a
-// `certificate` work item.
+// `certificate` work item. A certificate that came or went outside a deploy re-routes the
+// resource at once, so HTTP redirects to HTTPS from the first certificate (and stops when none
+// is held), not from the next deploy.
 
 export const DEFAULT_CERT_OBSERVE_MS = 30_000;
 
@@ -36,11 +39,14 @@ export async function observeCertificates(deps: CertificateObserverDeps): Promis
   for (const [resourceId, domains] of byResource) {
     const edge = await servingEdge(deps, resourceId);
     if (!edge) continue;
+    let redirectsChanged = false;
     for (const domain of domains) {
       try {
         const before = domain.certSeen?.certificateId ?? null;
+        const redirectedBefore = redirectsToHttps(domain);
         const observed = await edge.proxy.certificate!(domain.name);
         const type = await recordCertificate(deps.store, domain, observed, edge.ca);
+        if (redirectsToHttps(domain) !== redirectedBefore) redirectsChanged = true;
         if (!type) continue;
         const error = type === 'certificate.failed' ? new BerthError('cert_failed', 'The CA did not issue a certificate for the domain and none is valid.', { domain: domain.name, ca: edge.ca, reason: observed.reason ?? 'rejected', error: observed.error ?? null }) : undefined;
         await recordCertificateWork(deps.store, { resourceId, serverId: edge.serverId, deploymentId: null, phase: null }, domain, observed, edge.ca, error, { event: type, previousCertificateId: before });
@@ -49,6 +55,7 @@ export async function observeCertificates(deps: CertificateObserverDeps): Promis
         deps.log(`certificate observation of ${domain.name} failed`, err);
       }
     }
+    if (redirectsChanged) await rerouteServing(deps.store, deps.targets, resourceId).catch((err) => deps.log(`re-routing ${resourceId} after a certificate change failed`, err));
   }
   return changes;
 }
