@@ -47,7 +47,7 @@ export function cliDoc(manifest: CommandNode): string {
   const lines = [
     '# The `berth` CLI',
     '',
-    'Generated from the command manifest (`src/surfaces/cli/command-manifest.ts`, itself generated from the operation catalogue and `src/main/cli-program.ts`) by `npm run docs`. Every command takes `--help`.',
+    'Generated from the command manifest (`src/surfaces/cli/command-manifest.json`, itself generated from the operation catalogue and `src/main/cli-program.ts`) by `npm run docs`. Every command takes `--help`.',
     '',
     manifest.description,
     '',

@@ -4,7 +4,7 @@ import type { OptionKind } from './options.js';
 
 // The command manifest: the whole CLI as plain data (words, aliases, arguments, options, help,
 // examples, and how each command runs). It is generated from the real program into
-// command-manifest.ts (checked fresh with the docs), so `berth --help`, completion and an
+// command-manifest.json (checked fresh with the docs), so `berth --help`, completion and an
 // operation call build their commands from it without loading the catalogue or its schemas.
 
 /** What an operation command needs at run time: its route and how its flags become input. */
