@@ -22,19 +22,23 @@ export const resourceStatusOut = z.object({
 export type ResourceStatus = z.infer<typeof resourceStatusOut>;
 
 export async function resourceStatus(ctx: OperationContext, resource: Resource): Promise<ResourceStatus> {
-  const [latest] = await ctx.store.deployments.list({ resourceId: resource.id, preview: null, includeArchived: true, limit: 1 });
-  const serving = await servingDeployment(ctx.store, { resourceId: resource.id, preview: null });
+  const [[latest], serving] = await Promise.all([
+    ctx.store.deployments.list({ resourceId: resource.id, preview: null, includeArchived: true, limit: 1 }),
+    servingDeployment(ctx.store, { resourceId: resource.id, preview: null }),
+  ]);
   const server = serving ? await ctx.store.servers.get(serving.serverId) : undefined;
   const target = server ? ctx.deploy.targets.forServer(server) : undefined;
+  // The four observations ask the engine, the proxy, the URL and the edge's storage: independent, so at once.
+  const [runtime, proxy, accessUrl, certificate] = await Promise.all([runtimePart(serving, target), proxyPart(resource, serving, target), accessPart(ctx, serving), certificatePart(ctx, resource, target)]);
   return {
     resource: { state: resource.source ? 'configured' : 'source-missing', detail: { sourceKind: resource.source?.kind ?? null } },
     deployment: latest
       ? { state: ['succeeded', 'failed', 'canceled', 'interrupted', 'rolled-back'].includes(latest.status) ? (latest.status as 'succeeded') : 'active', detail: { id: latest.id, status: latest.status, currentPhase: latest.currentPhase, errorCode: latest.error?.code ?? null } }
       : { state: 'none', detail: {} },
-    runtime: await runtimePart(serving, target),
-    proxy: await proxyPart(resource, serving, target),
-    accessUrl: await accessPart(ctx, serving),
-    certificate: await certificatePart(ctx, resource, target),
+    runtime,
+    proxy,
+    accessUrl,
+    certificate,
   };
 }
 
