@@ -12,9 +12,13 @@ import { servingDeployment } from '../deployments/serving.js';
 
 const CERT_HELD = ['issued', 'renewing'];
 
-export function domainRoute(base: { id: string; host: string; upstream: string }, domains: DomainRecord[], proxy: EdgeProxy): RouteSpec {
+/** The domains of a route as this rule reads them (a resource's rows, or the control plane's public host). */
+export type RoutedDomain = Pick<DomainRecord, 'name' | 'tls' | 'redirectTo' | 'certSeen'>;
+
+/** A route of the generated host (when there is one) and the domains beside it. */
+export function domainRoute(base: { id: string; host?: string; upstream: string }, domains: RoutedDomain[], proxy: EdgeProxy): RouteSpec {
   const tls = proxy.tls?.();
-  const hosts = [base.host, ...domains.map((d) => d.name)];
+  const hosts = [...(base.host ? [base.host] : []), ...domains.map((d) => d.name)];
   if (!tls) return { id: base.id, hosts, upstream: base.upstream };
   const tlsHosts = domains.filter(wantsCertificate).map((d) => d.name);
   const httpsOnly = domains.filter((d) => wantsCertificate(d) && CERT_HELD.includes(d.certSeen?.state ?? '')).map((d) => d.name);
