@@ -143,9 +143,11 @@ describe('the control plane at its public URL, served by the edge', () => {
     expect(http.status).toBe(308);
     expect(http.headers.location).toBe(`${PUBLIC}/api/health`);
 
-    const work = await fetch(`${p.url}/api/work?kind=proxy-bootstrap`, { headers: { authorization: `Bearer ${p.token}` } });
-    const items = ((await work.json()) as { items: { status: string }[] }).items;
-    expect(items.some((w) => w.status === 'succeeded')).toBe(true);
+    // The edge was started for it (BERTH_PROXY_BOOTSTRAP=false here), as one proxy-bootstrap work item.
+    await until('the work item', async () => {
+      const work = await fetch(`${p.url}/api/work?kind=proxy-bootstrap`, { headers: { authorization: `Bearer ${p.token}` } });
+      return ((await work.json()) as { items: { status: string }[] }).items.some((w) => w.status === 'succeeded') ? true : undefined;
+    }, 20_000);
   }, 180_000);
 
   it('behind the edge the API still needs a bearer token, and the console cookie is Secure and SameSite=Strict', async () => {

@@ -5,7 +5,7 @@ import { trackWork, type WorkSink } from '../../core/work/track.js';
 import type { EdgeProxy, RouteSpec } from '../../ports/edge-proxy.js';
 import type { HttpsProber } from '../../ports/http-prober.js';
 import type { Store } from '../../ports/store.js';
-import { domainRoute } from './domain-route.js';
+import { certificateHeld, domainRoute } from './domain-route.js';
 
 // The control plane's public URL served through its local edge (`berth serve --public-url`
 // without a TLS pair of its own): one route from the public host to the API's loopback listener,
@@ -18,8 +18,6 @@ import { domainRoute } from './domain-route.js';
  * taken for a resource's or an orphan. It stays in the routes file across restarts.
  */
 export const CONTROL_PLANE_ROUTE_ID = 'berth-control-plane';
-
-const HELD = ['issued', 'renewing'];
 
 export interface PublicEdge {
   /** The public URL's host (a DNS name). */
@@ -53,9 +51,6 @@ export function refusePublicHost(names: string[], publicHost: string | undefined
 export function publicRoute(edge: PublicEdge, observed: CertificateObservation | undefined, proxy: EdgeProxy): RouteSpec {
   return domainRoute({ id: CONTROL_PLANE_ROUTE_ID, upstream: edge.upstream }, [{ name: edge.host, tls: 'auto', redirectTo: null, certSeen: observed ?? null }], proxy);
 }
-
-/** Whether a readiness holds a certificate (HTTP then redirects to HTTPS). */
-export const certificateHeld = (observed: CertificateObservation | undefined): boolean => HELD.includes(observed?.state ?? '');
 
 /**
  * Applies the route (idempotent: a restart that finds it unchanged changes nothing), then, until
@@ -102,7 +97,8 @@ export interface PublicEdgeRun extends PublicEdgeDeps {
 /**
  * Serves the public URL from the start (a `proxy-bootstrap` work item: the edge is started with
  * it). Until its certificate is held, another pass every `everyMs` makes a handshake, which
- * (re)starts the issue, and applies the redirect once it is. The returned stop ends the passes
+ * (re)starts the issue, and applies the redirect once it is (or applies the route, when the
+ * first pass could not). The returned stop ends the passes
  * and waits for the one in flight.
  */
 export function startPublicEdge(run: PublicEdgeRun, edge: PublicEdge, timing: { waitSeconds: number; everyMs: number }): () => Promise<void> {
@@ -121,13 +117,17 @@ export function startPublicEdge(run: PublicEdgeRun, edge: PublicEdge, timing: { 
       .catch(failed)
       .finally(() => (pass = undefined));
   };
+  // A first pass that failed (the edge could not start) is tried again the same way.
   let pass: Promise<unknown> | undefined = trackWork(run.work, spec, () => servePublicEdge(run, edge, timing.waitSeconds, stopped.signal), { detailsOf: (seen) => ({ certificate: seen?.state ?? null }) })
+    .catch((err: unknown) => {
+      failed(err);
+      return undefined;
+    })
     .then((seen) => {
       if (certificateHeld(seen) || stopped.signal.aborted) return;
       timer = setInterval(again, timing.everyMs);
       timer.unref();
     })
-    .catch(failed)
     .finally(() => (pass = undefined));
   return async () => {
     stopped.abort();

@@ -1,4 +1,4 @@
-import { wantsCertificate, type DomainRecord } from '../../core/domains/domain.js';
+import { wantsCertificate, type CertificateObservation, type DomainRecord } from '../../core/domains/domain.js';
 import type { EdgeProxy, RouteSpec } from '../../ports/edge-proxy.js';
 import type { Store } from '../../ports/store.js';
 import type { Targets } from '../../ports/deploy-runtime.js';
@@ -12,6 +12,9 @@ import { servingDeployment } from '../deployments/serving.js';
 
 const CERT_HELD = ['issued', 'renewing'];
 
+/** Whether a readiness holds a certificate (plain HTTP is then redirected to HTTPS). */
+export const certificateHeld = (observed: Pick<CertificateObservation, 'state'> | null | undefined): boolean => CERT_HELD.includes(observed?.state ?? '');
+
 /** The domains of a route as this rule reads them (a resource's rows, or the control plane's public host). */
 export type RoutedDomain = Pick<DomainRecord, 'name' | 'tls' | 'redirectTo' | 'certSeen'>;
 
@@ -21,7 +24,7 @@ export function domainRoute(base: { id: string; host?: string; upstream: string 
   const hosts = [...(base.host ? [base.host] : []), ...domains.map((d) => d.name)];
   if (!tls) return { id: base.id, hosts, upstream: base.upstream };
   const tlsHosts = domains.filter(wantsCertificate).map((d) => d.name);
-  const httpsOnly = domains.filter((d) => wantsCertificate(d) && CERT_HELD.includes(d.certSeen?.state ?? '')).map((d) => d.name);
+  const httpsOnly = domains.filter((d) => wantsCertificate(d) && certificateHeld(d.certSeen)).map((d) => d.name);
   const redirects = Object.fromEntries(domains.filter((d) => d.redirectTo).map((d) => [d.name, d.redirectTo!]));
   return {
     id: base.id,

@@ -5044,7 +5044,7 @@ export const COMMAND_MANIFEST: CommandNode = {
         },
         {
           "flags": "--public-url <url>",
-          "description": "the https origin clients reach the API at, recorded and shown by doctor (env BERTH_PUBLIC_URL)"
+          "description": "the https origin clients reach the API at; without --tls-cert the edge serves it, with a certificate by ACME (env BERTH_PUBLIC_URL)"
         },
         {
           "flags": "--json",
@@ -5058,7 +5058,7 @@ export const COMMAND_MANIFEST: CommandNode = {
       "examples": [
         "berth serve --listen 0.0.0.0:7420"
       ],
-      "notes": "\nExposing the API: on loopback (127.0.0.0/8, ::1, localhost) it is plain HTTP. Anywhere else,\nbearer tokens would cross the network, so the control plane needs --tls-cert and --tls-key\n(HTTPS), and refuses plain HTTP (listen_insecure) unless --insecure-http is given; doctor then\nwarns. Clients set BERTH_URL=https://... and, for a private CA, BERTH_CA_CERT=<ca.pem>.\n--public-url is recorded (doctor shows it; with --tls-cert the certificate must name its host);\nBerth does not route it through its own edge proxy.\n\nStopping (SIGINT/SIGTERM): the control plane lets running attempts finish their current step\n(up to 30 s), then exits. The edge proxy (two Caddy processes under $BERTH_HOME/proxy) keeps\nrunning, so every deployed site keeps answering while the control plane is stopped or\nrestarted, and the next control plane adopts it. Containers keep running too.\nTo stop the proxy as well: start with --stop-proxy, or run `berth proxy stop`.",
+      "notes": "\nExposing the API: on loopback (127.0.0.0/8, ::1, localhost) it is plain HTTP. Anywhere else,\nbearer tokens would cross the network, so the control plane needs --tls-cert and --tls-key\n(HTTPS), and refuses plain HTTP (listen_insecure) unless --insecure-http is given; doctor then\nwarns. Clients set BERTH_URL=https://... and, for a private CA, BERTH_CA_CERT=<ca.pem>.\n--public-url https://HOST (or BERTH_PUBLIC_URL) serves the API through the edge proxy at HOST:\nwith a loopback --listen and the edge's HTTPS listener (BERTH_HTTPS_LISTEN), the control plane\nroutes HOST on the edge to itself and the edge gets HOST's certificate by ACME, as for a\nresource's domain (doctor shows its readiness; HTTP redirects once it is issued). HOST belongs to\nthe control plane: a resource domain of it is domain_conflict. With --tls-cert the control plane\nserves HTTPS itself, and the certificate must name HOST.\n\nStopping (SIGINT/SIGTERM): the control plane lets running attempts finish their current step\n(up to 30 s), then exits. The edge proxy (two Caddy processes under $BERTH_HOME/proxy) keeps\nrunning, so every deployed site keeps answering while the control plane is stopped or\nrestarted, and the next control plane adopts it. Containers keep running too.\nTo stop the proxy as well: start with --stop-proxy, or run `berth proxy stop`.",
       "run": {
         "kind": "program"
       },
