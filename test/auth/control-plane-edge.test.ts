@@ -205,4 +205,17 @@ describe('the control plane at its public URL, served by the edge', () => {
     await expect(start(`${PUBLIC}:443`)).rejects.toMatchObject({ code: 'domain_conflict', phase: 'startup', details: { domain: HOST, ownerResourceId: web.id } });
     plane = without; // closed; afterAll stops its edge
   }, 180_000);
+
+  it('the edge is no way around listen_insecure, and a public host the edge cannot get a certificate for is domain_invalid', async () => {
+    const serveEnv = { ...process.env, BERTH_HOME: mkdtempSync(join(TEST_ROOT, 'edge-api-refused-')), BERTH_DATABASE_URL: '', BERTH_PROXY_BOOTSTRAP: 'false', ...edgeTlsEnv(ca, edge, 5), BERTH_HTTP_PORT: String(httpPort), BERTH_TLS_CERT: '', BERTH_TLS_KEY: '' };
+    const port = await freePort();
+    const beyond = await runCli(['serve', '--listen', `0.0.0.0:${port}`, '--public-url', PUBLIC, '--json'], serveEnv);
+    expect(beyond.code).toBe(2);
+    expect(beyond.json<ErrorJson>().error).toMatchObject({ code: 'listen_insecure', phase: 'startup', details: { field: 'listen', host: '0.0.0.0', port } });
+    for (const url of ['https://203.0.113.5', 'https://localhost']) {
+      const res = await runCli(['serve', '--listen', `127.0.0.1:${port}`, '--public-url', url, '--json'], serveEnv);
+      expect({ url, code: res.code }).toEqual({ url, code: 2 });
+      expect(res.json<ErrorJson>().error).toMatchObject({ code: 'domain_invalid', details: { field: 'public-url' } });
+    }
+  }, 60_000);
 });
