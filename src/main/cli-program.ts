@@ -35,7 +35,7 @@ export function fullProgram(deps: FullProgramDeps): Command {
     .option('--tls-cert <file>', 'serve HTTPS with this PEM certificate (chain) file (env BERTH_TLS_CERT)')
     .option('--tls-key <file>', 'the PEM private key of --tls-cert (env BERTH_TLS_KEY)')
     .option('--insecure-http', 'allow plain HTTP beyond loopback, bearer tokens in clear (env BERTH_INSECURE_HTTP=1)')
-    .option('--public-url <url>', 'the https origin clients reach the API at, recorded and shown by doctor (env BERTH_PUBLIC_URL)')
+    .option('--public-url <url>', 'the https origin clients reach the API at; without --tls-cert the edge serves it, with a certificate by ACME (env BERTH_PUBLIC_URL)')
     .option('--json', 'print errors as JSON')
     .option('--stop-proxy', 'also stop the edge proxy when the control plane stops (default: it keeps serving)')
     .action(async (opts: ServeFlags) => (await import('./serve-command.js')).serveCommand(opts));

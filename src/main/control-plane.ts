@@ -12,6 +12,7 @@ import { createSourceReader, createUploadStore } from '../adapters/sources/index
 import { DeploymentRunner } from '../engine/deployments/runner.js';
 import { startReconciler } from '../engine/deployments/reconciler.js';
 import { startCertificateObserver } from '../engine/domains/observe-certificates.js';
+import { claimPublicHost, dropPublicRoute, startPublicEdge } from '../engine/domains/control-plane-route.js';
 import { DEFAULT_ENGINE_SETTINGS } from '../engine/deployments/settings.js';
 import { hostname } from 'node:os';
 import { createTargets, workRootOf, type LocalTargets } from './targets.js';
@@ -54,6 +55,12 @@ export interface ControlPlane {
 
 const SYSTEM: Actor = { kind: 'system', id: 'control-plane' };
 
+/** host:port the switch dials for the API: the bound address, loopback for a wildcard one. */
+function loopbackUpstream(address: string, port: number): string {
+  const host = address === '0.0.0.0' ? '127.0.0.1' : address === '::' ? '::1' : address;
+  return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
+}
+
 /** The local CLI's token: reused while it is valid, re-issued when missing or revoked. */
 async function localToken(store: Store, home: string): Promise<string> {
   const file = join(home, 'local-token');
@@ -87,6 +94,8 @@ export async function startControlPlane(settings: ServeSettings, opts: StartOpti
   try {
     progress('services');
     const localServer = await store.transaction((tx) => ensureLocalServer(tx, SYSTEM, new Date()));
+    // Before it listens: a public host that a resource already has as a domain is refused.
+    if (transport.edgeHost) await claimPublicHost(store, transport.edgeHost);
     const token = await localToken(store, settings.home);
     const log = (msg: string, err?: unknown) => console.error(`[berth] ${msg}`, err ?? '');
     const secrets = createSecretCipher({ home: settings.home, key: settings.secretKey });
@@ -114,7 +123,12 @@ export async function startControlPlane(settings: ServeSettings, opts: StartOpti
       store,
       actor,
       now: () => new Date(),
-      diagnostics: { docker: () => probeDocker(targets.local.engine.docker), proxy: () => targets.local.proxy.probe(), edgePort: async () => targets.local.proxy.probePort() },
+      diagnostics: {
+        docker: () => probeDocker(targets.local.engine.docker),
+        proxy: () => targets.local.proxy.probe(),
+        edgePort: async () => targets.local.proxy.probePort(),
+        ...(transport.edgeHost ? { publicCertificate: () => targets.local.proxy.certificate(transport.edgeHost!) } : {}),
+      },
       deploy: { runner, targets, sources, planner, prober: httpProber, workRoot, uploads, streamPollMs: 200, streamHeartbeatMs: 5_000 },
       secrets,
       remoteState,
@@ -125,6 +139,7 @@ export async function startControlPlane(settings: ServeSettings, opts: StartOpti
         listen: `${settings.host}:${settings.port}`,
         transport: transportName,
         ...(transport.publicUrl ? { publicUrl: transport.publicUrl } : {}),
+        ...(transport.edgeHost ? { publicEdgeHost: transport.edgeHost } : {}),
         baseDomain: settings.baseDomain,
         httpPort: settings.httpPort,
         https: Boolean(settings.edgeTls),
@@ -146,15 +161,27 @@ export async function startControlPlane(settings: ServeSettings, opts: StartOpti
       if (!continuesWhenRead(req.url)) res.writeContinue();
       server.emit('request', req, res);
     });
-    const { port } = server.address() as AddressInfo;
+    const { port, address } = server.address() as AddressInfo;
     const url = `${transport.tls ? 'https' : 'http'}://${settings.host.includes(':') ? `[${settings.host}]` : settings.host}:${port}`;
     opts.listening?.();
     if (opts.writeStateFile !== false) writeControlPlaneState(settings.home, { pid: process.pid, url, token, startedAt: new Date().toISOString(), version: VERSION });
     // The background work starts once the API answers: its store calls and Docker requests would
     // otherwise queue ahead of the start on the one store connection and the CPU.
-    // Proxy bootstrap: in the background, so a missing Caddy never blocks the API (doctor reports it).
-    if (settings.proxyBootstrap) {
-      void trackWork(store.work, { kind: 'proxy-bootstrap', serverId: localServer.id }, () => targets.local.proxy.ensureRunning()).catch((err) => log('proxy bootstrap failed', err));
+    // Proxy bootstrap: in the background, so a missing Caddy never blocks the API (doctor reports
+    // it). The public URL served by the edge needs it whatever BERTH_PROXY_BOOTSTRAP says.
+    const proxy = targets.local.proxy;
+    const stopPublicEdge = transport.edgeHost
+      ? startPublicEdge(
+          { proxy, https: targets.local.runtime.httpsProber, edgeHost: targets.local.runtime.edgeHost, ...(settings.engine.acmeTrust ? { ca: settings.engine.acmeTrust } : {}), work: store.work, serverId: localServer.id, log },
+          { host: transport.edgeHost, upstream: loopbackUpstream(address, port) },
+          { waitSeconds: settings.engine.certRetrySeconds, everyMs: settings.engine.certObserveMs },
+        )
+      : async () => undefined;
+    if (!transport.edgeHost) {
+      const bootstrap = settings.proxyBootstrap ? trackWork(store.work, { kind: 'proxy-bootstrap', serverId: localServer.id }, () => proxy.ensureRunning()) : Promise.resolve();
+      // An earlier start's public URL route would keep claiming its host: this start serves none
+      // (read only when the proxy has none, and never starts it).
+      void bootstrap.then(() => dropPublicRoute(proxy)).catch((err) => log('proxy bootstrap failed', err));
     }
     // Uploads are swept by age on every upload and read; this catches the ones nobody asks for again.
     const sweepUploads = () => void uploads.sweep(new Date()).catch((err) => log('upload sweep failed', err));
@@ -175,6 +202,7 @@ export async function startControlPlane(settings: ServeSettings, opts: StartOpti
         if (closed) return;
         closed = true;
         stopReconciler();
+        await stopPublicEdge();
         clearInterval(uploadSweep);
         await stopCertObserver();
         if (opts.writeStateFile !== false) removeControlPlaneState(settings.home, process.pid);

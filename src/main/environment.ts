@@ -22,7 +22,7 @@ export const ENVIRONMENT: readonly EnvironmentVariable[] = [
   { name: 'BERTH_TLS_CERT', readBy: 'control plane', default: 'unset', description: 'PEM certificate (chain) `berth serve` serves HTTPS with; `--tls-cert` wins. Needed to listen beyond loopback.' },
   { name: 'BERTH_TLS_KEY', readBy: 'control plane', default: 'unset', description: 'The PEM private key of BERTH_TLS_CERT; `--tls-key` wins.' },
   { name: 'BERTH_INSECURE_HTTP', readBy: 'control plane', default: 'unset', description: '`1`: allow plain HTTP beyond loopback (tokens in clear); doctor warns. Otherwise refused with listen_insecure.' },
-  { name: 'BERTH_PUBLIC_URL', readBy: 'control plane', default: 'unset', description: 'The https origin clients reach the API at, recorded and shown by doctor; with a TLS certificate it must name its host.' },
+  { name: 'BERTH_PUBLIC_URL', readBy: 'control plane', default: 'unset', description: "The https origin clients reach the API at (`--public-url` wins). Without BERTH_TLS_CERT, the edge proxy serves it at its host with a certificate by ACME; with one, the certificate must name its host." },
   { name: 'BERTH_TEST_SLOW_START_MS', readBy: 'control plane', default: '0', description: 'Test knob: keeps the CPU busy this long before the store opens, to simulate a slow machine. Not for production.' },
   { name: 'BERTH_HTTPS_LISTEN', readBy: 'control plane', default: ':443 when the edge serves port 80, else off', description: "The edge's HTTPS listener for custom domains (`off` turns it off); certificates are obtained on demand, only for domains on a route." },
   { name: 'BERTH_ACME_CA', readBy: 'control plane', default: "Let's Encrypt's directory", description: 'The ACME directory URL certificates for custom domains come from.' },

@@ -14,6 +14,10 @@ Exposing the API: on loopback (127.0.0.0/8, ::1, localhost) it is plain HTTP. An
 bearer tokens would cross the network, so the control plane needs --tls-cert and --tls-key
 (HTTPS), and refuses plain HTTP (listen_insecure) unless --insecure-http is given; doctor then
 warns. Clients set BERTH_URL=https://... and, for a private CA, BERTH_CA_CERT=<ca.pem>.
---public-url is recorded (doctor shows it; with --tls-cert the certificate must name its host);
-Berth does not route it through its own edge proxy.
+--public-url https://HOST (or BERTH_PUBLIC_URL) serves the API through the edge proxy at HOST:
+with a loopback --listen and the edge's HTTPS listener (BERTH_HTTPS_LISTEN), the control plane
+routes HOST on the edge to itself and the edge gets HOST's certificate by ACME, as for a
+resource's domain (doctor shows its readiness; HTTP redirects once it is issued). HOST belongs to
+the control plane: a resource domain of it is domain_conflict. With --tls-cert the control plane
+serves HTTPS itself, and the certificate must name HOST.
 `;

@@ -4,6 +4,7 @@ import { isIP } from 'node:net';
 import { BerthError } from '../core/errors/berth-error.js';
 import { validationError } from '../core/errors/validation.js';
 import { isLoopbackHost } from '../core/net/loopback.js';
+import { normalizeDomain } from '../core/domains/domain-name.js';
 import type { ServeSettings } from './settings.js';
 
 /** How the control plane serves its API: HTTPS with this pair, or plain HTTP (loopback, or on purpose). */
@@ -12,6 +13,11 @@ export interface ServeTransport {
   /** Plain HTTP beyond loopback, accepted with --insecure-http: doctor warns about it. */
   insecure: boolean;
   publicUrl?: string;
+  /**
+   * The public URL's host when the edge serves it (no pair of its own, the edge has HTTPS): the
+   * control plane routes it on its local edge to its loopback listener, with an ACME certificate.
+   */
+  edgeHost?: string;
 }
 
 type TlsField = 'tls-cert' | 'tls-key' | 'public-url';
@@ -71,15 +77,18 @@ function loadPair(certFile: string, keyFile: string, publicUrl: URL | undefined,
  * Decides the transport before anything is opened: a bearer token must not cross a network in
  * clear, so plain HTTP beyond loopback is refused unless asked for (`listen_insecure`).
  */
-export function serveTransport(settings: Pick<ServeSettings, 'host' | 'port' | 'tls' | 'insecureHttp' | 'publicUrl'>, now = new Date()): ServeTransport {
+export function serveTransport(settings: Pick<ServeSettings, 'host' | 'port' | 'tls' | 'insecureHttp' | 'publicUrl' | 'edgeTls' | 'baseDomain'>, now = new Date()): ServeTransport {
   const publicUrl = publicUrlOf(settings.publicUrl);
-  const recorded = publicUrl ? { publicUrl: publicUrl.origin } : {};
   const { certFile, keyFile } = settings.tls;
   if (certFile || keyFile) {
     if (!certFile) throw invalid('tls-cert', 'missing-pair');
     if (!keyFile) throw invalid('tls-key', 'missing-pair');
-    return { tls: loadPair(certFile, keyFile, publicUrl, now), insecure: false, ...recorded };
+    return { tls: loadPair(certFile, keyFile, publicUrl, now), insecure: false, ...(publicUrl ? { publicUrl: publicUrl.origin } : {}) };
   }
+  // The edge gets its certificate by ACME, per DNS name, as for a resource's domain.
+  const edgeHost = publicUrl && settings.edgeTls ? normalizeDomain(publicUrl.hostname, 'public-url', settings.baseDomain) : undefined;
+  const recorded = { ...(publicUrl ? { publicUrl: publicUrl.origin } : {}), ...(edgeHost ? { edgeHost } : {}) };
+  // The edge is not a way around listen_insecure: what listens beyond loopback is held to it.
   if (isLoopbackHost(settings.host)) return { insecure: false, ...recorded };
   if (!settings.insecureHttp) {
     throw new BerthError(

@@ -25,7 +25,10 @@ export interface ServeSettings {
    */
   tls: { certFile?: string; keyFile?: string };
   insecureHttp: boolean;
-  /** --public-url, BERTH_PUBLIC_URL: the https URL clients reach this control plane at (recorded, shown by doctor). */
+  /**
+   * --public-url, BERTH_PUBLIC_URL: the https origin clients reach this control plane at. Without
+   * a TLS pair and with the edge's HTTPS listener, the edge serves it (docs/control-plane.md).
+   */
   publicUrl?: string;
   baseDomain: string;
   /** DOCKER_HOST, DOCKER_TLS_VERIFY, DOCKER_CERT_PATH...: read by dockerode; the local socket when unset. */

@@ -49,6 +49,8 @@ export interface ControlPlaneSettings {
   transport: 'https' | 'http' | 'insecure-http';
   /** Where clients reach the API, as `berth serve --public-url` recorded it. */
   publicUrl?: string;
+  /** The public URL's host when the local edge serves the API there: no resource may have it as a domain. */
+  publicEdgeHost?: string;
   baseDomain: string;
   httpPort: number;
   /** Whether the edge has its HTTPS listener (domains with tls: auto need it). */

@@ -1,3 +1,5 @@
+import type { CertificateObservation } from '../core/domains/domain.js';
+
 /** Read-only probes of the parts Berth depends on, used by `berth doctor`. */
 export interface ProbeResult {
   ok: boolean;
@@ -10,4 +12,6 @@ export interface Diagnostics {
   proxy(): Promise<ProbeResult>;
   /** Listeners on the edge proxy's public port other than its own edge (foreign, orphaned). */
   edgePort(): Promise<ProbeResult>;
+  /** Readiness of the public URL's certificate at the local edge, when the edge serves the API there. */
+  publicCertificate?(): Promise<CertificateObservation>;
 }

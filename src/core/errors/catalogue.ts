@@ -471,8 +471,8 @@ export const CATALOGUE = {
   },
   domain_conflict: {
     category: 'conflict', phase: 'command-validation', retryable: false, responsibility: 'user', actionability: 'fix-input',
-    summary: 'The domain is already routed to another resource; a domain belongs to one resource.',
-    detailKeys: ['domain', 'resourceId', 'ownerResourceId'],
+    summary: "The domain is already routed to another resource, or is the control plane's public URL; a domain belongs to one owner.",
+    detailKeys: ['domain', 'resourceId', 'ownerResourceId', 'owner'],
     remedies: [fixInput('Remove it from the resource that owns it first'), { title: "List the domains and the resources owning them", command: 'berth domain list', safeByDefault: true }],
   },
   cert_failed: {

@@ -1,4 +1,4 @@
-import { wantsCertificate, type DomainRecord } from '../../core/domains/domain.js';
+import { wantsCertificate, type CertificateObservation, type DomainRecord } from '../../core/domains/domain.js';
 import type { EdgeProxy, RouteSpec } from '../../ports/edge-proxy.js';
 import type { Store } from '../../ports/store.js';
 import type { Targets } from '../../ports/deploy-runtime.js';
@@ -12,12 +12,19 @@ import { servingDeployment } from '../deployments/serving.js';
 
 const CERT_HELD = ['issued', 'renewing'];
 
-/** Whether the domain's plain HTTP redirects to HTTPS: a certificate was last seen held. */
-export const redirectsToHttps = (d: DomainRecord): boolean => wantsCertificate(d) && CERT_HELD.includes(d.certSeen?.state ?? '');
+/** Whether a readiness holds a certificate (plain HTTP is then redirected to HTTPS). */
+export const certificateHeld = (observed: Pick<CertificateObservation, 'state'> | null | undefined): boolean => CERT_HELD.includes(observed?.state ?? '');
 
-export function domainRoute(base: { id: string; host: string; upstream: string }, domains: DomainRecord[], proxy: EdgeProxy): RouteSpec {
+/** The domains of a route as this rule reads them (a resource's rows, or the control plane's public host). */
+export type RoutedDomain = Pick<DomainRecord, 'name' | 'tls' | 'redirectTo' | 'certSeen'>;
+
+/** Whether the domain's plain HTTP redirects to HTTPS: it wants a certificate and one was last seen held. */
+export const redirectsToHttps = (d: RoutedDomain): boolean => wantsCertificate(d) && certificateHeld(d.certSeen);
+
+/** A route of the generated host (when there is one) and the domains beside it. */
+export function domainRoute(base: { id: string; host?: string; upstream: string }, domains: RoutedDomain[], proxy: EdgeProxy): RouteSpec {
   const tls = proxy.tls?.();
-  const hosts = [base.host, ...domains.map((d) => d.name)];
+  const hosts = [...(base.host ? [base.host] : []), ...domains.map((d) => d.name)];
   if (!tls) return { id: base.id, hosts, upstream: base.upstream };
   const tlsHosts = domains.filter(wantsCertificate).map((d) => d.name);
   const httpsOnly = domains.filter(redirectsToHttps).map((d) => d.name);

@@ -7,11 +7,13 @@ import type { OperationContext } from '../../ports/context.js';
 import type { StoreRepos } from '../../ports/store.js';
 import type { AccessProfile } from '../../core/model/profiles.js';
 import { rerouteServing } from '../../engine/domains/domain-route.js';
+import { refusePublicHost } from '../../engine/domains/control-plane-route.js';
 import { recordId } from '../id-input.js';
 import { defineOperation } from '../operation.js';
 import { requireConfirmation } from '../confirmation.js';
 
-// Custom domains of a resource. A domain belongs to one resource (domain_conflict); adding or
+// Custom domains of a resource. A domain belongs to one resource, and never is the control
+// plane's public host when its edge serves it (domain_conflict); adding or
 // removing one re-routes the serving version at once, beside its generated URL, which keeps
 // working. Certificates are obtained on demand by the edge; the readiness seen last is shown.
 
@@ -60,6 +62,7 @@ export async function addDomains(tx: StoreRepos, ctx: OperationContext, resource
   const domain = normalizeDomain(wish.domain, field, base);
   checkTls(ctx, wish.tls, `${field}.tls`, domain);
   const from = (wish.redirectFrom ?? []).map((r, i) => normalizeDomain(r, `${field}.redirectFrom[${i}]`, base));
+  refusePublicHost([domain, ...from], ctx.settings.publicEdgeHost, resourceId);
   const at = ctx.now().toISOString();
   const rows: DomainRecord[] = [domain, ...from].map((name, i) => ({ id: newId('domain'), resourceId, name, tls: wish.tls, redirectTo: i === 0 ? null : domain, origin, certSeen: null, createdAt: at }));
   const out: DomainRecord[] = [];

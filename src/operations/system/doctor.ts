@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { errorObject } from '../../core/errors/berth-error.js';
 import type { ErrorCode } from '../../core/errors/catalogue.js';
 import type { ControlPlaneSettings } from '../../ports/context.js';
-import type { ProbeResult } from '../../ports/diagnostics.js';
+import type { Diagnostics, ProbeResult } from '../../ports/diagnostics.js';
 import { defineOperation } from '../operation.js';
 
 const check = z.object({
@@ -19,10 +19,25 @@ function toCheck(name: string, probe: ProbeResult, code: ErrorCode): z.infer<typ
   return { name, status: 'failing', detail: probe.detail, error: { ...error } };
 }
 
-/** The control plane answers (this runs in it); it warns when it serves bearer tokens in clear beyond loopback. */
-function controlPlaneCheck(settings: ControlPlaneSettings): z.infer<typeof check> {
+/** The public URL's certificate at the edge, as read now (the edge serves the API there). */
+async function publicCertificate(diagnostics: Diagnostics): Promise<Record<string, unknown> | undefined> {
+  if (!diagnostics.publicCertificate) return undefined;
+  try {
+    const seen = await diagnostics.publicCertificate();
+    return { state: seen.state, notAfter: seen.notAfter ?? null, certificateId: seen.certificateId ?? null, ...(seen.reason ? { reason: seen.reason } : {}) };
+  } catch (err) {
+    return { state: 'unknown', reason: (err as { code?: string })?.code ?? 'probe-failed' };
+  }
+}
+
+/**
+ * The control plane answers (this runs in it); it warns when it serves bearer tokens in clear
+ * beyond loopback. With its public URL served by the edge, the detail has that certificate's readiness.
+ */
+async function controlPlaneCheck(settings: ControlPlaneSettings, diagnostics: Diagnostics): Promise<z.infer<typeof check>> {
   const { listen, transport, publicUrl, version } = settings;
-  const detail = { pid: process.pid, listen, transport, ...(publicUrl ? { publicUrl } : {}), version };
+  const certificate = await publicCertificate(diagnostics);
+  const detail = { pid: process.pid, listen, transport, ...(publicUrl ? { publicUrl } : {}), ...(certificate ? { publicUrlServedBy: 'edge', publicUrlCertificate: certificate } : {}), version };
   if (transport !== 'insecure-http') return { name: 'control-plane', status: 'ok', detail };
   const port = Number(listen.slice(listen.lastIndexOf(':') + 1));
   const error = errorObject('listen_insecure', 'The control plane serves its API beyond loopback over plain HTTP (--insecure-http).', { field: 'listen', host: listen.slice(0, listen.lastIndexOf(':')), port });
@@ -53,7 +68,7 @@ export const doctor = defineOperation({
       return { ok: true, detail: { backend: ctx.store.backend } };
     });
     const checks = [
-      controlPlaneCheck(ctx.settings),
+      await controlPlaneCheck(ctx.settings, ctx.diagnostics),
       toCheck('state-store', { ...store, detail: { backend: ctx.store.backend } }, 'state_store_unavailable'),
       toCheck('docker', await guarded(() => ctx.diagnostics.docker()), 'docker_error'),
       toCheck('proxy', await guarded(() => ctx.diagnostics.proxy()), 'proxy_unavailable'),
