@@ -10,7 +10,7 @@ import { certificateHeld, domainRoute } from './domain-route.js';
 // The control plane's public URL served through its local edge (`berth serve --public-url`
 // without a TLS pair of its own): one route from the public host to the API's loopback listener,
 // with the rule of a resource's TLS domain (the edge's TLS ask says yes for the host, Caddy gets
-// its certificate by ACME on the first handshake, plain HTTP is redirected once it is issued).
+// its certificate by ACME on the first handshake), except that plain HTTP is always redirected.
 // The host belongs to the control plane: no resource may have it as a domain.
 
 /**
@@ -47,9 +47,15 @@ export function refusePublicHost(names: string[], publicHost: string | undefined
   if (taken) fail('domain_conflict', "This domain is the control plane's public URL.", { domain: taken, resourceId, owner: 'control-plane' });
 }
 
-/** The route as the certificate is observed now. */
+/**
+ * The route as the certificate is observed now. Unlike a resource's domain, the host's plain HTTP
+ * is redirected to HTTPS even before a certificate is held: requests to the API carry bearer
+ * tokens, which must never cross the network in clear (the ACME HTTP challenge is answered by the
+ * edge before any route).
+ */
 export function publicRoute(edge: PublicEdge, observed: CertificateObservation | undefined, proxy: EdgeProxy): RouteSpec {
-  return domainRoute({ id: CONTROL_PLANE_ROUTE_ID, upstream: edge.upstream }, [{ name: edge.host, tls: 'auto', redirectTo: null, certSeen: observed ?? null }], proxy);
+  const route = domainRoute({ id: CONTROL_PLANE_ROUTE_ID, upstream: edge.upstream }, [{ name: edge.host, tls: 'auto', redirectTo: null, certSeen: observed ?? null }], proxy);
+  return route.tlsHosts ? { ...route, httpsOnly: route.tlsHosts } : route;
 }
 
 /**
