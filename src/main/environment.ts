@@ -25,6 +25,7 @@ export const ENVIRONMENT: readonly EnvironmentVariable[] = [
   { name: 'BERTH_PUBLIC_URL', readBy: 'control plane', default: 'unset', description: 'The https origin clients reach the API at, recorded and shown by doctor; with a TLS certificate it must name its host.' },
   { name: 'BERTH_TEST_SLOW_START_MS', readBy: 'control plane', default: '0', description: 'Test knob: keeps the CPU busy this long before the store opens, to simulate a slow machine. Not for production.' },
   { name: 'BERTH_HTTPS_LISTEN', readBy: 'control plane', default: ':443 when the edge serves port 80, else off', description: "The edge's HTTPS listener for custom domains (`off` turns it off); certificates are obtained on demand, only for domains on a route." },
+  { name: 'BERTH_SERVER_HTTPS_LISTEN', readBy: 'control plane', default: ":443 on a server whose edge serves port 80, else off", description: "SSH servers' edge HTTPS listener (an address on the server, or `off`); it needs HTTPS on the control plane, whose ACME settings it uses." },
   { name: 'BERTH_ACME_CA', readBy: 'control plane', default: "Let's Encrypt's directory", description: 'The ACME directory URL certificates for custom domains come from.' },
   { name: 'BERTH_ACME_EMAIL', readBy: 'control plane', default: 'unset', description: 'The contact email given to the ACME CA.' },
   { name: 'BERTH_ACME_CA_ROOT', readBy: 'control plane', default: 'unset', description: "A private ACME CA's root PEM, trusted for its directory and for checking the certificates it issues." },
