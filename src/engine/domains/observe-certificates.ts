@@ -10,9 +10,9 @@ import { recordCertificate, recordCertificateWork } from './record-certificate.j
 // The background half of certificate readiness. A deploy's verify observes a domain's
 // certificate once; Caddy then renews it on its own (and a renewal can fail), which nobody
 // would see. Each pass reads every TLS domain's readiness from the edge serving its resource
-// (this machine's or an SSH server's), with the same reader verify and `resource show` use, and hands it to recordCertificate, which
-// writes a change once, whoever observes it first. A change worth an audit event is also a
-// `certificate` work item.
+// (this machine's or an SSH server's), with the same reader verify and `resource show` use, and
+// hands it to recordCertificate, which writes a change once, whoever observes it first. A change
+// worth an audit event is also a `certificate` work item.
 
 export const DEFAULT_CERT_OBSERVE_MS = 30_000;
 

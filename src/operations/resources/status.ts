@@ -44,7 +44,7 @@ const RANK: CertificateState[] = ['failed', 'pending', 'renewing', 'issued'];
 async function certificatePart(ctx: OperationContext, resource: Resource, target: Target | undefined): Promise<ResourceStatus['certificate']> {
   const domains = (await ctx.store.domains.list({ resourceId: resource.id })).filter(wantsCertificate);
   if (!domains.length) return { state: 'not-applicable', detail: { reason: 'no domain with TLS: generated URLs are served over HTTP' } };
-  const observe = target?.proxy.certificate?.bind(target.proxy);
+  const observe = target?.proxy.tls?.() ? target.proxy.certificate?.bind(target.proxy) : undefined;
   if (!observe) return { state: 'pending', detail: { reason: target ? 'this target has no HTTPS listener' : 'not deployed', domains: domains.map((d) => ({ domain: d.name, state: 'pending' })) } };
   const seen = await Promise.all(
     domains.map(async (d) => {
