@@ -7,6 +7,7 @@ import { DEFAULT_CERT_OBSERVE_MS } from '../engine/domains/observe-certificates.
 import { LOCK_DEFAULTS } from '../core/remote-state/lock.js';
 import { berthHome } from '../surfaces/client/state-file.js';
 import type { EdgeTls } from '../ports/edge-proxy.js';
+import type { RemoteEdgeTls } from '../adapters/proxy/remote-caddy-proxy.js';
 
 const num = (v: string | undefined, fallback: number) => (v !== undefined && v !== '' && Number.isFinite(Number(v)) ? Number(v) : fallback);
 
@@ -45,6 +46,12 @@ export interface ServeSettings {
    * lifetime left when the edge renews it; Caddy's 1/3 when unset).
    */
   edgeTls?: EdgeTls;
+  /**
+   * BERTH_SERVER_HTTPS_LISTEN: where SSH servers' edges listen for HTTPS (an address on the
+   * server, `:443`, or `off`); unset: `:443` on a server whose edge serves port 80, as here.
+   * Their ACME settings are this control plane's (edgeTls): see serverEdgeTls.
+   */
+  serverHttpsListen?: string;
   /** Uploaded sources (remote clients): the largest archive accepted, and how long one is kept. */
   uploads: { maxBytes: number; ttlSeconds: number };
   /** Start the proxy pair when the control plane starts (a deploy starts it anyway). */
@@ -107,6 +114,7 @@ export function serveSettings(env: NodeJS.ProcessEnv, flags: ServeSettingFlags =
     httpPort: num(env.BERTH_HTTP_PORT, 80),
     caddyBin: env.BERTH_CADDY_BIN ?? 'caddy',
     ...optional('edgeTls', edgeTlsOf(env, num(env.BERTH_HTTP_PORT, 80))),
+    ...optional('serverHttpsListen', env.BERTH_SERVER_HTTPS_LISTEN),
     proxyBootstrap: env.BERTH_PROXY_BOOTSTRAP !== 'false',
     uploads: { maxBytes: num(env.BERTH_UPLOAD_MAX_BYTES, DEFAULT_UPLOAD_MAX_BYTES), ttlSeconds: num(env.BERTH_UPLOAD_TTL_SECONDS, DEFAULT_UPLOAD_TTL_MS / 1000) },
     maxBodyBytes: num(env.BERTH_MAX_BODY_BYTES, 1024 * 1024),
@@ -141,17 +149,23 @@ const optional = <K extends string, V>(key: K, value: V | undefined) => (value =
 export const LETS_ENCRYPT_DIRECTORY = 'https://acme-v02.api.letsencrypt.org/directory';
 const CHALLENGES = ['http-01', 'tls-alpn-01'] as const;
 
-/** The edge's HTTPS settings, or undefined when HTTPS is off (see ServeSettings.edgeTls). */
-function edgeTlsOf(env: NodeJS.ProcessEnv, httpPort: number): EdgeTls | undefined {
-  const listen = env.BERTH_HTTPS_LISTEN ?? (httpPort === 80 ? ':443' : 'off');
+/** An HTTPS listen setting as a Caddy listen address and its port; undefined for `off`. Default `:443` on an edge serving port 80. */
+function httpsListenOf(raw: string | undefined, httpPort: number): Pick<EdgeTls, 'listen' | 'port'> | undefined {
+  const listen = raw ?? (httpPort === 80 ? ':443' : 'off');
   if (listen === 'off' || listen === '') return undefined;
   const port = Number(listen.slice(listen.lastIndexOf(':') + 1));
+  return { listen: listen.includes(':') ? listen : `:${listen}`, port: Number.isInteger(port) && port > 0 ? port : 443 };
+}
+
+/** The edge's HTTPS settings, or undefined when HTTPS is off (see ServeSettings.edgeTls). */
+function edgeTlsOf(env: NodeJS.ProcessEnv, httpPort: number): EdgeTls | undefined {
+  const at = httpsListenOf(env.BERTH_HTTPS_LISTEN, httpPort);
+  if (!at) return undefined;
   const asked = (env.BERTH_ACME_CHALLENGES ?? CHALLENGES.join(',')).split(',').map((c) => c.trim());
   const challenges = CHALLENGES.filter((c) => asked.includes(c));
   const ratio = num(env.BERTH_CERT_RENEWAL_RATIO, 0);
   return {
-    listen: listen.includes(':') ? listen : `:${listen}`,
-    port: Number.isInteger(port) && port > 0 ? port : 443,
+    ...at,
     ca: env.BERTH_ACME_CA || LETS_ENCRYPT_DIRECTORY,
     ...(env.BERTH_ACME_EMAIL ? { email: env.BERTH_ACME_EMAIL } : {}),
     ...(env.BERTH_ACME_CA_ROOT ? { caRoot: env.BERTH_ACME_CA_ROOT } : {}),
@@ -159,6 +173,19 @@ function edgeTlsOf(env: NodeJS.ProcessEnv, httpPort: number): EdgeTls | undefine
     // Outside (0, 1) it is ignored: Caddy's own window applies.
     ...(ratio > 0 && ratio < 1 ? { renewalRatio: ratio } : {}),
   };
+}
+
+/**
+ * An SSH server edge's HTTPS settings: this control plane's CA, email, challenges and renewal
+ * window (the CA root's PEM goes to the server), on serverHttpsListen. Undefined when HTTPS is
+ * off here (the CA settings are this control plane's) or for that server.
+ */
+export function serverEdgeTls(settings: Pick<ServeSettings, 'edgeTls' | 'serverHttpsListen'> & { engine: Pick<ServeSettings['engine'], 'acmeTrust'> }, serverHttpPort: number): RemoteEdgeTls | undefined {
+  const at = httpsListenOf(settings.serverHttpsListen, serverHttpPort);
+  if (!settings.edgeTls || !at) return undefined;
+  const { caRoot, ...acme } = settings.edgeTls;
+  // An unreadable root (no acmeTrust) is not sent: the edge then trusts the system store only.
+  return { ...acme, ...at, ...(caRoot && settings.engine.acmeTrust ? { caRootPem: settings.engine.acmeTrust } : {}) };
 }
 
 /** The registry without a scheme, and BERTH_NODE_IMAGE_DIGEST_<major> pins. */

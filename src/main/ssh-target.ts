@@ -1,7 +1,7 @@
 import { createDockerEngine, type DockerEngine } from '../adapters/docker/docker-engine.js';
 import { DEFAULT_REMOTE_DOCKER_SOCKET } from '../adapters/docker/ssh-agent.js';
-import { proberThrough } from '../adapters/http/prober.js';
-import { RemoteCaddyProxy } from '../adapters/proxy/remote-caddy-proxy.js';
+import { httpProber, proberThrough } from '../adapters/http/prober.js';
+import { RemoteCaddyProxy, type RemoteEdgeTls } from '../adapters/proxy/remote-caddy-proxy.js';
 import { SftpFiles } from '../adapters/remote-state/sftp-files.js';
 import { serverBaseDomain } from '../core/access/server-base-domain.js';
 import type { Server } from '../core/model/records.js';
@@ -25,6 +25,8 @@ export interface SshTargetWiring {
   localEngine: DockerEngine;
   baseImages: BaseImageSource;
   lock: { waitSeconds: number; staleAfterSeconds: number };
+  /** The server edge's HTTPS listener and ACME issuer (serverEdgeTls); absent: HTTP only. */
+  tls?: RemoteEdgeTls;
 }
 
 export function sshTargetRuntime(server: Server, w: SshTargetWiring): TargetRuntime {
@@ -49,6 +51,7 @@ export function sshTargetRuntime(server: Server, w: SshTargetWiring): TargetRunt
       await prepareBaseImages(['static']);
       return BASE_IMAGES.static;
     },
+    ...(w.tls ? { tls: w.tls } : {}),
   });
   const baseDomain = serverBaseDomain(server);
   return {
@@ -56,6 +59,8 @@ export function sshTargetRuntime(server: Server, w: SshTargetWiring): TargetRunt
     engine,
     proxy,
     prober: proberThrough((host, port) => session.openTcp(host, port)),
+    // Custom domains are checked as clients reach them: from here, at the server's address.
+    ...(w.tls ? { httpsProber: httpProber } : {}),
     edgeHost: server.host!,
     ...(baseDomain ? { baseDomain } : {}),
     prepareBaseImages,

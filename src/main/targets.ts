@@ -9,7 +9,7 @@ import type { Targets, TargetRuntime } from '../ports/deploy-runtime.js';
 import type { RemoteStateRoots } from '../ports/remote-state.js';
 import type { ServerSsh } from '../ports/server-ssh.js';
 import { basePreparer, type BaseImageSource } from './base-image-preparer.js';
-import type { ServeSettings } from './settings.js';
+import { serverEdgeTls, type ServeSettings } from './settings.js';
 import { sshTargetRuntime } from './ssh-target.js';
 
 /** The local target (this machine's Docker engine and Berth's managed Caddy pair), and SSH servers. */
@@ -45,7 +45,8 @@ export function createTargets(settings: ServeSettings, reach?: SshReach): LocalT
       const key = JSON.stringify([server.id, server.host, server.port, server.user, server.hostKey, server.stateRoot, server.httpPort, server.baseDomain, server.dockerSocket]);
       let found = remote.get(key);
       if (!found) {
-        found = sshTargetRuntime(server, { ...reach, localEngine: engine, baseImages: source, lock: settings.remoteLock });
+        const tls = serverEdgeTls(settings, server.httpPort);
+        found = sshTargetRuntime(server, { ...reach, localEngine: engine, baseImages: source, lock: settings.remoteLock, ...(tls ? { tls } : {}) });
         remote.set(key, found);
       }
       return found;

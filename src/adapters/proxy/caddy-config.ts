@@ -24,6 +24,11 @@ export interface EdgeConfigInput {
   tls?: EdgeTls;
   /** JSON log of Caddy's TLS loggers (obtain, renew, errors): certificate readiness reads it. */
   tlsLog?: string;
+  /**
+   * Caddy's storage root (certificates, ACME account), when the process environment does not
+   * place it: a server's edge runs in a container, whose own filesystem a recreate discards.
+   */
+  storage?: string;
 }
 
 export interface SwitchConfigInput {
@@ -87,6 +92,7 @@ export function edgeConfig(input: EdgeConfigInput): Record<string, unknown> {
           },
         }
       : quietLogs,
+    ...(input.storage ? { storage: { module: 'file_system', root: input.storage } } : {}),
     apps,
   };
 }

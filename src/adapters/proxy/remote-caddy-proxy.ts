@@ -1,14 +1,18 @@
 import { createHash } from 'node:crypto';
 import { BerthError } from '../../core/errors/berth-error.js';
 import { sleep } from '../../core/time/delay.js';
+import type { CertificateObservation } from '../../core/domains/domain.js';
 import type { ProbeResult } from '../../ports/diagnostics.js';
-import type { EdgeProxy, ObservedRoute, RouteSpec } from '../../ports/edge-proxy.js';
+import type { EdgeProxy, EdgeTls, ObservedRoute, RouteSpec } from '../../ports/edge-proxy.js';
 import type { SshSession } from '../../ports/ssh.js';
 import type { DockerEngine } from '../docker/docker-engine.js';
 import { ForwardedSocketAgent } from '../docker/ssh-agent.js';
 import { CaddyAdmin } from './admin-client.js';
 import { edgeConfig, invalidRoute, switchConfig } from './caddy-config.js';
+import { certificateReadiness, newestCertificate, parseTlsLog } from './certificate-readiness.js';
+import { describeAddress, listenAddress, type ListenAddress } from './port-listeners.js';
 import { ProxyContainer } from './proxy-container.js';
+import { readCertificateFiles } from './remote-certificate-files.js';
 import { RemoteProxyFiles } from './remote-proxy-files.js';
 import { reconcileConfig, routeFailed, SwitchRoutes, type DesiredRoutes } from './switch-routes.js';
 
@@ -17,7 +21,15 @@ import { reconcileConfig, routeFailed, SwitchRoutes, type DesiredRoutes } from '
 // desired state lives on the server (remote-proxy-files.ts), so two control planes deploying to
 // one server share it and a restarted server serves the same routes with no control plane.
 // Only the switch ever reloads. Mutations are not locked here: callers hold the server's
-// state-root lock around them; this class only serializes its own calls.
+// state-root lock around them; this class only serializes its own calls. With TLS, the edge has
+// the same HTTPS listener and ACME issuer as the local one; its certificates and TLS log stay on
+// the server, in <stateRoot>/proxy (edge/data/caddy and edge-tls.log).
+
+/**
+ * A server edge's HTTPS settings: the listen address is one on the server, and a private CA's
+ * root comes as PEM, written into the proxy directory there (the edge container mounts it).
+ */
+export type RemoteEdgeTls = Omit<EdgeTls, 'caRoot'> & { caRootPem?: string };
 
 export interface RemoteCaddyProxyOptions {
   /** The server's engine, reached through SSH. */
@@ -36,6 +48,8 @@ export interface RemoteCaddyProxyOptions {
   switchRetryMs?: number;
   /** How long a starting container may take to answer its admin API. Default 15 s. */
   startTimeoutMs?: number;
+  /** The edge's HTTPS listener and ACME issuer; absent: HTTP only. */
+  tls?: RemoteEdgeTls;
 }
 
 // sun_path is 108 bytes on Linux: Caddy fails with a vague error on a longer socket path.
@@ -50,6 +64,12 @@ export class RemoteCaddyProxy implements EdgeProxy {
   private readonly drainMs: number;
   private readonly switchRetryMs: number;
   private readonly startTimeoutMs: number;
+  /** Caddy's storage on the server (certificates, ACME account), the local edge's layout. */
+  readonly storage: string;
+  /** Caddy's TLS log on the server, which certificate readiness reads. */
+  readonly tlsLog: string;
+  private readonly edgeTls: EdgeTls | undefined;
+  private readonly caRoot: { name: string; pem: string } | undefined;
   private readonly files: RemoteProxyFiles;
   private readonly switchRoutes: SwitchRoutes;
   private readonly desiredRoutes: DesiredRoutes;
@@ -64,6 +84,14 @@ export class RemoteCaddyProxy implements EdgeProxy {
     this.switchRetryMs = opts.switchRetryMs ?? 5_000;
     this.startTimeoutMs = opts.startTimeoutMs ?? 15_000;
     this.switchSocket = `${this.dir}/switch.sock`;
+    this.storage = `${this.dir}/edge/data/caddy`;
+    this.tlsLog = `${this.dir}/edge-tls.log`;
+    if (opts.tls) {
+      const { caRootPem, ...tls } = opts.tls;
+      // Named by its content: another root is another path, so the edge's config changes with it.
+      this.caRoot = caRootPem ? { name: `acme-ca-root-${createHash('sha256').update(caRootPem).digest('hex').slice(0, 12)}.pem`, pem: caRootPem } : undefined;
+      this.edgeTls = { ...tls, ...(this.caRoot ? { caRoot: `${this.dir}/${this.caRoot.name}` } : {}) };
+    }
     // Two state roots on one server have two proxies (they must then use two ports).
     const tag = createHash('sha256').update(opts.stateRoot).digest('hex').slice(0, 10);
     const container = (role: 'edge' | 'switch', stopTimeoutSeconds: number) => {
@@ -90,6 +118,16 @@ export class RemoteCaddyProxy implements EdgeProxy {
 
   httpPort(): number {
     return this.port;
+  }
+
+  tls(): EdgeTls | undefined {
+    return this.edgeTls;
+  }
+
+  /** Readiness of the domain's certificate from the edge's storage and TLS log on the server (reads only). */
+  async certificate(domain: string): Promise<CertificateObservation> {
+    const files = await this.guard(() => readCertificateFiles(this.opts.engine.docker, this.edge.name, { storage: this.storage, tlsLog: this.tlsLog, domain }));
+    return certificateReadiness(domain, newestCertificate(files.pems), parseTlsLog(files.log), new Date());
   }
 
   async ensureRunning(): Promise<{ httpPort: number }> {
@@ -145,7 +183,7 @@ export class RemoteCaddyProxy implements EdgeProxy {
 
   /** For `berth doctor` and `server test`: both admin APIs answer and the switch holds Berth's routes. Never starts anything. */
   async probe(): Promise<ProbeResult> {
-    const detail = { httpPort: this.port, edge: this.edge.opts.admin.adminUrl, switch: this.switch.opts.admin.adminUrl };
+    const detail = { httpPort: this.port, ...(this.edgeTls ? { httpsListen: this.edgeTls.listen } : {}), edge: this.edge.opts.admin.adminUrl, switch: this.switch.opts.admin.adminUrl };
     for (const c of [this.edge, this.switch]) {
       if (!(await c.opts.admin.answers(2_000))) return { ok: false, detail, reason: `${c.opts.admin.adminUrl} does not answer` };
     }
@@ -182,13 +220,14 @@ export class RemoteCaddyProxy implements EdgeProxy {
   }
 
   private edgeConfig(): Record<string, unknown> {
-    return edgeConfig({ adminSocket: this.edge.opts.admin.socketPath, httpPort: this.port, switchSocket: this.switchSocket, switchRetryMs: this.switchRetryMs });
+    const tls = this.edgeTls ? { tls: this.edgeTls, tlsLog: this.tlsLog, storage: this.storage } : {};
+    return edgeConfig({ adminSocket: this.edge.opts.admin.socketPath, httpPort: this.port, switchSocket: this.switchSocket, switchRetryMs: this.switchRetryMs, ...tls });
   }
 
   // Desired state first (the files a restarted container loads), then the switch, so the edge's
-  // first requests find it up. The public port is checked before a fresh edge starts and again
-  // once it listens: Caddy binds with SO_REUSEPORT, so another root process doing the same (the
-  // edge of another state root) would share the port without an error.
+  // first requests find it up. The public ports (HTTP, and HTTPS with TLS) are checked before a
+  // fresh edge starts and again once it listens: Caddy binds with SO_REUSEPORT, so another root
+  // process doing the same (the edge of another state root) would share a port without an error.
   private async ensureRunningNow(): Promise<void> {
     for (const c of [this.edge, this.switch]) {
       if (c.opts.admin.socketPath.length > MAX_SOCKET_PATH) throw c.unavailable('admin socket path too long');
@@ -197,6 +236,7 @@ export class RemoteCaddyProxy implements EdgeProxy {
     const imageId = await this.opts.engine.imageId(ref);
     if (!imageId) throw this.edge.unavailable(`proxy image ${ref} is missing on the server`);
     await this.files.prepare();
+    if (this.caRoot) await this.files.writeFile(this.caRoot.name, this.caRoot.pem);
     let routes: RouteSpec[];
     try {
       routes = await this.files.readRoutes();
@@ -222,7 +262,7 @@ export class RemoteCaddyProxy implements EdgeProxy {
     try {
       outcome = await this.edge.ensure({ imageId, configFile: edgeFile, sockets: [this.edge.opts.admin.socketPath], baseConfig: edgeCfg });
     } catch (err) {
-      if (err instanceof BerthError && /address already in use/.test(String(err.details?.reason))) throw this.portTaken();
+      if (err instanceof BerthError && /address already in use/.test(String(err.details?.reason))) throw this.portTaken(this.listens().find((at) => String(err.details?.reason).includes(`:${at.port}`)) ?? { port: this.port });
       throw err;
     }
     await this.assertPortOwned(outcome);
@@ -230,31 +270,41 @@ export class RemoteCaddyProxy implements EdgeProxy {
     this.reconciled = true;
   }
 
-  private async assertPortFree(): Promise<void> {
-    const listeners = await this.files.listenersOn(this.port);
-    if (listeners?.length) throw this.portTaken();
+  /** Every address the edge binds on the server: its HTTP port on every address, and its HTTPS listener with TLS. */
+  private listens(): ListenAddress[] {
+    return [{ port: this.port }, ...(this.edgeTls ? [listenAddress(this.edgeTls.listen, this.edgeTls.port)] : [])];
   }
 
-  /** Exactly one listener once the edge runs: Caddy's admin API answers a moment before it binds. */
-  private async assertPortOwned(outcome: 'adopted' | 'started'): Promise<void> {
-    const deadline = Date.now() + this.startTimeoutMs;
-    for (;;) {
-      const listeners = await this.files.listenersOn(this.port);
-      if (listeners === undefined || listeners.length === 1) return;
-      if (listeners.length > 1) {
-        if (outcome === 'started') await this.edge.stop(); // never left splitting the port's connections
-        throw this.portTaken();
-      }
-      if (Date.now() > deadline) throw this.edge.unavailable(`edge does not listen on port ${this.port}`);
-      await sleep(50);
+  private async assertPortFree(): Promise<void> {
+    for (const at of this.listens()) {
+      const listeners = await this.files.listenersOn(at.port, at.host);
+      if (listeners?.length) throw this.portTaken(at);
     }
   }
 
-  private portTaken(): BerthError {
-    return new BerthError('proxy_unavailable', `Another process listens on the edge proxy's port ${this.port} on the server.`, {
+  /** Exactly one listener per address once the edge runs: Caddy's admin API answers a moment before it binds. */
+  private async assertPortOwned(outcome: 'adopted' | 'started'): Promise<void> {
+    const deadline = Date.now() + this.startTimeoutMs;
+    for (const at of this.listens()) {
+      for (;;) {
+        const listeners = await this.files.listenersOn(at.port, at.host);
+        if (listeners === undefined || listeners.length === 1) break;
+        if (listeners.length > 1) {
+          if (outcome === 'started') await this.edge.stop(); // never left splitting the port's connections
+          throw this.portTaken(at);
+        }
+        if (Date.now() > deadline) throw this.edge.unavailable(`edge does not listen on ${describeAddress(at)}`);
+        await sleep(50);
+      }
+    }
+  }
+
+  private portTaken(at: ListenAddress): BerthError {
+    const where = describeAddress(at);
+    return new BerthError('proxy_unavailable', `Another process listens on the edge proxy's address ${where} on the server.`, {
       adminUrl: this.edge.opts.admin.adminUrl,
-      reason: `port ${this.port} is already bound on the server`,
-      port: this.port,
+      reason: `${at.host === undefined ? `port ${at.port}` : where} is already bound on the server`,
+      port: at.port,
     });
   }
 }

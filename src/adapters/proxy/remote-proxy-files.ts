@@ -8,7 +8,8 @@ import type { DesiredRoutes } from './switch-routes.js';
 
 // The server-side files of a remote proxy, over SFTP: <stateRoot>/proxy holds the desired
 // routes and both Caddy configs (what the containers load when dockerd or the server restarts,
-// with no control plane around), and the admin and switch sockets. Every write is atomic
+// with no control plane around), a private ACME CA's root when there is one, and the admin and
+// switch sockets. Every write is atomic
 // (a temporary file renamed over the old one), so a reader never finds half a file.
 
 export class RemoteProxyFiles {
@@ -49,8 +50,12 @@ export class RemoteProxyFiles {
 
   /** Writes `<name>.json` when its content differs; returns its path. */
   async writeConfig(name: string, config: Record<string, unknown>): Promise<string> {
-    const file = `${this.dir}/${name}.json`;
-    const text = `${JSON.stringify(config, null, 2)}\n`;
+    return this.writeFile(`${name}.json`, `${JSON.stringify(config, null, 2)}\n`);
+  }
+
+  /** Writes `<dir>/<name>` when its content differs; returns its path. */
+  async writeFile(name: string, text: string): Promise<string> {
+    const file = `${this.dir}/${name}`;
     const current = await (await this.files()).read(file);
     if (current?.toString('utf8') !== text) await this.write(file, text);
     return file;
@@ -80,14 +85,15 @@ export class RemoteProxyFiles {
   }
 
   /**
-   * LISTEN sockets on `port` in the server's socket tables (its network namespace is the one
-   * host-network containers share), or undefined when it has no /proc to read.
+   * LISTEN sockets a bind of `port` (on `host`, or on every address) collides with in the server's
+   * socket tables (its network namespace is the one host-network containers share), or undefined
+   * when it has no /proc to read.
    */
-  async listenersOn(port: number): Promise<number[] | undefined> {
+  async listenersOn(port: number, host?: string): Promise<number[] | undefined> {
     const files = await this.files();
     const tables = await Promise.all(['/proc/net/tcp', '/proc/net/tcp6'].map((f) => files.read(f).catch(() => null)));
     if (tables.every((t) => t === null)) return undefined;
-    return tables.flatMap((t) => (t ? listeningInodes(t.toString('utf8'), port) : []));
+    return tables.flatMap((t) => (t ? listeningInodes(t.toString('utf8'), port, host) : []));
   }
 
   private async write(file: string, text: string): Promise<void> {

@@ -30,7 +30,10 @@ export async function verifyDomains(deps: RunnerDeps, a: Attempt, route: { id: s
     await a.journal.event('step', 'verify', { step: 'certificate', outcome: 'https-off', warning: true, domains: wanted.map((d) => d.name) });
     return;
   }
-  const address = tls.listen.slice(0, tls.listen.lastIndexOf(':')) || ctx.target.edgeHost;
+  // At the address the HTTPS listener names, else where the target's edge answers clients (an
+  // SSH server's address, as the generated URL's check reaches it).
+  const named = tls.listen.slice(0, tls.listen.lastIndexOf(':')).replace(/^\[(.*)\]$/, '$1');
+  const address = named && named !== '0.0.0.0' && named !== '::' ? named : ctx.target.edgeHost;
   let issuedNow = false;
   for (const domain of wanted) {
     const before = domain.certSeen?.state;

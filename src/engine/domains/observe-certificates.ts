@@ -10,12 +10,12 @@ import { redirectsToHttps, rerouteServing } from './domain-route.js';
 
 // The background half of certificate readiness. A deploy's verify observes a domain's
 // certificate once; Caddy then renews it on its own (and a renewal can fail), which nobody
-// would see. Each pass reads every TLS domain's readiness from the edge serving its resource,
-// with the same reader verify and `resource show` use, and hands it to recordCertificate, which
-// writes a change once, whoever observes it first. A change worth an audit event is also a
-// `certificate` work item. A certificate that came or went outside a deploy re-routes the
-// resource at once, so HTTP redirects to HTTPS from the first certificate (and stops when none
-// is held), not from the next deploy.
+// would see. Each pass reads every TLS domain's readiness from the edge serving its resource
+// (this machine's or an SSH server's), with the same reader verify and `resource show` use, and
+// hands it to recordCertificate, which writes a change once, whoever observes it first. A change
+// worth an audit event is also a `certificate` work item. A certificate that came or went outside
+// a deploy re-routes the resource at once, so HTTP redirects to HTTPS from the first certificate
+// (and stops when none is held), not from the next deploy.
 
 export const DEFAULT_CERT_OBSERVE_MS = 30_000;
 

@@ -48,11 +48,13 @@ const RANK: CertificateState[] = ['failed', 'pending', 'renewing', 'issued'];
 async function certificatePart(ctx: OperationContext, resource: Resource, target: Target | undefined): Promise<ResourceStatus['certificate']> {
   const domains = (await ctx.store.domains.list({ resourceId: resource.id })).filter(wantsCertificate);
   if (!domains.length) return { state: 'not-applicable', detail: { reason: 'no domain with TLS: generated URLs are served over HTTP' } };
-  const observe = target?.proxy.certificate?.bind(target.proxy);
+  const observe = target?.proxy.tls?.() ? target.proxy.certificate?.bind(target.proxy) : undefined;
   if (!observe) return { state: 'pending', detail: { reason: target ? 'this target has no HTTPS listener' : 'not deployed', domains: domains.map((d) => ({ domain: d.name, state: 'pending' })) } };
   const seen = await Promise.all(
     domains.map(async (d) => {
-      const o = await observe(d.name);
+      // A server that cannot be read now: nothing observed, which is not a readiness of its own.
+      const o = await observe(d.name).catch((err: unknown) => ({ state: 'pending' as const, unobserved: (err as { code?: string }).code ?? 'proxy-error' }));
+      if ('unobserved' in o) return { domain: d.name, state: o.state, certificateId: null, notAfter: null, issuer: null, reason: o.unobserved, error: null };
       return { domain: d.name, state: o.state, certificateId: o.certificateId ?? null, notAfter: o.notAfter ?? null, issuer: o.issuer ?? null, ...(o.reason ? { reason: o.reason, error: o.error ?? null } : {}) };
     }),
   );
