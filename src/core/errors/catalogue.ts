@@ -474,6 +474,16 @@ export const CATALOGUE = {
     summary: "The domain is already routed to another resource, or is the control plane's public URL; a domain belongs to one owner.",
     detailKeys: ['domain', 'resourceId', 'ownerResourceId', 'owner'],
     remedies: [fixInput('Remove it from the resource that owns it first'), { title: "List the domains and the resources owning them", command: 'berth domain list', safeByDefault: true }],
+    byPhase: {
+      // berth serve --public-url names a host that a resource already has as a domain.
+      startup: {
+        summary: "The public URL's host is a domain of a resource: the control plane cannot serve its API there.",
+        remedies: [
+          { title: 'Remove the domain from the resource that owns it (details.ownerResourceId)', command: 'berth domain remove <domain> --confirm <domain>', safeByDefault: false },
+          fixInput('Or start berth serve with another --public-url'),
+        ],
+      },
+    },
   },
   cert_failed: {
     category: 'provider', phase: 'verify', retryable: true, responsibility: 'provider', actionability: 'wait-retry',
