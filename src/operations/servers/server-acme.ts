@@ -16,10 +16,9 @@ export const acmeCaInput = z
   .superRefine((v, c) => {
     const problem = acmeDirectoryProblem(v);
     if (problem) c.addIssue({ code: 'custom', message: problem });
-  })
-  .describe("the server edge's ACME directory URL (https only); unset: the control plane's (BERTH_ACME_CA, Let's Encrypt by default)");
+  });
 
-export const acmeEmailInput = z.email().max(254).describe("the ACME account's contact email for this server's certificates; unset: the control plane's (BERTH_ACME_EMAIL)");
+export const acmeEmailInput = z.email().max(254);
 
 const source = z.enum(['server', 'control-plane']);
 export const serverWithAcmeOut = serverOut.extend({
