@@ -50,8 +50,9 @@ describe('per-server ACME CA and email', () => {
     expect((await show(p, id)).acme).toEqual({ ca: OTHER_CA, caSource: 'server', email: 'ops@server.example.test', emailSource: 'server' });
 
     // null returns each setting to the control plane's (Let's Encrypt and no email here).
-    const reset = await call<Shown>(p, 'PATCH', `/api/servers/${id}`, { acmeCa: null, acmeEmail: null });
-    expect(reset.status).toBe(200);
+    const reset = await runCli(['server', 'configure', id, '--input', '{"acmeCa":null,"acmeEmail":null}', '--json'], p.cliEnv);
+    expect(reset.code, reset.stdout + reset.stderr).toBe(0);
+    expect(reset.json<Shown>()).toMatchObject({ acmeCa: null, acmeEmail: null });
     expect((await show(p, id)).acme).toEqual({ ca: LETS_ENCRYPT_DIRECTORY, caSource: 'control-plane', email: null, emailSource: 'control-plane' });
 
     expect((await p.store.audit.list(id)).map((e) => e.type)).toEqual(['server.registered', 'server.updated', 'server.updated']);
