@@ -37,7 +37,7 @@ import { continuesWhenRead } from '../surfaces/http/upload-route.js';
 import { answerClientError } from '../surfaces/http/client-errors.js';
 import { removeControlPlaneState, writeControlPlaneState } from '../surfaces/client/state-file.js';
 import type { StartStage } from '../surfaces/client/start-progress.js';
-import type { ServeSettings } from './settings.js';
+import { controlPlaneAcme, type ServeSettings } from './settings.js';
 import { serveTransport } from './serve-transport.js';
 import { VERSION } from './version.js';
 
@@ -143,6 +143,7 @@ export async function startControlPlane(settings: ServeSettings, opts: StartOpti
         baseDomain: settings.baseDomain,
         httpPort: settings.httpPort,
         https: Boolean(settings.edgeTls),
+        acme: controlPlaneAcme(settings),
       },
     });
     const logError = (correlationId: string, err: unknown) => console.error(`[berth] internal error ${correlationId}:`, err);

@@ -8,6 +8,8 @@ import { LOCK_DEFAULTS } from '../core/remote-state/lock.js';
 import { berthHome } from '../surfaces/client/state-file.js';
 import type { EdgeTls } from '../ports/edge-proxy.js';
 import type { RemoteEdgeTls } from '../adapters/proxy/remote-caddy-proxy.js';
+import { effectiveAcme, type ControlPlaneAcme } from '../core/domains/server-acme.js';
+import type { Server } from '../core/model/records.js';
 
 const num = (v: string | undefined, fallback: number) => (v !== undefined && v !== '' && Number.isFinite(Number(v)) ? Number(v) : fallback);
 
@@ -49,7 +51,7 @@ export interface ServeSettings {
   /**
    * BERTH_SERVER_HTTPS_LISTEN: where SSH servers' edges listen for HTTPS (an address on the
    * server, `:443`, or `off`); unset: `:443` on a server whose edge serves port 80, as here.
-   * Their ACME settings are this control plane's (edgeTls): see serverEdgeTls.
+   * Their ACME CA and email are their own when set, else this control plane's: see serverEdgeTls.
    */
   serverHttpsListen?: string;
   /** Uploaded sources (remote clients): the largest archive accepted, and how long one is kept. */
@@ -175,17 +177,29 @@ function edgeTlsOf(env: NodeJS.ProcessEnv, httpPort: number): EdgeTls | undefine
   };
 }
 
+/** The control plane's own ACME CA and email (what a server without its own uses), HTTPS on or off. */
+export function controlPlaneAcme(settings: Pick<ServeSettings, 'edgeTls'>): ControlPlaneAcme {
+  return { ca: settings.edgeTls?.ca ?? LETS_ENCRYPT_DIRECTORY, ...(settings.edgeTls?.email ? { email: settings.edgeTls.email } : {}) };
+}
+
 /**
- * An SSH server edge's HTTPS settings: this control plane's CA, email, challenges and renewal
- * window (the CA root's PEM goes to the server), on serverHttpsListen. Undefined when HTTPS is
- * off here (the CA settings are this control plane's) or for that server.
+ * An SSH server edge's HTTPS settings: the server's effective CA and email (effectiveAcme), this
+ * control plane's challenges and renewal window, on serverHttpsListen. BERTH_ACME_CA_ROOT is the
+ * root of the control plane's CA, so its PEM goes to the server only when the server uses that
+ * CA: Caddy trusts the given roots instead of the system store, which another CA would fail.
+ * Undefined when HTTPS is off here (the challenges are this control plane's) or for that server.
  */
-export function serverEdgeTls(settings: Pick<ServeSettings, 'edgeTls' | 'serverHttpsListen'> & { engine: Pick<ServeSettings['engine'], 'acmeTrust'> }, serverHttpPort: number): RemoteEdgeTls | undefined {
-  const at = httpsListenOf(settings.serverHttpsListen, serverHttpPort);
+export function serverEdgeTls(
+  settings: Pick<ServeSettings, 'edgeTls' | 'serverHttpsListen'> & { engine: Pick<ServeSettings['engine'], 'acmeTrust'> },
+  server: Pick<Server, 'kind' | 'httpPort' | 'acmeCa' | 'acmeEmail'>,
+): RemoteEdgeTls | undefined {
+  const at = httpsListenOf(settings.serverHttpsListen, server.httpPort);
   if (!settings.edgeTls || !at) return undefined;
-  const { caRoot, ...acme } = settings.edgeTls;
+  const { caRoot, ca: ownCa, ...rest } = settings.edgeTls;
+  const { ca, email } = effectiveAcme(server, controlPlaneAcme(settings));
   // An unreadable root (no acmeTrust) is not sent: the edge then trusts the system store only.
-  return { ...acme, ...at, ...(caRoot && settings.engine.acmeTrust ? { caRootPem: settings.engine.acmeTrust } : {}) };
+  const root = caRoot && settings.engine.acmeTrust && ca === ownCa ? { caRootPem: settings.engine.acmeTrust } : {};
+  return { ...rest, ca, ...(email ? { email } : {}), ...at, ...root };
 }
 
 /** The registry without a scheme, and BERTH_NODE_IMAGE_DIGEST_<major> pins. */

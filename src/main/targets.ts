@@ -33,7 +33,8 @@ export function createTargets(settings: ServeSettings, reach?: SshReach): LocalT
   });
   const source: BaseImageSource = settings.imageRegistry ? { registry: { ...settings.imageRegistry, cacheDir: settings.imageRegistry.cacheDir ?? rootfsCacheDir() } } : {};
   const runtime: TargetRuntime = { provider: 'local-docker', engine, proxy, prober: httpProber, httpsProber: httpProber, edgeHost: '127.0.0.1', prepareBaseImages: basePreparer(engine, source) };
-  // One runtime per server record as it is now: a re-pinned key or a new port makes a new one.
+  // One runtime per server record as it is now: a re-pinned key, a new port or ACME CA makes a new
+  // one, whose first ensureRunning loads the changed edge config into a running edge.
   const remote = new Map<string, TargetRuntime>();
   return {
     local: { engine, proxy, runtime },
@@ -42,10 +43,10 @@ export function createTargets(settings: ServeSettings, reach?: SshReach): LocalT
       if (!reach || !server.host) {
         throw new BerthError('server_unsupported', 'This control plane cannot reach SSH servers.', { serverId: server.id, serverKind: server.kind, supportedKinds: ['local'] });
       }
-      const key = JSON.stringify([server.id, server.host, server.port, server.user, server.hostKey, server.stateRoot, server.httpPort, server.baseDomain, server.dockerSocket]);
+      const key = JSON.stringify([server.id, server.host, server.port, server.user, server.hostKey, server.stateRoot, server.httpPort, server.baseDomain, server.dockerSocket, server.acmeCa, server.acmeEmail]);
       let found = remote.get(key);
       if (!found) {
-        const tls = serverEdgeTls(settings, server.httpPort);
+        const tls = serverEdgeTls(settings, server);
         found = sshTargetRuntime(server, { ...reach, localEngine: engine, baseImages: source, lock: settings.remoteLock, ...(tls ? { tls } : {}) });
         remote.set(key, found);
       }

@@ -32,6 +32,7 @@ import { pruneServerRuntime } from './servers/prune-runtime.js';
 import { inspectRemoteStateLock, recoverStaleRemoteStateLock } from './servers/remote-state.js';
 import { serverTest } from './servers/server-test.js';
 import { listServers, pinHostKey, registerServer, showServer } from './servers/servers.js';
+import { configureServer } from './servers/server-acme.js';
 import { stopProxy } from './proxy/stop.js';
 import { doctor } from './system/doctor.js';
 import { health } from './system/health.js';
@@ -61,6 +62,7 @@ export const OPERATIONS: readonly Operation[] = [
   listResources,
   showResource,
   registerServer,
+  configureServer,
   pinHostKey,
   listServers,
   showServer,

@@ -33,6 +33,9 @@ export const serverOut = z.object({
   httpPort: z.number(),
   baseDomain: z.string().nullable(),
   dockerSocket: z.string(),
+  /** The server's own ACME settings; null: the control plane's (servers.show gives the effective ones). */
+  acmeCa: z.string().nullable(),
+  acmeEmail: z.string().nullable(),
   createdAt: z.string(),
 });
 export const tokenOut = z.object({

@@ -1,3 +1,4 @@
+import type { ControlPlaneAcme } from '../core/domains/server-acme.js';
 import type { Actor } from '../core/model/records.js';
 import type { Store } from './store.js';
 import type { Diagnostics } from './diagnostics.js';
@@ -55,4 +56,6 @@ export interface ControlPlaneSettings {
   httpPort: number;
   /** Whether the edge has its HTTPS listener (domains with tls: auto need it). */
   https: boolean;
+  /** This control plane's ACME CA and email: a server without its own uses them (effectiveAcme). */
+  acme: ControlPlaneAcme;
 }

@@ -51,6 +51,7 @@ export interface ServersRepo {
   get(id: string): Promise<Server | undefined>;
   sealedCredentials(id: string): Promise<string | null>;
   setHostKey(id: string, hostKey: string): Promise<void>;
+  setAcme(id: string, acme: Pick<Server, 'acmeCa' | 'acmeEmail'>): Promise<void>;
   /** Pins a first-use key only while none is pinned; false when another caller pinned first. */
   pinFirstHostKey(id: string, hostKey: string): Promise<boolean>;
   findByName(name: string): Promise<Server | undefined>;

@@ -20,7 +20,7 @@ describe(`migration ${MIGRATION} (${testStoreKind()})`, () => {
     try {
       expect(await store.servers.get('server_old')).toEqual({
         id: 'server_old', name: 'old-box', kind: 'ssh', host: '10.0.0.9', port: 22, user: 'deploy',
-        auth: null, hostKey: null, stateRoot: '/var/lib/berth', httpPort: 80, baseDomain: null, dockerSocket: '/var/run/docker.sock', createdAt: at,
+        auth: null, hostKey: null, stateRoot: '/var/lib/berth', httpPort: 80, baseDomain: null, dockerSocket: '/var/run/docker.sock', acmeCa: null, acmeEmail: null, createdAt: at,
       });
       expect(await store.servers.sealedCredentials('server_old')).toBeNull();
       await store.servers.setHostKey('server_old', `SHA256:${'b'.repeat(43)}`);

@@ -47,6 +47,8 @@ export const servers = pgTable('servers', {
   httpPort: integer('http_port').notNull().default(80),
   baseDomain: text('base_domain'),
   dockerSocket: text('docker_socket').notNull().default('/var/run/docker.sock'),
+  acmeCa: text('acme_ca'),
+  acmeEmail: text('acme_email'),
   /** The private key and passphrase, sealed by the secret cipher (never in clear). */
   sealedCredentials: text('sealed_credentials'),
   createdAt: ts('created_at').notNull(),

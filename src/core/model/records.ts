@@ -48,6 +48,9 @@ export interface Server {
   baseDomain: string | null;
   /** The Docker Engine socket on the server. */
   dockerSocket: string;
+  /** The server's own ACME directory URL and contact email; null: the control plane's (effectiveAcme). */
+  acmeCa: string | null;
+  acmeEmail: string | null;
   createdAt: string;
 }
 
@@ -79,4 +82,6 @@ export const SERVER_DEFAULTS = {
   httpPort: 80,
   baseDomain: null,
   dockerSocket: '/var/run/docker.sock',
-} as const satisfies Pick<Server, 'auth' | 'hostKey' | 'stateRoot' | 'httpPort' | 'baseDomain' | 'dockerSocket'>;
+  acmeCa: null,
+  acmeEmail: null,
+} as const satisfies Pick<Server, 'auth' | 'hostKey' | 'stateRoot' | 'httpPort' | 'baseDomain' | 'dockerSocket' | 'acmeCa' | 'acmeEmail'>;

@@ -10,6 +10,7 @@ import type { StoreRepos } from '../../ports/store.js';
 import { defineOperation } from '../operation.js';
 import { serverOut } from '../records.js';
 import { assertNameFree, insertAudited } from '../audited-insert.js';
+import { acmeCaInput, acmeEmailInput, serverWithAcmeOut, withAcme } from './server-acme.js';
 
 export const LOCAL_SERVER_NAME = 'local';
 
@@ -44,12 +45,14 @@ export const registerServer = defineOperation({
       httpPort: z.number().int().min(1).max(65535).default(SERVER_DEFAULTS.httpPort),
       baseDomain: z.string().min(1).max(253).optional(),
       dockerSocket: absolutePath.default(SERVER_DEFAULTS.dockerSocket),
+      acmeCa: acmeCaInput.optional(),
+      acmeEmail: acmeEmailInput.optional(),
     })
     .superRefine((v, c) => {
       if ((v.key === undefined) === (v.agent !== true)) c.addIssue({ code: 'custom', path: [v.key !== undefined ? 'agent' : 'key'], message: 'exactly one of key and agent' });
       if (v.passphrase !== undefined && v.key === undefined) c.addIssue({ code: 'custom', path: ['passphrase'], message: 'a passphrase needs a key' });
     }),
-  output: serverOut,
+  output: serverWithAcmeOut,
   errors: ['name_conflict'],
   destructive: false,
   http: { method: 'POST', path: '/api/servers' },
@@ -70,11 +73,13 @@ export const registerServer = defineOperation({
         httpPort: input.httpPort,
         baseDomain: input.baseDomain ?? null,
         dockerSocket: input.dockerSocket,
+        acmeCa: input.acmeCa ?? null,
+        acmeEmail: input.acmeEmail ?? null,
         createdAt: ctx.now().toISOString(),
       };
       // The key and passphrase go to the store sealed only, and nowhere else (not the record, the audit or the output).
       const sealed = input.key !== undefined ? ctx.secrets.seal(JSON.stringify({ privateKey: input.key, ...(input.passphrase ? { passphrase: input.passphrase } : {}) })) : undefined;
-      return insertAudited(tx, ctx.actor, { type: 'server.registered', aggregateType: 'server' }, server, (x) => tx.servers.create(x, sealed));
+      return withAcme(await insertAudited(tx, ctx.actor, { type: 'server.registered', aggregateType: 'server' }, server, (x) => tx.servers.create(x, sealed)), ctx);
     }),
 });
 
@@ -119,12 +124,12 @@ export const listServers = defineOperation({
 export const showServer = defineOperation({
   name: 'servers.show',
   kind: 'query',
-  summary: 'Show one deployment target.',
+  summary: 'Show one deployment target, with the ACME CA and email its edge uses and where each comes from (the server or the control plane).',
   input: z.strictObject({ id: recordId }),
-  output: serverOut,
+  output: serverWithAcmeOut,
   errors: ['server_not_found'],
   destructive: false,
   http: { method: 'GET', path: '/api/servers/{id}' },
   cli: { words: ['server', 'show'], positionals: ['id'] },
-  handler: async ({ id }, ctx) => (await ctx.store.servers.get(id)) ?? fail('server_not_found', 'No server has this id.', { id }),
+  handler: async ({ id }, ctx) => withAcme(await serverOf(ctx, id), ctx),
 });

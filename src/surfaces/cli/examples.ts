@@ -28,6 +28,7 @@ export const EXAMPLES: Record<string, string[]> = {
   'resources.list': ['berth resource list --json'],
   'resources.show': ['berth resource show res_01hx2k3m4n5p6q7r8s9t'],
   'servers.register': ['berth server register edge-1 --host 203.0.113.10 --key ~/.ssh/id_ed25519'],
+  'servers.configure': ['berth server configure srv_01hx2k3m4n5p6q7r8s9t --acme-ca https://acme-staging-v02.api.letsencrypt.org/directory --acme-email ops@example.com'],
   'servers.pin-host-key': ['berth server pin-host-key srv_01hx2k3m4n5p6q7r8s9t --host-key SHA256:abc... --confirm srv_01hx2k3m4n5p6q7r8s9t'],
   'servers.list': ['berth server list'],
   'servers.show': ['berth server show srv_01hx2k3m4n5p6q7r8s9t'],

@@ -24,6 +24,8 @@ const BY_FIELD: Record<string, string> = {
   baseDomain: "domain the server's generated URLs end with (default: <ip>.sslip.io, or the host name)",
   dockerSocket: 'Docker socket path on the server (default /var/run/docker.sock)',
   hostKey: 'the SSH host key to pin, as shown by `berth server test`',
+  acmeCa: "the server edge's ACME directory URL (https only; default: the control plane's BERTH_ACME_CA, Let's Encrypt)",
+  acmeEmail: "the ACME contact email for the server's certificates (default: the control plane's BERTH_ACME_EMAIL)",
   confirm: 'the id again, to confirm this destructive command',
   composeDocument: 'the compose file text (the CLI reads it from the path given to `berth up`)',
   composeSecrets: 'compose secret values as a JSON object of name to value (sent once, stored sealed)',

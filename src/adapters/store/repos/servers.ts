@@ -18,6 +18,8 @@ const toServer = (r: typeof servers.$inferSelect): Server => ({
   httpPort: r.httpPort,
   baseDomain: r.baseDomain,
   dockerSocket: r.dockerSocket,
+  acmeCa: r.acmeCa,
+  acmeEmail: r.acmeEmail,
   createdAt: isoRequired(r.createdAt),
 });
 
@@ -37,6 +39,8 @@ export function serversRepo(db: Db): ServersRepo {
         httpPort: s.httpPort,
         baseDomain: s.baseDomain,
         dockerSocket: s.dockerSocket,
+        acmeCa: s.acmeCa,
+        acmeEmail: s.acmeEmail,
         sealedCredentials: sealedCredentials ?? null,
         createdAt: s.createdAt,
       });
@@ -55,6 +59,9 @@ export function serversRepo(db: Db): ServersRepo {
     async sealedCredentials(id) {
       const [row] = await db.select({ sealed: servers.sealedCredentials }).from(servers).where(eq(servers.id, id));
       return row?.sealed ?? null;
+    },
+    async setAcme(id, acme) {
+      await db.update(servers).set(acme).where(eq(servers.id, id));
     },
     async setHostKey(id, hostKey) {
       await db.update(servers).set({ hostKey }).where(eq(servers.id, id));
