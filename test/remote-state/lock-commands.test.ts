@@ -10,6 +10,7 @@ import type { Server } from '../../src/core/model/records.js';
 import { createRemoteStateRoots } from '../../src/main/remote-state.js';
 import { findOperation } from '../../src/operations/catalogue.js';
 import type { OperationContext } from '../../src/ports/context.js';
+import { LETS_ENCRYPT_DIRECTORY } from '../../src/main/settings.js';
 import type { Store } from '../../src/ports/store.js';
 import { connectSftp, stateRootNode, type SftpConnection, type TestNode } from '../adapters/remote-state/testbed.js';
 import { freshStore } from '../support/store.js';
@@ -56,6 +57,7 @@ beforeAll(async () => {
     actor: { kind: 'system', id: 'test' },
     now: () => new Date(),
     remoteState: { forServer: async () => rootAs('cp-operator') },
+    settings: { acme: { ca: LETS_ENCRYPT_DIRECTORY } },
   } as unknown as OperationContext;
   server = (await call('servers.register', { name: 'node-one', host: node.host, port: node.port, user: node.user, agent: true })) as unknown as Server;
 });
