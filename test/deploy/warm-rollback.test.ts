@@ -177,7 +177,8 @@ describe('warm rollback', () => {
       }, 30_000);
       expect(Date.parse(retired.runtime!.retiredAt!)).toBeGreaterThanOrEqual(warmUntil);
       expect(retired.runtime!.handedOverTo).toBeUndefined();
-      expect(await labelled(v1.id)).toEqual([]);
+      // Marked retired first, then taken down (a stop with its grace period).
+      await waitFor('v1 containers removed', async () => (await labelled(v1.id)).length === 0, 30_000);
       // The version serving was never touched.
       expect((await labelled(v2.id)).map((c) => c.State)).toEqual(['running']);
       expect((await viaProxy(second, v2.accessUrl!)).body).toContain(`v2-${run}`);
