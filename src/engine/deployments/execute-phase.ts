@@ -28,7 +28,7 @@ export async function executePhase(deps: RunnerDeps, a: Attempt): Promise<void> 
     a.runtime = r; // known to the failure path as soon as anything exists
     await store.deployments.update(a.id, { runtime: r });
   };
-  if (d.snapshot.rollback && (await rollbackToWarm(deps, a, onStarted))) return;
+  if (d.snapshot.rollback && (await rollbackToWarm(deps, a))) return;
   // Named in the record before any exists, then created beside the proxy check and the artifact.
   const runtime = attemptRuntime(d, plan);
   await onStarted(runtime);
@@ -62,7 +62,7 @@ export async function executePhase(deps: RunnerDeps, a: Attempt): Promise<void> 
  * A rollback to a version still warm: its containers become this attempt's, once the proxy is
  * known to be up. False when they are not taken over: the attempt starts its own.
  */
-async function rollbackToWarm(deps: RunnerDeps, a: Attempt, onStarted: (r: RuntimeRecord) => Promise<void>): Promise<boolean> {
+async function rollbackToWarm(deps: RunnerDeps, a: Attempt): Promise<boolean> {
   const ctx = a.ctx!;
   const d = a.d;
   const runtime = await takeOverWarm({
@@ -77,7 +77,9 @@ async function rollbackToWarm(deps: RunnerDeps, a: Attempt, onStarted: (r: Runti
     },
   });
   if (!runtime) return false;
-  await onStarted(runtime);
-  await deps.store.deployments.update(a.id, { artifact: d.snapshot.rollback!.artifact });
+  // Known to the failure path from here: the containers are this attempt's.
+  a.runtime = runtime;
+  await deps.store.deployments.update(a.id, { runtime, artifact: d.snapshot.rollback!.artifact });
+  await a.journal.event('step', 'execute', { step: 'warm', outcome: 'taken-over', candidateId: d.snapshot.rollback!.candidateId, containers: runtime.containers.map((c) => c.id) });
   return true;
 }

@@ -19,7 +19,7 @@ interface TakeoverInput {
   plan: Plan;
   /** The resource's secrets as a container started now would get them. */
   secrets: () => Promise<Record<string, string>>;
-  /** Runs before anything is taken (the proxy check): a failure there leaves the warm version as it was. */
+  /** Must pass before anything is taken (the proxy check), run beside the container checks: a failure leaves the warm version as it was. */
   beforeClaim: () => Promise<void>;
 }
 
@@ -29,7 +29,7 @@ interface TakeoverInput {
  * route, access). Only containers that run exactly as a fresh start would are taken: still
  * running, not unhealthy, within the restart budget, with the environment the resource's secrets
  * give now (a rotated secret is not rolled back). Otherwise undefined, journalled with its reason,
- * and the attempt starts its own from the kept images.
+ * and the attempt starts its own from the kept images. The caller journals the takeover.
  *
  * The candidate's record is marked handed over before this attempt records the containers, by
  * compare-and-set: a retirement racing the takeover (its window expired, a newer deploy) either
@@ -44,20 +44,18 @@ export async function takeOverWarm(x: TakeoverInput): Promise<RuntimeRecord | un
   // Never kept warm (no window, or retired at once): the ordinary rollback, nothing to say.
   if (!candidate?.runtime?.warmUntil) return undefined;
   const runtime = candidate.runtime;
-  const gap = await gapOf(x, candidate, x.secrets);
+  const [gap] = await Promise.all([gapOf(x, candidate, x.secrets), x.beforeClaim()]);
   if (gap) {
     await x.journal.event('step', 'execute', { step: 'warm', outcome: 'fallback', reason: gap, candidateId: candidate.id });
     return undefined;
   }
-  await x.beforeClaim();
   const claimed = await x.store.deployments.releaseRuntime(candidate.id, { ...runtime, retiredAt: new Date().toISOString(), handedOverTo: x.deployment.id });
   if (!claimed) {
     await x.journal.event('step', 'execute', { step: 'warm', outcome: 'fallback', reason: 'taken' satisfies WarmGap, candidateId: candidate.id });
     return undefined;
   }
-  const containers = runtime.containers.map((c) => ({ ...c }));
-  await x.journal.event('step', 'execute', { step: 'warm', outcome: 'taken-over', candidateId: candidate.id, containers: containers.map((c) => c.id) });
-  return { network: runtime.network, networks: runtime.networks ?? [runtime.network], containers };
+  // The caller records them as its own before anything else can fail (the journal included).
+  return { network: runtime.network, networks: runtime.networks ?? [runtime.network], containers: runtime.containers.map((c) => ({ ...c })) };
 }
 
 async function gapOf(x: TakeoverInput, candidate: Deployment, secretsOf: () => Promise<Record<string, string>>): Promise<WarmGap | undefined> {
@@ -66,20 +64,19 @@ async function gapOf(x: TakeoverInput, candidate: Deployment, secretsOf: () => P
   // A file secret's content is inside the container: it cannot be compared, so it is not reused.
   if (x.plan.services.some((s) => s.secretFiles?.length)) return 'secret-files';
   const oneShot = oneShotServices(x.plan);
-  const secrets = await secretsOf();
+  const secrets = secretsOf();
+  secrets.catch(() => undefined); // awaited below, unless a container already disqualifies
   const services = new Set(candidate.runtime!.containers.map((c) => c.service));
   if (x.plan.services.some((s) => !services.has(s.name))) return 'container-gone';
   for (const c of candidate.runtime!.containers) {
     const service = x.plan.services.find((s) => s.name === c.service);
-    const state = await x.engine.inspect(c.id);
-    if (!service || !state) return 'container-gone';
+    const [state, env] = await Promise.all([x.engine.inspect(c.id), x.engine.containerEnv(c.id)]);
+    if (!service || !state || !env) return 'container-gone';
     const done = oneShot.has(service.name) && state.status === 'exited' && state.exitCode === 0;
     if (!done && state.status !== 'running') return 'container-stopped';
     if (state.health === 'unhealthy') return 'container-unhealthy';
     if (state.restartCount >= VERIFY_RESTART_BUDGET) return 'restart-budget';
-    const env = await x.engine.containerEnv(c.id);
-    if (!env) return 'container-gone';
-    if (Object.entries(serviceEnv(service, x.plan, secrets)).some(([k, v]) => env[k] !== v)) return 'environment-changed';
+    if (Object.entries(serviceEnv(service, x.plan, await secrets)).some(([k, v]) => env[k] !== v)) return 'environment-changed';
   }
   return undefined;
 }
