@@ -1,5 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Deployment } from '../../src/core/deployments/deployment.js';
+import { newId } from '../../src/core/ids/ids.js';
+import { endOrphan } from '../../src/engine/deployments/orphan.js';
 import { startControlPlane, type ControlPlane } from '../../src/main/control-plane.js';
 import { serveSettings } from '../../src/main/settings.js';
 import { ApiClient } from '../../src/surfaces/client/api-client.js';
@@ -130,6 +132,47 @@ describe('warm rollback', () => {
       expect({ retired: typeof v1Runtime.retiredAt, handedOverTo: v1Runtime.handedOverTo }).toEqual({ retired: 'string', handedOverTo: undefined });
       expect(await labelled(v1.id)).toEqual([]);
     }
+  });
+
+  it('a rollback that died right after taking the warm containers over: the reconciler accounts for them as its own', { timeout: 120_000 }, async () => {
+    const plane = await planes({ BERTH_ROLLBACK_WARM_SECONDS: '120' });
+    const version = (body: string) => deploy(plane, { name: 'warm-orphan', source: { kind: 'folder', location: site(`${body}-${run}`) }, health: fastHealth, relink: true });
+    const v1 = await version('v1');
+    const v2 = await version('v2');
+    await plane.runner.idle();
+    const [warmContainer] = await labelled(v1.id);
+    expect(warmContainer?.State).toBe('running');
+    // The state a control plane leaves when it dies between the handover and the rollback's own
+    // record: v1 handed over, the rollback running (stale) with no runtime of its own yet.
+    const candidate = (await plane.store.deployments.get(v1.id))!;
+    const serving = (await plane.store.deployments.get(v2.id))!;
+    const rollbackId = newId('deployment');
+    const stale = new Date(Date.now() - 600_000).toISOString();
+    await plane.store.deployments.create({
+      ...serving,
+      id: rollbackId,
+      trigger: 'rollback',
+      status: 'running',
+      currentPhase: 'execute',
+      snapshot: { ...candidate.snapshot, rollback: { candidateId: v1.id, fromDeploymentId: v2.id, plan: candidate.plan!, artifact: candidate.artifact!, sourceSummary: candidate.sourceSummary } },
+      sourceDeploymentId: v1.id,
+      runtime: null,
+      accessUrl: null,
+      heartbeatAt: stale,
+      createdAt: stale,
+      finishedAt: null,
+    });
+    expect(await plane.store.deployments.releaseRuntime(v1.id, { ...candidate.runtime!, retiredAt: new Date().toISOString(), handedOverTo: rollbackId })).toBe(true);
+
+    const ended = await endOrphan(plane.store, plane.targets, (await plane.store.deployments.get(rollbackId))!, () => null);
+    expect(ended).toBe(true);
+    const events = await journalOf(plane, rollbackId);
+    expect(events.find((e) => e.data.step === 'reconcile')?.data.containers).toEqual([{ id: warmContainer!.Id, action: 'removed' }]);
+    expect(await labelled(v1.id)).toEqual([]);
+    const networks = await docker().listNetworks({ filters: { name: [candidate.runtime!.network] } });
+    expect(networks.filter((n) => n.Name === candidate.runtime!.network)).toEqual([]);
+    // The version serving was not touched.
+    expect((await viaProxy(plane, v2.accessUrl!)).body).toContain(`v2-${run}`);
   });
 
   describe('the window closing', () => {
