@@ -134,6 +134,30 @@ describe('warm rollback', () => {
     }
   });
 
+  it('a warm container started with a secret value rotated since is not reused: the rollback starts one with the current value', { timeout: 180_000 }, async () => {
+    const plane = await planes({ BERTH_ROLLBACK_WARM_SECONDS: '120' });
+    const version = (body: string) => deploy(plane, { name: 'warm-secret', source: { kind: 'folder', location: site(`${body}-${run}`) }, health: fastHealth, relink: true });
+    const first = await version('v1');
+    const setSecret = async (value: string) => expect((await call(plane, 'POST', `/api/resources/${first.resourceId}/secrets`, { name: 'API_TOKEN', value })).status).toBe(200);
+    await setSecret(`old-${run}`);
+    // The secret reaches a container on the next deployment: v1 runs with the old value.
+    const v1 = await version('v1');
+    const v2 = await version('v2');
+    await plane.runner.idle();
+    const [warmContainer] = await labelled(v1.id);
+    expect(warmContainer?.State).toBe('running');
+    await setSecret(`new-${run}`);
+
+    const rb = await recoverAndWait(plane, `/api/deployments/${v2.id}/rollback`, { candidate: v1.id });
+    expect(rb.status).toBe('succeeded');
+    expect(await warmSteps(plane, rb.id)).toContainEqual(expect.objectContaining({ outcome: 'fallback', reason: 'environment-changed', candidateId: v1.id }));
+    const [started] = (await plane.store.deployments.get(rb.id))!.runtime!.containers;
+    expect(started!.id).not.toBe(warmContainer!.Id);
+    const env = (await docker().getContainer(started!.id).inspect()).Config.Env;
+    expect(env).toContain(`API_TOKEN=new-${run}`);
+    expect((await viaProxy(plane, rb.accessUrl!)).body).toContain(`v1-${run}`);
+  });
+
   it('a rollback that died right after taking the warm containers over: the reconciler accounts for them as its own', { timeout: 120_000 }, async () => {
     const plane = await planes({ BERTH_ROLLBACK_WARM_SECONDS: '120' });
     const version = (body: string) => deploy(plane, { name: 'warm-orphan', source: { kind: 'folder', location: site(`${body}-${run}`) }, health: fastHealth, relink: true });
