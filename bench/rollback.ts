@@ -74,7 +74,9 @@ export async function measure(): Promise<Figure[]> {
 
   const home = mkdtempSync(join(tmpdir(), 'berth-bench-'));
   const httpPort = await freePort();
-  const plane = await startControlPlane(serveSettings({ BERTH_HOME: home, BERTH_HTTP_PORT: String(httpPort), BERTH_PROXY_BOOTSTRAP: 'true' }, { listen: '127.0.0.1', port: '0' }));
+  // BERTH_ROLLBACK_WARM_SECONDS set: the replaced version stays warm, each rollback takes it over.
+  const warm = process.env.BERTH_ROLLBACK_WARM_SECONDS ? { BERTH_ROLLBACK_WARM_SECONDS: process.env.BERTH_ROLLBACK_WARM_SECONDS } : {};
+  const plane = await startControlPlane(serveSettings({ BERTH_HOME: home, BERTH_HTTP_PORT: String(httpPort), BERTH_PROXY_BOOTSTRAP: 'true', ...warm }, { listen: '127.0.0.1', port: '0' }));
   await plane.targets.local.proxy.ensureRunning();
   const client = new ApiClient({ url: plane.url, token: plane.token });
   const call = async <T>(method: string, path: string, body?: unknown) => JSON.parse((await client.raw(method, path, body === undefined ? undefined : JSON.stringify(body))).body) as T;
@@ -140,6 +142,7 @@ export async function measure(): Promise<Figure[]> {
     candidate = next;
   }
 
+  console.log(`  warm window: ${process.env.BERTH_ROLLBACK_WARM_SECONDS ?? '0'} s`);
   console.log(`  samples: rollback ${rollback.map((x) => x.toFixed(0)).join(', ')} ms; raw ${raw.map((x) => x.toFixed(0)).join(', ')} ms`);
   console.log(`  constant load during the rollbacks: ${requests} requests, ${failed} failed${failures.size ? ` (${[...failures].join(', ')})` : ''}`);
 

@@ -48,6 +48,7 @@ export const ENVIRONMENT: readonly EnvironmentVariable[] = [
   { name: 'BERTH_HEARTBEAT_MS', readBy: 'control plane', default: '2000', description: 'How often a running attempt heartbeats.' },
   { name: 'BERTH_RECONCILE_EVERY_MS', readBy: 'control plane', default: '15000', description: 'How often the reconciler looks for stale attempts.' },
   { name: 'BERTH_DRAIN_MS', readBy: 'control plane', default: '2000', description: 'How long an old version keeps serving in-flight requests after the route switched.' },
+  { name: 'BERTH_ROLLBACK_WARM_SECONDS', readBy: 'control plane', default: '0 (off)', description: 'How long the version a deploy replaced keeps running, so a rollback to it in that window is a route switch. Costs that version\'s memory meanwhile; `0` retires it at once.' },
   { name: 'BERTH_MIN_FREE_BYTES', readBy: 'control plane', default: '1073741824 (1 GiB)', description: 'Free disk space a build needs before it starts.' },
   { name: 'BERTH_POLL_MS', readBy: 'control plane', default: '250', description: 'Pause between checks while verifying a new version.' },
   { name: 'BERTH_STEP_DEADLINES', readBy: 'control plane', default: '{"source":300,"plan":60,"build":1800,"pull":600,"start":120,"verify":600,"route":30}', description: 'JSON object overriding step deadlines, in seconds, e.g. `{"build":600}`. Bad JSON is ignored.' },

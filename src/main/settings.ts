@@ -65,6 +65,8 @@ export interface ServeSettings {
     heartbeatMs: number;
     reconcileEveryMs: number;
     drainMs: number;
+    /** BERTH_ROLLBACK_WARM_SECONDS: how long a replaced version stays running for a fast rollback. */
+    rollbackWarmSeconds: number;
     minFreeBytes: number;
     pollMs: number;
     /** BERTH_CERT_RETRY_SECONDS: how long verify waits for a domain's certificate. */
@@ -125,6 +127,7 @@ export function serveSettings(env: NodeJS.ProcessEnv, flags: ServeSettingFlags =
       heartbeatMs: num(env.BERTH_HEARTBEAT_MS, DEFAULT_ENGINE_SETTINGS.heartbeatMs),
       reconcileEveryMs: num(env.BERTH_RECONCILE_EVERY_MS, DEFAULT_ENGINE_SETTINGS.reconcileEveryMs),
       drainMs: num(env.BERTH_DRAIN_MS, DEFAULT_ENGINE_SETTINGS.drainMs),
+      rollbackWarmSeconds: num(env.BERTH_ROLLBACK_WARM_SECONDS, DEFAULT_ENGINE_SETTINGS.rollbackWarmSeconds),
       minFreeBytes: num(env.BERTH_MIN_FREE_BYTES, DEFAULT_ENGINE_SETTINGS.minFreeBytes),
       pollMs: num(env.BERTH_POLL_MS, DEFAULT_ENGINE_SETTINGS.pollMs),
       certRetrySeconds: num(env.BERTH_CERT_RETRY_SECONDS, DEFAULT_ENGINE_SETTINGS.certRetrySeconds),

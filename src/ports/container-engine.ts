@@ -243,7 +243,8 @@ export interface ContainerEngine {
   listNetworks(labels: Record<string, string>): Promise<NetworkSummary[]>;
   /**
    * The container's environment, undefined when it no longer exists. Only for masking secret
-   * values in its logs: never returned to a caller.
+   * values in its logs, and for checking that a warm container still has the environment a new
+   * one would get: never returned to a caller.
    */
   containerEnv(containerId: string): Promise<Record<string, string> | undefined>;
 }

@@ -1,5 +1,5 @@
 import type { CertificateObservation, DomainRecord } from '../core/domains/domain.js';
-import type { Deployment, JournalEvent } from '../core/deployments/deployment.js';
+import type { Deployment, JournalEvent, RuntimeRecord } from '../core/deployments/deployment.js';
 import type { DeploymentStatus } from '../core/deployments/status.js';
 import type { Actor, AuditEventSummary, Environment, Project, Resource, Server, Token } from '../core/model/records.js';
 import type { AuditEventType } from '../core/audit/event-types.js';
@@ -107,6 +107,14 @@ export interface DeploymentsRepo {
    * the resource's history.
    */
   live(resourceId: string, preview: { type: string; id: string } | null): Promise<Deployment[]>;
+  /** Live attempts (any resource) kept warm whose window ended before `at`, oldest window first. */
+  warmExpired(at: string): Promise<Deployment[]>;
+  /**
+   * Writes a runtime that no longer owns running containers (retired, or handed over) only while
+   * the stored runtime is still live (compare-and-set): of a retirement and a warm takeover
+   * racing for one runtime, exactly one wins. False when it was no longer live.
+   */
+  releaseRuntime(id: string, runtime: RuntimeRecord): Promise<boolean>;
   /** Active attempts whose heartbeat is older than the cutoff (or never beat and were created before it). */
   stale(cutoff: string): Promise<Deployment[]>;
   heartbeat(id: string, at: string): Promise<void>;

@@ -51,8 +51,21 @@ export interface RuntimeRecord {
   networks?: string[];
   containers: { id: string; name: string; service: string; ip: string }[];
   routedUpstream?: string;
-  /** Set when the containers were stopped (replaced by a newer version, or the attempt ended). */
+  /**
+   * Set when this record stopped owning running containers: they were stopped (replaced by a
+   * newer version, or the attempt ended), or handed over to a warm rollback (`handedOverTo`).
+   */
   retiredAt?: string;
+  /**
+   * Replaced, but kept running until then (BERTH_ROLLBACK_WARM_SECONDS): a rollback to it inside
+   * the window takes these containers over; the reconciler retires it once the time has passed.
+   */
+  warmUntil?: string;
+  /**
+   * The rollback attempt that took these containers over (set with `retiredAt`). Their labels
+   * still name this attempt: who owns them now is read through this (core/deployments/warm.ts).
+   */
+  handedOverTo?: string;
 }
 
 export type DeploymentTrigger = 'deploy' | 'retry' | 'redeploy' | 'rollback' | 'preview';

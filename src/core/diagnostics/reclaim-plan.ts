@@ -7,7 +7,8 @@ import { DEPS_LABELS, DEPS_TAG_PREFIX, LABELS } from '../ownership/labels.js';
 // - an object must carry dev.berth.managed=true, or be an image tagged by a known attempt's
 //   artifact; anything else on the engine is not Berth's and is never looked at;
 // - its attempt must be one this control plane knows on this server, and reclaimable; a label
-//   naming an unknown attempt (another installation, another state store) is `foreign`;
+//   naming an unknown attempt (another installation, another state store) is `foreign`; a
+//   container or network a warm rollback took over is its new owner's (`owners`);
 // - containers: only stopped ones (a running leftover is reported, never stopped here);
 // - networks: only when every container attached to them is removed too;
 // - images: never one whose id a kept attempt needs, never one a kept container uses; a tag is
@@ -64,6 +65,11 @@ export interface ReclaimInput {
   images: InventoryImage[];
   /** Resources this control plane has attempts of on the server, and those with an active attempt (without it, every deps image is foreign). */
   resources?: { known: Set<string>; active: Set<string> };
+  /**
+   * Labelled attempt -> the attempt owning its containers and networks now, where they differ (a
+   * warm rollback took them over: core/deployments/warm.ts). Labels never change.
+   */
+  owners?: ReadonlyMap<string, string>;
 }
 
 /** deps-needed: an image that stays was built FROM this deps image. */
@@ -92,10 +98,11 @@ export function reclaimPlan(input: ReclaimInput): ReclaimPlan {
     return role === 'reclaimable' ? undefined : role;
   };
 
+  const ownerOf = (labelled: string | undefined) => (labelled ? (input.owners?.get(labelled) ?? labelled) : undefined);
   const removed = new Set<string>();
   for (const c of input.containers) {
     if (c.labels[MANAGED_LABEL] !== 'true') continue;
-    const dep = c.labels[DEPLOYMENT_LABEL];
+    const dep = ownerOf(c.labels[DEPLOYMENT_LABEL]);
     const reason = roleReason(dep) ?? (STOPPED.has(c.state) ? undefined : 'running');
     if (reason) keep('containers', reason);
     else {
@@ -107,7 +114,7 @@ export function reclaimPlan(input: ReclaimInput): ReclaimPlan {
 
   for (const n of input.networks) {
     if (n.labels[MANAGED_LABEL] !== 'true') continue;
-    const dep = n.labels[DEPLOYMENT_LABEL];
+    const dep = ownerOf(n.labels[DEPLOYMENT_LABEL]);
     const reason = roleReason(dep) ?? (remaining.some((c) => c.networks.includes(n.name)) ? 'in-use' : undefined);
     if (reason) keep('networks', reason);
     else plan.networks.push({ id: n.id, name: n.name, deploymentId: dep! });

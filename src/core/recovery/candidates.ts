@@ -71,7 +71,7 @@ function persistentMounts(d: PlanOf): Map<string, string[]> {
   );
 }
 
-const hasPersistentData = (d: PlanOf): boolean => [...persistentMounts(d).values()].some((m) => m.length > 0);
+export const hasPersistentData = (d: PlanOf): boolean => [...persistentMounts(d).values()].some((m) => m.length > 0);
 
 /** The candidate mounts persistent data the serving version does not mount the same way: bringing it back needs a data rollback. */
 export function needsDataRollback(candidate: PlanOf, serving: PlanOf | undefined): boolean {

@@ -8,6 +8,7 @@ import { produceArtifact, startServices } from './execute.js';
 import { attemptRuntime, openNetworks } from './open-networks.js';
 import { ProviderJobLog } from './provider-job-log.js';
 import { reuseArtifact } from './reuse-artifact.js';
+import { takeOverWarm } from './warm-takeover.js';
 
 const SYSTEM: Actor = { kind: 'system', id: 'deployment-runner' };
 
@@ -27,6 +28,7 @@ export async function executePhase(deps: RunnerDeps, a: Attempt): Promise<void> 
     a.runtime = r; // known to the failure path as soon as anything exists
     await store.deployments.update(a.id, { runtime: r });
   };
+  if (d.snapshot.rollback && (await rollbackToWarm(deps, a))) return;
   // Named in the record before any exists, then created beside the proxy check and the artifact.
   const runtime = attemptRuntime(d, plan);
   await onStarted(runtime);
@@ -54,4 +56,30 @@ export async function executePhase(deps: RunnerDeps, a: Attempt): Promise<void> 
   await store.deployments.update(a.id, { artifact });
   await opening;
   a.runtime = await startServices({ ...exec, artifact, env: secrets, runtime, onStarted });
+}
+
+/**
+ * A rollback to a version still warm: its containers become this attempt's, once the proxy is
+ * known to be up. False when they are not taken over: the attempt starts its own.
+ */
+async function rollbackToWarm(deps: RunnerDeps, a: Attempt): Promise<boolean> {
+  const ctx = a.ctx!;
+  const d = a.d;
+  const runtime = await takeOverWarm({
+    store: deps.store,
+    engine: ctx.target.engine,
+    journal: a.journal,
+    deployment: d,
+    plan: a.plan!,
+    secrets: () => deps.secrets.resolve(d.resourceId, d.snapshot.secretNames),
+    beforeClaim: async () => {
+      await withDeadline('proxy', deps.settings.deadlines.route, a.signal, () => ctx.target.proxy.ensureRunning());
+    },
+  });
+  if (!runtime) return false;
+  // Known to the failure path from here: the containers are this attempt's.
+  a.runtime = runtime;
+  await deps.store.deployments.update(a.id, { runtime, artifact: d.snapshot.rollback!.artifact });
+  await a.journal.event('step', 'execute', { step: 'warm', outcome: 'taken-over', candidateId: d.snapshot.rollback!.candidateId, containers: runtime.containers.map((c) => c.id) });
+  return true;
 }

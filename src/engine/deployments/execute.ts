@@ -239,6 +239,14 @@ export const SERVICE_FIELDS: ServiceFieldRules = {
   logging: (logging) => (logging ? { logging } : {}),
 };
 
+/**
+ * The environment a container of the service started now gets (the `env` rule above, which
+ * reads only the environment secrets): a warm container taken over must still have exactly it.
+ */
+export function serviceEnv(service: ServicePlan, plan: Plan, secrets: Record<string, string>): Record<string, string> {
+  return SERVICE_FIELDS.env(service.env, service, { envSecrets: secretEnv(secrets, plan) } as RunContext).env ?? {};
+}
+
 /** The container of one service, every plan field applied by its rule. */
 export function runRequest(service: ServicePlan, ctx: RunContext): RunRequest {
   let spec: RunRequest = { name: ctx.containerName, image: ctx.image, labels: ctx.labels, network: ctx.defaultNetwork };

@@ -1,5 +1,6 @@
 import { BerthError } from '../../core/errors/berth-error.js';
 import { isTerminal } from '../../core/deployments/status.js';
+import { runtimeOwner } from '../../core/deployments/warm.js';
 import { LABELS } from '../../ports/container-engine.js';
 import type { Targets } from '../../ports/deploy-runtime.js';
 import type { Store } from '../../ports/store.js';
@@ -12,7 +13,8 @@ const SWEEPER: Actor = { kind: 'system', id: 'reconciler' };
 /**
  * Removes what ended attempts left on their engines: the containers and networks of a retired
  * runtime (its teardown ran while the engine was down, so they outlived the attempt). A runtime
- * that is not retired may still serve, and is never touched here. Returns the attempts swept.
+ * that is not retired may still serve, and is never touched here; nor is one handed over to a
+ * warm rollback, whose runtime holds them now. Returns the attempts swept.
  */
 export async function sweepRetiredLeftovers(store: Store, targets: Targets, log: (msg: string, err?: unknown) => void): Promise<string[]> {
   const swept: string[] = [];
@@ -22,7 +24,8 @@ export async function sweepRetiredLeftovers(store: Store, targets: Targets, log:
       const engine = target.engine;
       const attempts = new Set((await engine.listContainers({ [LABELS.managed]: 'true' })).map((c) => c.labels[LABELS.deployment]).filter((id): id is string => Boolean(id)));
       for (const id of attempts) {
-        const d = await store.deployments.get(id);
+        // The label names the attempt that started them; a warm rollback may own them since.
+        const d = await runtimeOwner(id, (x) => store.deployments.get(x));
         if (!d || !isTerminal(d.status) || !d.runtime?.retiredAt) continue;
         const runtime = d.runtime;
         // Under the server's lock, as every change to a server's containers.

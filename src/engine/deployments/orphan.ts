@@ -1,6 +1,6 @@
 import { routeId } from '../../core/access/generated-url.js';
 import { BerthError } from '../../core/errors/berth-error.js';
-import type { Deployment } from '../../core/deployments/deployment.js';
+import type { Deployment, RuntimeRecord } from '../../core/deployments/deployment.js';
 import { recoveryHint } from '../../core/deployments/recovery-hint.js';
 import { ACTIVE_STATUSES } from '../../core/deployments/status.js';
 import type { ErrorObject } from '../../core/errors/types.js';
@@ -19,7 +19,8 @@ const RECONCILER: Actor = { kind: 'system', id: 'reconciler' };
 /**
  * Accounts for the containers of an attempt no runner owns any more: the one the proxy still
  * routes to is kept and named, every other container of the attempt is removed (and its
- * networks with the last of them), so nothing is left running unlabelled or unowned.
+ * networks with the last of them), so nothing is left running unlabelled or unowned. A warm
+ * rollback's containers are those it took over (labelled with its candidate).
  */
 export async function accountContainers(store: Store, targets: Targets, d: Deployment): Promise<ContainerAccount[]> {
   const server = await store.servers.get(d.serverId);
@@ -32,18 +33,26 @@ export async function accountContainers(store: Store, targets: Targets, d: Deplo
     if (err instanceof BerthError && err.code === 'server_unsupported') return [];
     throw err;
   }
+  const taken = await takenOver(store, d);
+  const networks = [...new Set([...(d.runtime?.networks ?? []), ...(taken?.networks ?? [])])];
+  const containersOf = async () => {
+    const labelled = await target.engine.listContainers({ [LABELS.deployment]: d.id });
+    if (!taken) return labelled;
+    const ids = new Set(taken.containers.map((c) => c.id));
+    return [...labelled, ...(await target.engine.listContainers({ [LABELS.managed]: 'true' })).filter((c) => ids.has(c.id))];
+  };
   // Nothing of the attempt on its engine: nothing to change, so no lock to wait for.
-  if ((await target.engine.listContainers({ [LABELS.deployment]: d.id })).length === 0 && !d.runtime?.networks?.length) return [];
+  if ((await containersOf()).length === 0 && networks.length === 0) return [];
   // A server's containers change only under its lock, the dead attempt's cleanup included.
   const down = await withTargetLock({ store, target, server, correlationId: `reconcile:${d.id}`, actor: RECONCILER, log: () => undefined, deploymentId: d.id }, async () => {
     const routed = d.runtime?.routedUpstream;
     const observed = routed ? await target.proxy.getRoute(routeId(d.resourceId, d.preview)).catch(() => undefined) : undefined;
-    const listed = await target.engine.listContainers({ [LABELS.deployment]: d.id });
+    const listed = await containersOf();
     const kept = listed.filter((c) => observed && c.ip && observed.upstream.startsWith(`${c.ip}:`)).map((c) => c.id);
     const removed = await teardown(target.engine, {
       containers: listed.map((c) => c.id).filter((id) => !kept.includes(id)),
       // Networks go with the last container: a kept-serving one still needs them.
-      networks: kept.length > 0 ? [] : (d.runtime?.networks ?? []),
+      networks: kept.length > 0 ? [] : networks,
       stopTimeoutSeconds: 0,
     });
     return { kept, ...removed };
@@ -53,6 +62,16 @@ export async function accountContainers(store: Store, targets: Targets, d: Deplo
     ...down.removed.map((id) => ({ id, action: 'removed' as const })),
     ...down.failed.map((f) => ({ id: f.id, action: 'remove-failed' as const })),
   ];
+}
+
+/**
+ * The warm candidate's runtime when this (rollback) attempt took its containers over: they carry
+ * the candidate's label, and may not be in this attempt's record yet if it died right after.
+ */
+async function takenOver(store: Store, d: Deployment): Promise<RuntimeRecord | undefined> {
+  const candidateId = d.snapshot.rollback?.candidateId;
+  const candidate = candidateId ? await store.deployments.get(candidateId) : undefined;
+  return candidate?.runtime?.handedOverTo === d.id ? candidate.runtime : undefined;
 }
 
 /**

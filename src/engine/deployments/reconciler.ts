@@ -3,6 +3,7 @@ import type { DeploymentRunnerPort, Targets } from '../../ports/deploy-runtime.j
 import type { Store } from '../../ports/store.js';
 import { endOrphan } from './orphan.js';
 import { sweepRetiredLeftovers } from './leftovers.js';
+import { retireExpiredWarm } from './warm-expiry.js';
 import { trackWork } from '../../core/work/track.js';
 
 export interface ReconcilerDeps {
@@ -38,7 +39,7 @@ export async function reconcileStale(deps: ReconcilerDeps): Promise<string[]> {
   return ended;
 }
 
-/** Runs the reconciler (stale attempts, then retired leftovers) at start and then periodically; returns a stop function. */
+/** Runs the reconciler (stale attempts, closed warm windows, then retired leftovers) at start and then periodically; returns a stop function. */
 export function startReconciler(deps: ReconcilerDeps, everyMs: number): () => void {
   let running = false;
   const tick = async () => {
@@ -46,9 +47,13 @@ export function startReconciler(deps: ReconcilerDeps, everyMs: number): () => vo
     running = true;
     try {
       // A tick is a work item when it ended something or failed (ticks are frequent).
-      const reconcile = async () => ({ ended: await reconcileStale(deps), swept: await sweepRetiredLeftovers(deps.store, deps.targets, deps.log) });
+      const reconcile = async () => ({
+        ended: await reconcileStale(deps),
+        warmRetired: await retireExpiredWarm(deps.store, deps.targets, deps.log),
+        swept: await sweepRetiredLeftovers(deps.store, deps.targets, deps.log),
+      });
       await trackWork(deps.store.work, { kind: 'reconcile' }, reconcile, {
-        recordSuccessIf: (r) => r.ended.length > 0 || r.swept.length > 0,
+        recordSuccessIf: (r) => r.ended.length > 0 || r.warmRetired.length > 0 || r.swept.length > 0,
         detailsOf: (r) => r,
       }).catch((err) => deps.log('reconcile tick failed', err));
     } finally {

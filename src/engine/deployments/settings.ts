@@ -12,6 +12,12 @@ export interface EngineSettings {
   pollMs: number;
   /** How long the old version keeps its connections after the route switched. */
   drainMs: number;
+  /**
+   * Seconds the version a switch replaced keeps running (warm), so a rollback to it is a route
+   * switch (docs/recovery.md, "Warm rollback"). 0: it is retired at once. Costs that version's
+   * memory for the window.
+   */
+  rollbackWarmSeconds: number;
   /** Preflight: a build needs at least this much free space on the engine's disk. */
   minFreeBytes: number;
   /**
@@ -40,6 +46,7 @@ export const DEFAULT_ENGINE_SETTINGS: Omit<EngineSettings, 'workRoot' | 'baseDom
   runningPolls: 5,
   pollMs: 250,
   drainMs: 2_000,
+  rollbackWarmSeconds: 0,
   minFreeBytes: 1024 * 1024 * 1024,
   certRetrySeconds: 120,
   deadlines: { source: 300, plan: 60, build: 1800, pull: 600, start: 120, verify: 600, route: 30 },

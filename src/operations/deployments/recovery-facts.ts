@@ -44,7 +44,11 @@ export class FactReader {
     return active;
   }
 
-  async readiness(d: Deployment): Promise<ReadinessFacts> {
+  /**
+   * `candidateImages: false` leaves the candidates' engine facts unread (no images, server not looked up): for a caller
+   * that checks one named candidate itself (a rollback naming its candidate).
+   */
+  async readiness(d: Deployment, opts: { candidateImages?: boolean } = {}): Promise<ReadinessFacts> {
     const { store } = this.ctx;
     const resource = (await store.resources.get(d.resourceId)) ?? fail('resource_not_found', 'No resource has this id.', { id: d.resourceId });
     const succeeded = await store.deployments.list({ resourceId: d.resourceId, preview: d.preview, status: ['succeeded'], includeArchived: true, limit: CANDIDATE_LIMIT });
@@ -55,7 +59,7 @@ export class FactReader {
       active: await this.active(d.resourceId, d.preview),
       snapshotServerExists: Boolean(snapshotServerId && (await this.server(snapshotServerId))),
       snapshotImages: d.snapshot.rollback ? await this.images(d.serverId, d.snapshot.rollback.artifact) : {},
-      candidates: await Promise.all(succeeded.map((c) => this.candidate(c))),
+      candidates: opts.candidateImages === false ? succeeded.map((c) => ({ deployment: c, serverExists: true, images: {} })) : await Promise.all(succeeded.map((c) => this.candidate(c))),
     };
   }
 }

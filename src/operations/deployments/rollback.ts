@@ -54,7 +54,8 @@ export const rollbackDeployment = defineOperation({
   handler: async ({ id, candidate, readinessGeneratedAt }, ctx) => {
     const d = await getDeployment(ctx, id);
     const reader = new FactReader(ctx);
-    const facts = await reader.readiness(d);
+    // A named candidate is checked on its own (namedCandidate): the others' images are not read.
+    const facts = await reader.readiness(d, { candidateImages: !candidate });
     await assertFresh(ctx, facts.resource, d.preview, readinessGeneratedAt);
     if (facts.active) fail('deployment_in_progress', 'Another attempt of this resource is active: cancel it or wait.', { activeDeploymentId: facts.active.id });
     let c: Deployment;

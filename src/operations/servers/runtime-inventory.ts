@@ -1,4 +1,5 @@
 import type { Deployment } from '../../core/deployments/deployment.js';
+import { runtimeOwner } from '../../core/deployments/warm.js';
 import { reclaimPlan, type ReclaimPlan } from '../../core/diagnostics/reclaim-plan.js';
 import { runtimeRetention, type Retention } from '../../core/diagnostics/retention.js';
 import type { Server } from '../../core/model/records.js';
@@ -26,6 +27,18 @@ async function attemptsOn(ctx: OperationContext, serverId: string): Promise<Depl
   return lists.flat().filter((d) => d.serverId === serverId);
 }
 
+/** Attempts whose containers a warm rollback took over -> the attempt owning them now. */
+async function handoverOwners(attempts: Deployment[]): Promise<Map<string, string>> {
+  const byId = new Map(attempts.map((d) => [d.id, d]));
+  const owners = new Map<string, string>();
+  for (const d of attempts) {
+    if (!d.runtime?.handedOverTo) continue;
+    const owner = await runtimeOwner(d.id, (id) => byId.get(id));
+    if (owner) owners.set(d.id, owner.id);
+  }
+  return owners;
+}
+
 export async function runtimeInventory(ctx: OperationContext, server: Server, engine: ContainerEngine, keep: number): Promise<RuntimeInventory> {
   const [usage, networks, attempts] = await Promise.all([engine.usage(), engine.listNetworks({ [LABELS.managed]: 'true' }), attemptsOn(ctx, server.id)]);
   const present = new Set(usage.images.map((i) => i.id));
@@ -35,6 +48,6 @@ export async function runtimeInventory(ctx: OperationContext, server: Server, en
   const artifactRefs = new Map<string, string>();
   for (const d of ordered) for (const s of d.artifact?.services ?? []) artifactRefs.set(s.image, d.id);
   const resources = { known: new Set(attempts.map((d) => d.resourceId)), active: new Set(attempts.filter((d) => retention.roles.get(d.id) === 'active').map((d) => d.resourceId)) };
-  const plan = reclaimPlan({ retention, artifactRefs, containers: usage.containers, networks, images: usage.images, resources });
+  const plan = reclaimPlan({ retention, artifactRefs, containers: usage.containers, networks, images: usage.images, resources, owners: await handoverOwners(attempts) });
   return { usage, attempts, retention, plan };
 }

@@ -99,6 +99,23 @@ export function deploymentsRepo(db: Db): DeploymentsRepo {
         .orderBy(desc(deployments.createdAt), desc(deployments.id));
       return rows.map(toDeployment);
     },
+    async warmExpired(at) {
+      // LIVE as the partial index deployments_live spells it: the scan stays within live attempts.
+      const rows = await db
+        .select()
+        .from(deployments)
+        .where(and(LIVE, sql`${deployments.runtime}->>'warmUntil' IS NOT NULL`, sql`${deployments.runtime}->>'warmUntil' <= ${at}`))
+        .orderBy(sql`${deployments.runtime}->>'warmUntil'`);
+      return rows.map(toDeployment);
+    },
+    async releaseRuntime(id, runtime) {
+      const rows = await db
+        .update(deployments)
+        .set({ runtime })
+        .where(and(eq(deployments.id, id), sql`jsonb_typeof(${deployments.runtime}) = 'object' AND ${deployments.runtime}->>'retiredAt' IS NULL`))
+        .returning({ id: deployments.id });
+      return rows.length === 1;
+    },
     async stale(cutoff) {
       const rows = await db
         .select()
