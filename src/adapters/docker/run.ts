@@ -1,3 +1,4 @@
+import { definedFields } from '../../core/model/defined-fields.js';
 import type Docker from 'dockerode';
 import { BerthError } from '../../core/errors/berth-error.js';
 import { LABELS, type RunRequest, type RunningContainer } from '../../ports/container-engine.js';
@@ -36,7 +37,7 @@ function aliasesOn(req: RunRequest, network: string): string[] {
 function healthcheck(h: NonNullable<RunRequest['healthcheck']>): Docker.HealthConfig {
   const ns = (ms: number | undefined) => (ms === undefined ? undefined : ms * NS_PER_MS);
   const config = { Test: h.test ?? [], Interval: ns(h.intervalMs), Timeout: ns(h.timeoutMs), Retries: h.retries, StartPeriod: ns(h.startPeriodMs) };
-  return Object.fromEntries(Object.entries(config).filter(([, v]) => v !== undefined)) as Docker.HealthConfig;
+  return definedFields(config) as Docker.HealthConfig;
 }
 
 export function containerSpec(req: RunRequest): Docker.ContainerCreateOptions {

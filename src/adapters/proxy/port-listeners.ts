@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import net from 'node:net';
+import { listenHost, WILDCARDS } from '../../core/access/listen-host.js';
 import { listeningSockets } from '../../platform/proc-net-tcp.js';
 
 // Who listens on a TCP port of this machine. Caddy binds its listeners with SO_REUSEPORT, so a
@@ -15,7 +16,7 @@ export interface ListenAddress {
 
 /** A Caddy listen address (`:443`, `127.0.0.5:443`, `[::1]:443`) whose port is `port`, as a ListenAddress. */
 export function listenAddress(listen: string, port: number): ListenAddress {
-  const host = listen.slice(listen.indexOf('/') + 1, listen.lastIndexOf(':')).replace(/^\[(.*)\]$/, '$1');
+  const host = listenHost(listen);
   return host === '' ? { port } : { host, port };
 }
 
@@ -23,8 +24,6 @@ export function listenAddress(listen: string, port: number): ListenAddress {
 export function describeAddress(at: ListenAddress): string {
   return `${at.host === undefined ? '' : net.isIPv6(at.host) ? `[${at.host}]` : at.host}:${at.port}`;
 }
-
-const WILDCARDS = new Set(['0.0.0.0', '::']);
 
 /**
  * Which bound addresses (as /proc/net/tcp{,6} write them, hex) take a bind of `host` away: the

@@ -42,6 +42,9 @@ export interface DomainRecord {
 /** Whether the domain is served over HTTPS (a certificate is obtained for it). */
 export const wantsCertificate = (d: Pick<DomainRecord, 'tls'>): boolean => d.tls !== 'off';
 
+/** Whether a readiness means a valid certificate is served (a renewal in progress still serves the old one). */
+export const certificateHeld = (observed: Pick<CertificateObservation, 'state'> | null | undefined): boolean => observed?.state === 'issued' || observed?.state === 'renewing';
+
 /** Classifies an ACME error as the CA or Caddy wrote it. */
 export function certFailureReason(error: string): CertFailureReason {
   if (/rateLimited|rate limit|too many/i.test(error)) return 'rate-limited';

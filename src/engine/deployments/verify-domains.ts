@@ -1,10 +1,11 @@
 import { BerthError } from '../../core/errors/berth-error.js';
-import { wantsCertificate, type CertificateObservation, type DomainRecord } from '../../core/domains/domain.js';
+import { certificateHeld, wantsCertificate, type CertificateObservation, type DomainRecord } from '../../core/domains/domain.js';
+import { dialHost } from '../../core/access/listen-host.js';
 import { sleep } from '../../core/time/delay.js';
 import type { TlsProbeAnswer } from '../../ports/http-prober.js';
 import type { Attempt, RunnerDeps } from './attempt.js';
 import { resourceRoute } from '../domains/domain-route.js';
-import { recordCertificate, recordCertificateWork } from '../domains/record-certificate.js';
+import { certFailed, recordCertificate, recordCertificateWork } from '../domains/record-certificate.js';
 
 // After the generated URL answered (the 002 recovery order: generated access first, then
 // DNS/TLS), each TLS domain of the resource is verified over HTTPS as a client reaches it: the
@@ -16,7 +17,6 @@ import { recordCertificate, recordCertificateWork } from '../domains/record-cert
 
 /** Node's codes for a chain or name the client refuses. */
 const UNTRUSTED = /^(CERT_|ERR_TLS_CERT_ALTNAME_INVALID|UNABLE_TO_|SELF_SIGNED_CERT_IN_CHAIN|DEPTH_ZERO_SELF_SIGNED_CERT)/;
-const HELD = ['issued', 'renewing'];
 
 export async function verifyDomains(deps: RunnerDeps, a: Attempt, route: { id: string; host: string; upstream: string }, signal: AbortSignal): Promise<void> {
   if (a.d.preview) return;
@@ -32,8 +32,7 @@ export async function verifyDomains(deps: RunnerDeps, a: Attempt, route: { id: s
   }
   // At the address the HTTPS listener names, else where the target's edge answers clients (an
   // SSH server's address, as the generated URL's check reaches it).
-  const named = tls.listen.slice(0, tls.listen.lastIndexOf(':')).replace(/^\[(.*)\]$/, '$1');
-  const address = named && named !== '0.0.0.0' && named !== '::' ? named : ctx.target.edgeHost;
+  const address = dialHost(tls.listen, ctx.target.edgeHost);
   let issuedNow = false;
   for (const domain of wanted) {
     const before = domain.certSeen?.state;
@@ -43,13 +42,10 @@ export async function verifyDomains(deps: RunnerDeps, a: Attempt, route: { id: s
       observe: () => proxy.certificate!(domain.name),
     });
     const url = `https://${domain.name}${tls.port === 443 ? '' : `:${tls.port}`}`;
-    const ok = answer.kind === 'response' && HELD.includes(observed.state);
-    const error =
-      ok || observed.state !== 'failed'
-        ? undefined
-        : new BerthError('cert_failed', 'The CA did not issue a certificate for the domain within the retry budget.', { domain: domain.name, ca: tls.ca, reason: observed.reason ?? 'rejected', error: observed.error ?? null });
+    const ok = answer.kind === 'response' && certificateHeld(observed);
+    const error = ok || observed.state !== 'failed' ? undefined : certFailed(domain.name, observed, tls.ca);
     await recordCertificateWork(deps.store, { resourceId: a.d.resourceId, serverId: a.d.serverId, deploymentId: a.id, phase: 'verify' }, domain, observed, tls.ca, error);
-    if (answer.kind === 'error' && UNTRUSTED.test(answer.code) && HELD.includes(observed.state)) {
+    if (answer.kind === 'error' && UNTRUSTED.test(answer.code) && certificateHeld(observed)) {
       throw new BerthError('certificate_invalid', 'The HTTPS URL answers with a certificate the configured CA does not vouch for.', { domain: domain.name, url, reason: answer.code });
     }
     if (ok && before !== 'issued' && before !== 'renewing') issuedNow = true;
@@ -83,8 +79,7 @@ async function untilCertificate(
     const answer = await io.get();
     const observed = await io.observe();
     await recordCertificate(deps.store, domain, observed, ca);
-    if (answer.kind === 'response' && HELD.includes(observed.state)) return { answer, observed };
-    if (answer.kind === 'error' && UNTRUSTED.test(answer.code) && HELD.includes(observed.state)) return { answer, observed };
+    if (certificateHeld(observed) && (answer.kind === 'response' || UNTRUSTED.test(answer.code))) return { answer, observed };
     if (Date.now() >= deadline) return { answer, observed };
     await sleep(1_000, signal);
   }

@@ -5,7 +5,9 @@ import { trackWork, type WorkSink } from '../../core/work/track.js';
 import type { EdgeProxy, RouteSpec } from '../../ports/edge-proxy.js';
 import type { HttpsProber } from '../../ports/http-prober.js';
 import type { Store } from '../../ports/store.js';
-import { certificateHeld, domainRoute } from './domain-route.js';
+import { certificateHeld } from '../../core/domains/domain.js';
+import { dialHost } from '../../core/access/listen-host.js';
+import { domainRoute } from './domain-route.js';
 
 // The control plane's public URL served through its local edge (`berth serve --public-url`
 // without a TLS pair of its own): one route from the public host to the API's loopback listener,
@@ -48,42 +50,38 @@ export function refusePublicHost(names: string[], publicHost: string | undefined
 }
 
 /**
- * The route as the certificate is observed now. Unlike a resource's domain, the host's plain HTTP
- * is redirected to HTTPS even before a certificate is held: requests to the API carry bearer
- * tokens, which must never cross the network in clear (the ACME HTTP challenge is answered by the
- * edge before any route).
+ * The route. Unlike a resource's domain, the host's plain HTTP is redirected to HTTPS even before
+ * a certificate is held: requests to the API carry bearer tokens, which must never cross the
+ * network in clear (the ACME HTTP challenge is answered by the edge before any route). So the
+ * route does not change when the certificate comes.
  */
-export function publicRoute(edge: PublicEdge, observed: CertificateObservation | undefined, proxy: EdgeProxy): RouteSpec {
-  const route = domainRoute({ id: CONTROL_PLANE_ROUTE_ID, upstream: edge.upstream }, [{ name: edge.host, tls: 'auto', redirectTo: null, certSeen: observed ?? null }], proxy);
+export function publicRoute(edge: PublicEdge, proxy: EdgeProxy): RouteSpec {
+  const route = domainRoute({ id: CONTROL_PLANE_ROUTE_ID, upstream: edge.upstream }, [{ name: edge.host, tls: 'auto', redirectTo: null, certSeen: null }], proxy);
   return route.tlsHosts ? { ...route, httpsOnly: route.tlsHosts } : route;
 }
 
 /**
  * Applies the route (idempotent: a restart that finds it unchanged changes nothing), then, until
  * a certificate is held or `waitSeconds` pass, makes HTTPS handshakes for the host at the edge,
- * which start its on-demand issue. Once held, the route is applied again: HTTP now redirects.
- * Returns the readiness last observed.
+ * which start its on-demand issue. Returns the readiness last observed.
  */
 export async function servePublicEdge(deps: PublicEdgeDeps, edge: PublicEdge, waitSeconds: number, signal?: AbortSignal): Promise<CertificateObservation | undefined> {
   const { proxy } = deps;
   const observe = async () => (proxy.certificate ? proxy.certificate(edge.host) : undefined);
+  await proxy.applyRoute(publicRoute(edge, proxy));
   let observed = await observe();
-  await proxy.applyRoute(publicRoute(edge, observed, proxy));
   const tls = proxy.tls?.();
   if (!tls || !deps.https || certificateHeld(observed)) return observed;
-  const address = tls.listen.slice(0, tls.listen.lastIndexOf(':')) || deps.edgeHost;
+  const address = dialHost(tls.listen, deps.edgeHost);
   const deadline = Date.now() + waitSeconds * 1000;
   for (;;) {
     await deps.https.getTls({ address, port: tls.port, servername: edge.host, path: '/api/health', ...(deps.ca ? { ca: deps.ca } : {}), timeoutMs: 10_000 });
     observed = await observe();
-    if (certificateHeld(observed)) break;
-    if (Date.now() >= deadline) return observed;
+    if (certificateHeld(observed) || Date.now() >= deadline) return observed;
     // Stopped (the control plane closes): the route stays as applied.
     await sleep(1_000, signal).catch(() => undefined);
     if (signal?.aborted) return observed;
   }
-  await proxy.applyRoute(publicRoute(edge, observed, proxy));
-  return observed;
 }
 
 /** A route left by an earlier start with --public-url, removed when this one serves none (reads only otherwise). */
@@ -103,8 +101,7 @@ export interface PublicEdgeRun extends PublicEdgeDeps {
 /**
  * Serves the public URL from the start (a `proxy-bootstrap` work item: the edge is started with
  * it). Until its certificate is held, another pass every `everyMs` makes a handshake, which
- * (re)starts the issue, and applies the redirect once it is (or applies the route, when the
- * first pass could not). The returned stop ends the passes
+ * (re)starts the issue (and applies the route, when the first pass could not). The returned stop ends the passes
  * and waits for the one in flight.
  */
 export function startPublicEdge(run: PublicEdgeRun, edge: PublicEdge, timing: { waitSeconds: number; everyMs: number }): () => Promise<void> {

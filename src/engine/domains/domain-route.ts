@@ -1,4 +1,4 @@
-import { wantsCertificate, type CertificateObservation, type DomainRecord } from '../../core/domains/domain.js';
+import { certificateHeld, wantsCertificate, type DomainRecord } from '../../core/domains/domain.js';
 import type { EdgeProxy, RouteSpec } from '../../ports/edge-proxy.js';
 import type { Store } from '../../ports/store.js';
 import type { Targets } from '../../ports/deploy-runtime.js';
@@ -9,11 +9,6 @@ import { servingDeployment } from '../deployments/serving.js';
 // deploy's route switch and the domain commands: a TLS domain may get a certificate (the edge's
 // ask is answered yes), and its plain HTTP is redirected to HTTPS once a certificate is issued
 // (as last observed), never before, so a pending domain keeps answering over HTTP.
-
-const CERT_HELD = ['issued', 'renewing'];
-
-/** Whether a readiness holds a certificate (plain HTTP is then redirected to HTTPS). */
-export const certificateHeld = (observed: Pick<CertificateObservation, 'state'> | null | undefined): boolean => CERT_HELD.includes(observed?.state ?? '');
 
 /** The domains of a route as this rule reads them (a resource's rows, or the control plane's public host). */
 export type RoutedDomain = Pick<DomainRecord, 'name' | 'tls' | 'redirectTo' | 'certSeen'>;

@@ -1,11 +1,10 @@
 import type { AuditEventType } from '../../core/audit/event-types.js';
 import { wantsCertificate, type DomainRecord } from '../../core/domains/domain.js';
-import { BerthError } from '../../core/errors/berth-error.js';
 import type { Targets } from '../../ports/deploy-runtime.js';
 import type { EdgeProxy } from '../../ports/edge-proxy.js';
 import type { Store } from '../../ports/store.js';
 import { servingDeployment } from '../deployments/serving.js';
-import { recordCertificate, recordCertificateWork } from './record-certificate.js';
+import { certFailed, recordCertificate, recordCertificateWork } from './record-certificate.js';
 import { redirectsToHttps, rerouteServing } from './domain-route.js';
 
 // The background half of certificate readiness. A deploy's verify observes a domain's
@@ -48,7 +47,7 @@ export async function observeCertificates(deps: CertificateObserverDeps): Promis
         const type = await recordCertificate(deps.store, domain, observed, edge.ca);
         if (redirectsToHttps(domain) !== redirectedBefore) redirectsChanged = true;
         if (!type) continue;
-        const error = type === 'certificate.failed' ? new BerthError('cert_failed', 'The CA did not issue a certificate for the domain and none is valid.', { domain: domain.name, ca: edge.ca, reason: observed.reason ?? 'rejected', error: observed.error ?? null }) : undefined;
+        const error = type === 'certificate.failed' ? certFailed(domain.name, observed, edge.ca) : undefined;
         await recordCertificateWork(deps.store, { resourceId, serverId: edge.serverId, deploymentId: null, phase: null }, domain, observed, edge.ca, error, { event: type, previousCertificateId: before });
         changes.push({ domain: domain.name, type, certificateId: observed.certificateId ?? null });
       } catch (err) {

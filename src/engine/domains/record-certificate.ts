@@ -1,6 +1,6 @@
 import type { AuditEventType } from '../../core/audit/event-types.js';
 import type { CertificateObservation, DomainRecord } from '../../core/domains/domain.js';
-import type { BerthError } from '../../core/errors/berth-error.js';
+import { BerthError } from '../../core/errors/berth-error.js';
 import { newId } from '../../core/ids/ids.js';
 import type { Actor } from '../../core/model/records.js';
 import type { Store } from '../../ports/store.js';
@@ -47,6 +47,11 @@ export async function recordCertificate(store: Store, domain: DomainRecord, obse
     });
     return type;
   });
+}
+
+/** cert_failed for a domain whose last ACME attempt failed, with the CA and its reason. */
+export function certFailed(domain: string, observed: CertificateObservation, ca: string): BerthError {
+  return new BerthError('cert_failed', 'The CA did not issue a certificate for the domain.', { domain, ca, reason: observed.reason ?? 'rejected', error: observed.error ?? null });
 }
 
 /** Where a certificate work item belongs: a resource on a server, and the attempt when a deploy's verify saw it. */

@@ -1,3 +1,4 @@
+import { definedFields } from '../../core/model/defined-fields.js';
 import { z } from 'zod';
 import { recordId } from '../id-input.js';
 import { fail } from '../../core/errors/berth-error.js';
@@ -73,7 +74,7 @@ export const configureResource = defineOperation({
   handler: async ({ id, ...changes }, ctx) =>
     ctx.store.transaction(async (tx) => {
       const current = (await tx.resources.get(id)) ?? fail('resource_not_found', 'No resource has this id.', { id });
-      const defined = Object.fromEntries(Object.entries(changes).filter(([, v]) => v !== undefined));
+      const defined = definedFields(changes);
       const next: Resource = { ...current, ...defined, updatedAt: ctx.now().toISOString() };
       await tx.resources.update(next);
       await tx.audit.append({ type: 'resource.updated', aggregateType: 'resource', aggregateId: id, actor: ctx.actor, payload: { changed: Object.keys(defined), ...defined } });

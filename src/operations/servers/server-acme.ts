@@ -1,3 +1,4 @@
+import { definedFields } from '../../core/model/defined-fields.js';
 import { z } from 'zod';
 import { recordId } from '../id-input.js';
 import { fail } from '../../core/errors/berth-error.js';
@@ -43,7 +44,7 @@ export const configureServer = defineOperation({
       const current = (await tx.servers.get(id)) ?? fail('server_not_found', 'No server has this id.', { id });
       // The local server's edge is the control plane's own: its ACME settings are BERTH_ACME_*.
       if (current.kind !== 'ssh') fail('server_unsupported', "The local server's ACME settings are the control plane's (BERTH_ACME_CA, BERTH_ACME_EMAIL).", { serverId: id, serverKind: current.kind, supportedKinds: ['ssh'] });
-      const defined = Object.fromEntries(Object.entries(changes).filter(([, v]) => v !== undefined)) as Partial<Pick<Server, 'acmeCa' | 'acmeEmail'>>;
+      const defined = definedFields(changes);
       const next: Server = { ...current, ...defined };
       await tx.servers.setAcme(id, { acmeCa: next.acmeCa, acmeEmail: next.acmeEmail });
       const previous = { acmeCa: current.acmeCa, acmeEmail: current.acmeEmail };

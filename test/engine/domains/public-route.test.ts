@@ -13,8 +13,8 @@ const edge = { host: 'berth.example.test', upstream: '127.0.0.1:7420' };
 
 describe('routes of TLS hosts', () => {
   it('redirects the public host to HTTPS before any certificate is held', () => {
-    expect(publicRoute(edge, undefined, withTls)).toMatchObject({ hosts: [edge.host], tlsHosts: [edge.host], httpsOnly: [edge.host] });
-    expect(publicRoute(edge, { state: 'pending' }, withTls).httpsOnly).toEqual([edge.host]);
+    expect(publicRoute(edge, withTls)).toMatchObject({ hosts: [edge.host], tlsHosts: [edge.host], httpsOnly: [edge.host] });
+    expect(publicRoute(edge, withTls).httpsOnly).toEqual([edge.host]);
   });
 
   it('keeps a pending resource domain on HTTP, and redirects it once issued', () => {
@@ -25,6 +25,6 @@ describe('routes of TLS hosts', () => {
   });
 
   it('without the edge HTTPS listener, no host is redirected', () => {
-    expect(publicRoute(edge, undefined, httpOnly).httpsOnly).toBeUndefined();
+    expect(publicRoute(edge, httpOnly).httpsOnly).toBeUndefined();
   });
 });
